@@ -1,0 +1,36 @@
+# Care Market Workbook — the two commands in the README are `make demo` and `make test`.
+# Both set everything up on a fresh machine that has only Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+YEAR ?= 2026
+COUNCIL ?= E08000019
+DEMO_DATA := data/demo
+
+.PHONY: setup demo test demo-data clean
+
+setup: $(VENV)/.installed
+	@bash scripts/ensure_chromium.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (care-market-workbook)" >/dev/null
+	touch $@
+
+demo-data: setup
+	$(BIN)/caremarket demo-data --out $(DEMO_DATA)
+
+# Main job: demo data -> Papermill notebooks -> Market Position Statement in reports/
+demo: demo-data
+	$(BIN)/caremarket run --data $(DEMO_DATA) --out reports --year $(YEAR) --council $(COUNCIL)
+
+# Whole test suite (unit, real-file, nbval over the demo notebook, end to end)
+test: demo-data
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks
+
+clean:
+	rm -rf $(VENV) $(DEMO_DATA) reports/20*

@@ -1,0 +1,86 @@
+"""`caremarket`: the command line (spec §6). Exit codes: 0 success, 1 data/run error, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from helpers.assessment import ASSESSORS, SERVICES
+from helpers.errors import InputError, UsageError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="caremarket", description="Care Market Workbook: market assessments and "
+                                "Market Position Statements for English councils' adult social care.")
+    sub = p.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo-data", help="write the synthetic demo dataset in the real published layouts")
+    demo.add_argument("--out", required=True, type=Path, help="folder to write the demo data into")
+    demo.add_argument("--councils", default="default",
+                      help="'default' (seed councils and their regions), 'all', a number N, or CODE,CODE,…")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed → same files)")
+    run = sub.add_parser("run", help="execute the notebooks and render the MPS into OUT/<year>/<council>/")
+    run.add_argument("--data", required=True, type=Path, help="folder holding the input files")
+    run.add_argument("--out", required=True, type=Path, help="reports folder")
+    run.add_argument("--year", required=True, type=int, help="the year of the statement, e.g. 2026")
+    who = run.add_mutually_exclusive_group(required=True)
+    who.add_argument("--council", nargs="+", metavar="CODE", help="ONS code(s), e.g. E08000019")
+    who.add_argument("--all", action="store_true", help="every council in the reference list")
+    run.add_argument("--service", nargs="+", choices=SERVICES, default=None, help="service types (default: all available)")
+    run.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
+    run.add_argument("--engine", choices=["auto", "quarto", "pandoc"], default="auto",
+                     help="renderer: Quarto when installed (auto), or the built-in pandoc + typst engine")
+    return p
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from helpers import demo
+    codes = demo.select_councils(args.councils)
+    print(f"Writing synthetic demo data for {len(codes)} council(s) to {args.out} …", file=sys.stderr)
+    for path in demo.generate(args.out, codes, args.seed):
+        print(path)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from helpers import pipeline
+    from helpers.councils import council, councils
+    if not 1900 < args.year < 2200:
+        raise UsageError(f"--year {args.year}: expected a four-digit year such as 2026")
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    if not formats or set(formats) - {"html", "pdf"}:
+        raise UsageError(f"--formats {args.formats}: expected html, pdf or html,pdf")
+    services = args.service or list(ASSESSORS)
+    missing = [s for s in services if s not in ASSESSORS]
+    if missing:
+        raise UsageError(f"--service {' '.join(missing)}: not available yet (available: {', '.join(ASSESSORS)})")
+    codes = councils()["code"].tolist() if args.all else [council(c)["code"] for c in args.council]
+    results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
+                           echo=lambda m: print(m, file=sys.stderr))
+    failed = [r for r in results if r.status != "ok"]
+    for r in failed:
+        print(f"error: {r.council}: {r.error}", file=sys.stderr)
+    print(f"{len(results) - len(failed)} council(s) done, {len(failed)} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+COMMANDS = {"demo-data": _demo_data, "run": _run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `caremarket` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"caremarket {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"caremarket {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("caremarket: interrupted; previous outputs are untouched", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Shared machinery for reading published spreadsheets: find the sheet and header, map columns,
+parse numbers, flags and dates, and cache the tidy result as parquet keyed on file content."""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from helpers.errors import DataQualityLog, InputError
+
+SUPPRESSION_MARKERS = {"*": "suppressed", ":": "suppressed", "[c]": "suppressed",
+                       "[x]": "not available", "[z]": "not applicable", "..": "not available"}
+HEADER_SEARCH_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: the published names it may appear under, and whether it must exist."""
+
+    canonical: str
+    published: tuple[str, ...]
+    required: bool = True
+
+
+@dataclass
+class SourceTable:
+    """What every loader returns: the tidy data, where it came from, its vintage and the warnings."""
+
+    data: pd.DataFrame
+    file: Path
+    vintage: str
+    synthetic: bool = False
+    log: DataQualityLog = field(default_factory=DataQualityLog)
+
+
+@dataclass
+class RawSheet:
+    """All cells of one sheet as text, with where they came from."""
+
+    file: Path
+    sheet: str | None
+    cells: pd.DataFrame  # positional columns, every value a stripped string ("" when blank)
+
+
+def file_hash(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if np.isnan(value):
+            return ""
+        return repr(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """Return the sheet names of an xlsx/ods workbook."""
+    from python_calamine import CalamineWorkbook
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise InputError(f"cannot open as a spreadsheet ({exc})", file=path) from None
+
+
+def read_raw(path: Path, sheet_candidates: Iterable[str] = ()) -> RawSheet:
+    """Read every cell of a CSV, or of the first matching sheet of an xlsx/ods, as text."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", file=path)
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".txt"}:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        rows = list(csv.reader(io.StringIO(text)))
+        return RawSheet(path, None, _frame(rows))
+    if suffix not in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        raise InputError(f"unsupported file type '{suffix}': expected .ods, .xlsx or .csv", file=path)
+    from python_calamine import CalamineWorkbook
+    names = sheet_names(path)
+    wanted = list(sheet_candidates)
+    chosen = next((n for w in wanted for n in names if n.strip().casefold() == w.casefold()), None)
+    if chosen is None:
+        if wanted:
+            raise InputError(f"no sheet named {' or '.join(repr(w) for w in wanted)}; sheets found: "
+                             f"{', '.join(repr(n) for n in names)}", file=path)
+        chosen = names[0]
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    return RawSheet(path, chosen, _frame(rows))
+
+
+def _frame(rows: list[list[object]]) -> pd.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    data = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in rows]
+    return pd.DataFrame(data, dtype=object)
+
+
+def locate_header(raw: RawSheet, anchor: str) -> int:
+    """Return the 0-based index of the row holding the anchor cell (e.g. 'Location ID')."""
+    top = raw.cells.head(HEADER_SEARCH_ROWS)
+    target = anchor.casefold()
+    for i, row in top.iterrows():
+        if any(str(v).strip().casefold() == target for v in row):
+            return int(i)
+    if raw.cells.empty:
+        raise InputError("the sheet is empty", file=raw.file, sheet=raw.sheet)
+    raise InputError(f"header row not found: no cell '{anchor}' in the first {HEADER_SEARCH_ROWS} rows",
+                     file=raw.file, sheet=raw.sheet)
+
+
+def table_below_header(raw: RawSheet, anchor: str, columns: list[Column]) -> pd.DataFrame:
+    """Cut the table under the header row, rename to canonical names and keep the spreadsheet row number.
+
+    A required column that is missing raises an InputError naming the expected name and the
+    closest names found. The result has a ``_row`` column (1-based spreadsheet row).
+    """
+    h = locate_header(raw, anchor)
+    header = [str(v).strip() for v in raw.cells.iloc[h]]
+    body = raw.cells.iloc[h + 1:].copy()
+    body.columns = range(body.shape[1])
+    folded = {name.casefold(): i for i, name in reversed(list(enumerate(header))) if name}
+    out = {}
+    for col in columns:
+        idx = next((folded[p.casefold()] for p in col.published if p.casefold() in folded), None)
+        if idx is None:
+            if col.required:
+                close = difflib.get_close_matches(col.published[0], [x for x in header if x], n=3, cutoff=0.5)
+                hint = f"; closest found: {', '.join(repr(c) for c in close)}" if close else ""
+                raise InputError(f"expected column '{col.published[0]}' not found in the header (row {h + 1}){hint}",
+                                 file=raw.file, sheet=raw.sheet)
+            out[col.canonical] = pd.Series("", index=body.index, dtype=object)
+        else:
+            out[col.canonical] = body[idx]
+    table = pd.DataFrame(out)
+    table["_row"] = body.index + 1
+    nonblank = table.drop(columns="_row").astype(str).apply(lambda s: s.str.len() > 0).any(axis=1)
+    table = table[nonblank].reset_index(drop=True)
+    if table.empty:
+        raise InputError(f"no data rows under the header (row {h + 1})", file=raw.file, sheet=raw.sheet)
+    return table
+
+
+def to_number(table: pd.DataFrame, column: str, raw: RawSheet, *, minimum: float | None = None,
+              integer: bool = False, published: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse a text column to numbers; markers (*, :, [c], [x]) become NaN with a reason.
+
+    Returns (values, reasons). Any other non-numeric text, or a value below ``minimum``,
+    raises an InputError naming the spreadsheet row and the published column name.
+    """
+    text = table[column].astype(str).str.strip().str.replace(",", "", regex=False).str.replace("£", "", regex=False)
+    reasons = text.map(lambda v: SUPPRESSION_MARKERS.get(v.lower(), "missing" if v == "" else None))
+    candidates = text.where(reasons.isna())
+    values = pd.to_numeric(candidates, errors="coerce")
+    bad = candidates.notna() & values.isna()
+    name = published or column
+    if bad.any():
+        i = bad.idxmax()
+        raise InputError(f"expected a number, found '{table.at[i, column]}'", file=raw.file, sheet=raw.sheet,
+                         row=int(table.at[i, "_row"]), column=name)
+    if integer:
+        frac = values.notna() & (values % 1 != 0)
+        if frac.any():
+            i = frac.idxmax()
+            raise InputError(f"expected a whole number, found '{table.at[i, column]}'", file=raw.file,
+                             sheet=raw.sheet, row=int(table.at[i, "_row"]), column=name)
+    if minimum is not None:
+        low = values.notna() & (values < minimum)
+        if low.any():
+            i = low.idxmax()
+            raise InputError(f"expected a value of at least {minimum:g}, found '{table.at[i, column]}'",
+                             file=raw.file, sheet=raw.sheet, row=int(table.at[i, "_row"]), column=name)
+    return values.astype("Float64"), reasons.astype(object)
+
+
+def to_flag(table: pd.DataFrame, column: str, raw: RawSheet, *, published: str | None = None) -> pd.Series:
+    """Parse a Y/N (or Y/blank) flag column to booleans; anything else is an InputError."""
+    text = table[column].astype(str).str.strip().str.upper()
+    mapping = {"Y": True, "YES": True, "N": False, "NO": False, "": False}
+    bad = ~text.isin(list(mapping))
+    if bad.any():
+        i = bad.idxmax()
+        raise InputError(f"expected Y or N, found '{table.at[i, column]}'", file=raw.file, sheet=raw.sheet,
+                         row=int(table.at[i, "_row"]), column=published or column)
+    return text.map(mapping).astype(bool)
+
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def date_order(values: pd.Series) -> str:
+    """Decide whether slash dates in a column are day-first ('dmy') or month-first ('mdy').
+
+    UK files are day-first; a column in which some first part exceeds 12 and no second part
+    does is a US-locale re-save (month-first is impossible there), and vice versa.
+    """
+    parts = values.astype(str).str.extract(_DMY).dropna().astype(int)
+    if parts.empty:
+        return "dmy"
+    first_big, second_big = (parts[0] > 12).any(), (parts[1] > 12).any()
+    if second_big and not first_big:
+        return "mdy"
+    return "dmy"
+
+
+def to_date(table: pd.DataFrame, column: str, raw: RawSheet, *, earliest: str = "1990-01-01",
+            latest: str = "2100-12-31", published: str | None = None) -> pd.Series:
+    """Parse dates written DD/MM/YYYY, MM/DD/YYYY (whole-column decision), ISO or as spreadsheet dates.
+
+    Unparseable text, or a date outside [earliest, latest], raises an InputError.
+    """
+    text = table[column].astype(str).str.strip()
+    order = date_order(text)
+    fmt = "%d/%m/%Y" if order == "dmy" else "%m/%d/%Y"
+    slash = pd.to_datetime(text.where(text.str.match(_DMY)), format=fmt, errors="coerce")
+    iso = pd.to_datetime(text.where(~text.str.match(_DMY) & (text != "")).str.slice(0, 10),
+                         format="%Y-%m-%d", errors="coerce")
+    dates = slash.fillna(iso)
+    name = published or column
+    bad = (text != "") & dates.isna()
+    if bad.any():
+        i = bad.idxmax()
+        raise InputError(f"expected a date (DD/MM/YYYY), found '{table.at[i, column]}'", file=raw.file,
+                         sheet=raw.sheet, row=int(table.at[i, "_row"]), column=name)
+    out = dates.notna() & ((dates < pd.Timestamp(earliest)) | (dates > pd.Timestamp(latest)))
+    if out.any():
+        i = out.idxmax()
+        raise InputError(f"date {dates[i].date()} is outside the expected range {earliest} to {latest}",
+                         file=raw.file, sheet=raw.sheet, row=int(table.at[i, "_row"]), column=name)
+    return dates
+
+
+def check_unique(table: pd.DataFrame, column: str, raw: RawSheet, *, published: str | None = None) -> None:
+    """Raise an InputError naming both rows when an ID column has a duplicate."""
+    dup = table[column].duplicated(keep=False) & (table[column].astype(str) != "")
+    if dup.any():
+        rows = table.loc[dup, [column, "_row"]]
+        first = rows.iloc[0][column]
+        where = rows[rows[column] == first]["_row"].tolist()
+        raise InputError(f"duplicate ID '{first}' on rows {', '.join(map(str, where))}",
+                         file=raw.file, sheet=raw.sheet, row=int(where[1]), column=published or column)
+
+
+def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Return ``build()``, cached as parquet under cache_dir keyed on the file's content hash and key."""
+    if cache_dir is None:
+        return build()
+    cache_dir = Path(cache_dir)
+    target = cache_dir / f"{key}-{file_hash(path)[:20]}.parquet"
+    if target.exists():
+        return pd.read_parquet(target)
+    frame = build()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    frame.to_parquet(tmp, index=False)
+    tmp.replace(target)
+    return frame
