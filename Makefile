@@ -8,7 +8,7 @@ YEAR ?= 2026
 COUNCIL ?= E08000019
 DEMO_DATA := data/demo
 
-.PHONY: setup demo test demo-data clean
+.PHONY: setup demo test demo-data clean accept-notebooks
 
 setup: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
@@ -34,3 +34,8 @@ test: demo-data
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) reports/20*
+
+# Re-execute the committed notebooks on the demo data and store their outputs as nbval's reference.
+# Run this only when a change to the figures is intended, and say so in the commit.
+accept-notebooks: demo-data
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb

@@ -8,9 +8,10 @@ CELLS = [
                  "(one execution per council × service). All logic lives in `src/helpers`; this notebook "
                  "computes the assessment, shows its chart, table and key messages, and publishes the "
                  "artefacts the Market Position Statement is assembled from."),
-    ("code", 'council = "E08000019"\nyear = 2026\nservice = "care_homes"\ndata_dir = "../data/demo"\n'
-             'mps_dir = ""  # the MPS Quarto project to publish artefacts into ("" = do not publish)\n'
-             'cache_dir = ""  # parquet cache of parsed inputs ("" = no cache)', ["parameters"]),
+    ("code", '# mps_dir: the MPS Quarto project to publish artefacts into; empty means do not publish.\n'
+             '# cache_dir: parquet cache of parsed inputs; empty means no cache.\n'
+             'council = "E08000019"\nyear = 2026\nservice = "care_homes"\ndata_dir = "../data/demo"\n'
+             'mps_dir = ""\ncache_dir = ""', ["parameters"]),
     ("code", "from helpers.assessment import assess\nfrom helpers.publish import write_artefacts\n\n"
              "result = assess(service, data_dir, council, cache_dir or None)\n"
              "print(f\"{result.council_name} ({result.council_code}), {service}\"\n"

@@ -32,6 +32,6 @@ def rating_chart(distribution: pd.DataFrame, area: str, subject: str = "care hom
         textposition="outside", hovertemplate="%{y}: %{x} locations<extra></extra>"))
     title = f"CQC overall ratings of {subject} in {area}"
     fig.update_layout(title=title, template="plotly_white", height=360, width=760, margin=dict(l=170, r=60, t=60, b=50),
-                      xaxis_title="Number of locations", yaxis=dict(autorange="reversed"), font=dict(size=13))
+                      xaxis=dict(title="Number of locations", range=[0, max(1, d["locations"].max()) * 1.25]), yaxis=dict(autorange="reversed"), font=dict(size=13))
     parts = ", ".join(f"{r}: {n}" for r, n in zip(d["rating"], d["locations"]))
     return Chart("ratings", fig, title, f"Bar chart of {subject} in {area} by CQC overall rating. {parts}.")

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import mps, render
+from helpers import render, statement
 from helpers.councils import council
 from helpers.errors import InputError
 
@@ -64,6 +64,7 @@ def run_council(data_dir: Path, out_root: Path, year: int, code: str, services: 
     year_dir = Path(out_root) / str(year)
     year_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{area['code']}.tmp-", dir=year_dir))
+    tmp.chmod(0o755)
     try:
         project = tmp / "source"
         (tmp / "notebooks").mkdir()
@@ -72,7 +73,7 @@ def run_council(data_dir: Path, out_root: Path, year: int, code: str, services: 
             execute_notebook(tmp / "notebooks" / f"{service}.ipynb", {
                 "council": area["code"], "year": year, "service": service, "data_dir": str(Path(data_dir).resolve()),
                 "mps_dir": str(project.resolve()), "cache_dir": str((Path(out_root) / ".cache").resolve())})
-        key_figures = mps.build_project(project, area["name"], year, services)
+        key_figures = statement.build_project(project, area["name"], year, services)
         (tmp / "key_figures.json").write_text(json.dumps(key_figures, indent=2, sort_keys=True), encoding="utf-8")
         render.render(project, tmp, formats=formats, engine=engine)
         final = year_dir / area["code"]

@@ -271,4 +271,4 @@ def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.
     tmp = target.with_suffix(".tmp")
     frame.to_parquet(tmp, index=False)
     tmp.replace(target)
-    return frame
+    return pd.read_parquet(target)  # the same dtypes as a cache hit

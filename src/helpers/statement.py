@@ -47,10 +47,8 @@ def read_service_summaries(project: Path, services: list[str]) -> dict[str, dict
 
 def _methods(summaries: dict[str, dict]) -> str:
     sources = {(s["source"], s["file"], s["vintage"], s["synthetic"]) for d in summaries.values() for s in d["sources"]}
-    lines = ["| Source | File | Vintage |", "|:---|:---|:---|"]
-    lines += [f"| {name}{' (synthetic demo)' if synthetic else ''} | {file} | {vintage} |"
-              for name, file, vintage, synthetic in sorted(sources)]
-    table = "\n".join(lines) + "\n\n: Data sources used in this statement\n"
+    listing = "".join(f"- **{name}**{' (synthetic demo data)' if synthetic else ''}: `{file}`, as at {vintage}.\n"
+                      for name, file, vintage, synthetic in sorted(sources))
     warnings = [w for d in summaries.values() for w in d["warnings"]]
     quality = ("## Data quality\n\n" + ("".join(f"- {w}\n" for w in warnings) if warnings
                                         else "No data quality problems were found in the inputs.\n"))
@@ -58,7 +56,7 @@ def _methods(summaries: dict[str, dict]) -> str:
               "directory (adult social care directorate, not dormant); a home registered for \"Care home service "
               "with nursing\" counts as Nursing, otherwise Residential. The share rated Good or Outstanding is of "
               "locations with a published overall rating, as in ASCOF measure 2B(2).")
-    return f"{method}\n\n{table}\n{quality}"
+    return f"{method}\n\n## Sources\n\n{listing}\n{quality}"
 
 
 def build_project(project: Path, council_name: str, year: int, services: list[str]) -> dict[str, object]:
