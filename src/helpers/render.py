@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import uuid
 from importlib import resources
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from helpers.errors import InputError, UsageError
 
 ENGINES = ("auto", "quarto", "pandoc")
 QUARTO_FORMATS = {"html": "html", "pdf": "typst"}  # our output → Quarto/pandoc format
-# _quarto.yml format options the pandoc engine turns into command-line flags (the rest become metadata).
-FLAG_OPTIONS = {"toc", "toc-depth", "number-sections", "css", "include-in-header", "embed-resources",
+# _quarto.yml format options the pandoc engine handles itself or ignores; the rest become document metadata.
+NOT_METADATA = {"toc", "toc-depth", "number-sections", "css", "include-in-header", "embed-resources",
                 "output-file", "pdf-standard", "keep-typ"}
 _SHORTCODE = re.compile(r"\{\{<\s*(\S+)(.*?)>\}\}")
 
@@ -69,9 +70,10 @@ def render(project: Path, out_dir: Path, formats: tuple[str, ...] = ("html", "pd
     """Render project/index.qmd to out_dir/<basename>.html and/or .pdf; return {format: path}."""
     project, out_dir = Path(project).resolve(), Path(out_dir).resolve()
     unknown = [f for f in formats if f not in QUARTO_FORMATS]
-    if unknown or engine not in ENGINES:
-        raise UsageError(f"cannot render format(s) {unknown} with engine '{engine}': formats are "
-                         f"{', '.join(QUARTO_FORMATS)}; engines are {', '.join(ENGINES)}")
+    if unknown:
+        raise UsageError(f"unknown output format(s) {', '.join(unknown)}: choose from {', '.join(QUARTO_FORMATS)}")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown render engine '{engine}': choose from {', '.join(ENGINES)}")
     quarto = quarto_available()
     if engine == "quarto" and quarto is None:
         raise RenderError("engine 'quarto' was asked for but Quarto is not installed (put quarto on PATH or set "
@@ -131,7 +133,7 @@ def _as_list(value: object) -> list[str]:
 def _with_project_metadata(text: str, config: dict, options: dict) -> str:
     """Prepend _quarto.yml's metadata as a YAML block; the document's own front matter comes later and wins."""
     metadata = {k: v for k, v in config.items() if k not in ("project", "format")}
-    metadata.update({k: v for k, v in options.items() if k not in FLAG_OPTIONS})
+    metadata.update({k: v for k, v in options.items() if k not in NOT_METADATA})
     if not metadata:
         return text
     return f"---\n{yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)}---\n\n{text}"
@@ -139,9 +141,9 @@ def _with_project_metadata(text: str, config: dict, options: dict) -> str:
 
 def _pandoc(source: str, project: Path, to: str, options: dict, extra: list[str]) -> bytes:
     with resources.as_file(resources.files("helpers").joinpath("mps", "quarto_subset.lua")) as lua_filter:
-        args = [pypandoc.get_pandoc_path(), "--from=markdown", f"--to={to}", "--standalone", "--fail-if-warnings",
-                f"--lua-filter={lua_filter}", *extra]
-        if options.get("toc", True):
+        args = [pypandoc.get_pandoc_path(), "--from=markdown", f"--to={to}", "--standalone", "--wrap=none",
+                "--fail-if-warnings", f"--lua-filter={lua_filter}", *extra]
+        if options.get("toc"):
             args.append("--toc")
         if "toc-depth" in options:
             args.append(f"--toc-depth={options['toc-depth']}")
@@ -177,16 +179,16 @@ def _pandoc_pdf(source: str, project: Path, options: dict) -> bytes:
                              pdf_standards=_as_list(options.get("pdf-standard")),
                              timestamp=int(epoch) if epoch else None)
     except typst.TypstError as exc:
-        details = "\n".join([exc.diagnostic, *exc.hints, *exc.trace]).strip()
-        raise RenderError(f"typst could not compile {project / 'index.qmd'}: {exc.message}\n{details}") from exc
+        details = "\n".join([exc.diagnostic or exc.message, *(f"hint: {hint}" for hint in exc.hints)]).strip()
+        raise RenderError(f"typst could not compile {project / 'index.qmd'} to PDF:\n{details}") from exc
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:
             f.write(data)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

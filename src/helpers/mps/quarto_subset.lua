@@ -33,13 +33,17 @@ local function is_format(name)
 end
 
 local function strip_quarto_attributes(el)
+  local quarto_keys = {}
   for key, _ in pairs(el.attributes) do
     for _, pattern in ipairs(QUARTO_ONLY) do
       if key:match(pattern) then
-        el.attributes[key] = nil
+        table.insert(quarto_keys, key)
         break
       end
     end
+  end
+  for _, key in ipairs(quarto_keys) do
+    el.attributes[key] = nil
   end
   return el
 end
@@ -110,8 +114,7 @@ local function Div(div)
   local body = div.content
   local title = div.attributes["title"] and pandoc.Inlines(div.attributes["title"])
   if title == nil and #body > 0 and body[1].t == "Header" then
-    title = body[1].content
-    body = body:slice(2)
+    title = body:remove(1).content
   end
   title = title or pandoc.Inlines(kind:sub(1, 1):upper() .. kind:sub(2))
   if TYPST then
