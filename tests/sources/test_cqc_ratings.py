@@ -15,7 +15,6 @@ from helpers.sources.cqc_ratings import key_questions, load, overall_by_location
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 REAL = REALDATA / "cqc_ratings" / "cqc_lincolnshire_prefiltered.csv"
-needs_real = pytest.mark.skipif(not REAL.exists(), reason=f"real CQC extract not found at {REAL}")
 
 HEADER = ["Location ID", "Location ODS Code", "Location Name", "Care Home?", "Location Type",
           "Location Primary Inspection Category", "Location Street Address", "Location Address Line 2",
@@ -79,7 +78,6 @@ def error_of(path: Path) -> InputError:
 
 # --- the real Lincolnshire extract -------------------------------------------------------------
 
-@needs_real
 def test_real_extract_has_every_location_and_row() -> None:
     rows = real_rows()
     data = load(REAL).data
@@ -87,7 +85,6 @@ def test_real_extract_has_every_location_and_row() -> None:
     assert data["location_id"].nunique() == len({r["Location ID"] for r in rows}) == 478
 
 
-@needs_real
 def test_real_rating_counts_match_the_file() -> None:
     rows = real_rows()
     data = load(REAL).data
@@ -96,7 +93,6 @@ def test_real_rating_counts_match_the_file() -> None:
     assert (data["rating"] == "Requires improvement").sum() == 461
 
 
-@needs_real
 def test_real_month_first_dates_parse_to_the_right_day() -> None:
     rows = real_rows()
     i = next(i for i, r in enumerate(rows) if r["Publication Date"] == "07/03/2018")
@@ -108,7 +104,6 @@ def test_real_month_first_dates_parse_to_the_right_day() -> None:
     assert data["publication_date"].isna().sum() == blank == 60
 
 
-@needs_real
 def test_real_extract_maps_council_keeps_nhs_sites_and_states_vintage() -> None:
     table = load(REAL)
     assert set(table.data["la_code"]) == {"E10000019"}
@@ -117,7 +112,6 @@ def test_real_extract_maps_council_keeps_nhs_sites_and_states_vintage() -> None:
     assert table.vintage == "ratings published to 29 May 2026"
 
 
-@needs_real
 def test_real_overall_by_location_matches_the_file() -> None:
     rows = real_rows()
     overall = overall_by_location(load(REAL).data)
@@ -128,7 +122,6 @@ def test_real_overall_by_location_matches_the_file() -> None:
     assert key_questions(load(REAL).data).shape == (478, 6)
 
 
-@needs_real
 def test_real_extract_is_cached_as_parquet(tmp_path: Path) -> None:
     first = load(REAL, cache_dir=tmp_path).data
     assert len(list(tmp_path.glob("cqc_ratings-*.parquet"))) == 1

@@ -3,7 +3,7 @@
 
 Layout of ``ascof_2024_25.ods`` (read sheet by sheet with calamine):
 
-- Sheets: Cover, Contents, Comparability_over_time_log, Notes, then 27 data sheets ``Table_1a``,
+- Sheets: Cover, Contents, Comparability_over_time_log, Notes, then 25 data sheets ``Table_1a``,
   ``Table_1b``, ``Table_1c``, ``Table_1d``, ``Table_1e``, ``Table_2a`` … ``Table_2c``,
   ``Table_2d(1)``, ``Table_2d(2)``, ``Table_2e(1)``, ``Table_2e(2a)``, ``Table_2e(2b)``, ``Table_3a``,
   ``Table_3b``, ``Table_3c(1)``, ``Table_3c(2)``, ``Table_3d(1a)``, ``Table_3d(2a)``, ``Table_4a``,
@@ -24,13 +24,19 @@ Layout of ``ascof_2024_25.ods`` (read sheet by sheet with calamine):
   North Northamptonshire, U6Q5Z West Northamptonshire, H6X4G Cumberland, W8X1Q Westmorland and
   Furness). Survey tables also keep former councils (Cumbria, Northamptonshire, Dorset County,
   Bournemouth, Poole), so the ASCOF code is not unique (809 is both "Dorset County" E10000009
-  and "Dorset" E06000059): the ONS code identifies a council. 6a and 6b give Dorset only as
-  "Dorset County" E10000009, code 809 (no E06000059 row) — mapped to Dorset here, with a warning; 6a ends with "Cornwall and Isles of Scilly"
-  (both codes "[z]"), which we keep as level "Other".
+  and "Dorset" E06000059): the ONS code identifies a council. 4b, 6a and 6b give Dorset only
+  as "Dorset County" E10000009, code 809 (no E06000059 row) — mapped to Dorset here, with a
+  warning. 6a ends with "Cornwall and Isles of Scilly" (both codes "[z]"): level "Other".
+  Every table has exactly one row for each of the 153 current councils (after that mapping).
 - Cells: numbers; markers [x] no data, [c] suppressed, [z] not applicable (→ NaN + reason).
   In the SACE tables (1c, 1e, 3b, 3c(2), 5a(2)) the 2016-17 cells read "7.7 (7.6)" or
   "51,230 (35,415)": the official figure, then in brackets the figure on the original eligible
   population (Comparability_over_time_log) — kept as ``value_in_brackets``.
+
+Output (long): _row, la_code (ASCOF code), la_name, ons_code (as published), council_code (the
+current council the row stands for, else None), level (England / Region / Council type /
+Council / Former council / Other), measure (sheet name), period, quantity, value, marker_reason,
+value_in_brackets.
 """
 from __future__ import annotations
 
@@ -73,20 +79,28 @@ def sheet_for(table: str) -> str:
     return table if table.casefold().startswith("table_") else f"Table_{table}"
 
 
-def _value_columns(raw: RawSheet) -> list[Column]:
-    """Return one Column per 'YYYY to YYYY - quantity' header; any other non-blank header is an error."""
-    h = locate_header(raw, ANCHOR)
-    header = [str(v).strip() for v in raw.cells.iloc[h]]
+def _value_columns(raw: RawSheet) -> tuple[list[Column], list[str]]:
+    """Return one Column per 'YYYY to YYYY - quantity' header, and the other unknown non-blank headers."""
+    header = [str(v).strip() for v in raw.cells.iloc[locate_header(raw, ANCHOR)]]
     known = {p.casefold() for c in COLUMNS for p in c.published}
     extra = [name for name in header if name and name.casefold() not in known]
-    for name in extra:
-        if not VALUE_HEADER.match(name):
-            raise InputError(f"unexpected column '{name}' in the header (row {h + 1}): value columns must read "
-                             f"like '2024 to 2025 - outcome'", file=raw.file, sheet=raw.sheet, column=name)
-    if not extra:
-        raise InputError(f"no value columns like '2024 to 2025 - outcome' in the header (row {h + 1})",
+    return [Column(n, (n,)) for n in extra if VALUE_HEADER.match(n)], [n for n in extra if not VALUE_HEADER.match(n)]
+
+
+def _check_value_columns(raw: RawSheet, values: list[Column], unexpected: list[str]) -> None:
+    """Unknown headers, a repeated value column or no value column at all are errors."""
+    h = locate_header(raw, ANCHOR) + 1
+    if unexpected:
+        raise InputError(f"unexpected column '{unexpected[0]}' in the header (row {h}): value columns must read "
+                         f"like '2024 to 2025 - outcome'", file=raw.file, sheet=raw.sheet, column=unexpected[0])
+    names = [c.canonical.casefold() for c in values]
+    repeated = next((c.canonical for c, n in zip(values, names) if names.count(n) > 1), None)
+    if repeated:
+        raise InputError(f"column '{repeated}' appears twice in the header (row {h})", file=raw.file,
+                         sheet=raw.sheet, column=repeated)
+    if not values:
+        raise InputError(f"no value columns like '2024 to 2025 - outcome' in the header (row {h})",
                          file=raw.file, sheet=raw.sheet)
-    return [Column(name, (name,)) for name in extra]
 
 
 def _split_brackets(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -101,7 +115,7 @@ def _level(table: pd.DataFrame) -> pd.Series:
     ons, code = table["ons_code"], table["la_code"]
     current = set(councils()["code"])
     level = pd.Series("Other", index=table.index, dtype=object)
-    level[ons.str.match(r"^E(06|07|08|09|10)\d{6}$")] = "Former council"
+    level[ons.str.match(r"^E(06|08|09|10)\d{6}$")] = "Former council"
     level[table["council_code"].isin(current)] = "Council"
     level[ons.str.startswith("E12")] = "Region"
     level[code.isin(COUNCIL_TYPES) & ~ons.str.match(_ONS)] = "Council type"
@@ -146,8 +160,9 @@ def _long(table: pd.DataFrame, values: list[Column], raw: RawSheet, measure: str
 
 def _parse(raw: RawSheet, measure: str) -> pd.DataFrame:
     """Validate one Table_* sheet and return it tidy and long."""
-    values = _value_columns(raw)
+    values, unexpected = _value_columns(raw)
     table = table_below_header(raw, ANCHOR, COLUMNS + values)
+    _check_value_columns(raw, values, unexpected)
     for c in ("la_code", "la_name", "ons_code"):
         table[c] = table[c].astype(str).str.strip()
     _validate_ids(table, raw)

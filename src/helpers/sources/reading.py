@@ -71,15 +71,6 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def sheet_names(path: Path) -> list[str]:
-    """Return the sheet names of an xlsx/ods workbook."""
-    from python_calamine import CalamineWorkbook
-    try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError(f"cannot open as a spreadsheet ({exc})", file=path) from None
-
-
 def read_raw(path: Path, sheet_candidates: Iterable[str] = ()) -> RawSheet:
     """Read every cell of a CSV, or of the first matching sheet of an xlsx/ods, as text."""
     path = Path(path)
@@ -95,7 +86,11 @@ def read_raw(path: Path, sheet_candidates: Iterable[str] = ()) -> RawSheet:
     if suffix not in {".xlsx", ".xlsm", ".xls", ".ods"}:
         raise InputError(f"unsupported file type '{suffix}': expected .ods, .xlsx or .csv", file=path)
     from python_calamine import CalamineWorkbook
-    names = sheet_names(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise InputError(f"cannot open as a spreadsheet ({exc})", file=path) from None
+    names = list(book.sheet_names)
     wanted = list(sheet_candidates)
     chosen = next((n for w in wanted for n in names if n.strip().casefold() == w.casefold()), None)
     if chosen is None:
@@ -103,7 +98,7 @@ def read_raw(path: Path, sheet_candidates: Iterable[str] = ()) -> RawSheet:
             raise InputError(f"no sheet named {' or '.join(repr(w) for w in wanted)}; sheets found: "
                              f"{', '.join(repr(n) for n in names)}", file=path)
         chosen = names[0]
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     return RawSheet(path, chosen, _frame(rows))
 
 
@@ -145,7 +140,7 @@ def table_below_header(raw: RawSheet, anchor: str, columns: list[Column]) -> pd.
                 close = difflib.get_close_matches(col.published[0], [x for x in header if x], n=3, cutoff=0.5)
                 hint = f"; closest found: {', '.join(repr(c) for c in close)}" if close else ""
                 raise InputError(f"expected column '{col.published[0]}' not found in the header (row {h + 1}){hint}",
-                                 file=raw.file, sheet=raw.sheet)
+                                 file=raw.file, sheet=raw.sheet, column=col.published[0])
             out[col.canonical] = pd.Series("", index=body.index, dtype=object)
         else:
             out[col.canonical] = body[idx]
