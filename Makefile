@@ -29,8 +29,7 @@ demo: demo-data
 
 # Whole test suite (unit, real-file, nbval over the demo notebook, end to end)
 test: demo-data
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) reports/20*
