@@ -18,6 +18,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--councils", default="default",
                       help="'default' (seed councils and their regions), 'all', a number N, or CODE,CODE,…")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed → same files)")
+    check = sub.add_parser("validate", help="load every source found under a folder and report every problem")
+    check.add_argument("--data", required=True, type=Path, help="folder holding the input files")
     run = sub.add_parser("run", help="execute the notebooks and render the MPS into OUT/<year>/<council>/")
     run.add_argument("--data", required=True, type=Path, help="folder holding the input files")
     run.add_argument("--out", required=True, type=Path, help="reports folder")
@@ -63,7 +65,21 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"demo-data": _demo_data, "run": _run}
+def _validate(args: argparse.Namespace) -> int:
+    from helpers import validation
+    reports = validation.validate(args.data)
+    if not reports:
+        raise InputError(f"no known source files found under {args.data}")
+    print(validation.summary_table(reports, args.data))
+    for r in reports:
+        for problem in ([f"error: {r.error}"] if r.error else []) + [f"warning: {w}" for w in r.warnings]:
+            print(problem)
+    errors = sum(bool(r.error) for r in reports)
+    print(f"{len(reports)} file(s) checked: {errors} with errors, {sum(len(r.warnings) for r in reports)} warning(s)")
+    return 1 if errors else 0
+
+
+COMMANDS = {"demo-data": _demo_data, "validate": _validate, "run": _run}
 
 
 def main(argv: list[str] | None = None) -> int:
