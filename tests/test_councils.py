@@ -45,8 +45,10 @@ def test_code_for_name_handles_the_names_cqc_and_skills_for_care_use(name, code)
     assert councils.code_for_name(name) == code
 
 
-def test_code_for_name_unknown_is_none():
+def test_code_for_name_unknown_is_none_and_london_is_the_region_not_the_city():
     assert councils.code_for_name("Unspecified") is None
+    assert councils.code_for_name("London") is None
+    assert councils.code_for_name("City of London") == "E09000001"
 
 
 def test_council_code_is_case_and_space_tolerant_and_unknown_is_a_usage_error():

@@ -9,6 +9,7 @@ import pandas as pd
 
 from helpers.errors import UsageError
 
+CITY_OF_LONDON = "E09000001"
 _DROP_WORDS = re.compile(
     r"\b(city of|county of|royal borough of|london borough of|metropolitan borough of|borough of|"
     r"council|county|city|borough|district|metropolitan|ua|the)\b"
@@ -37,7 +38,7 @@ def _name_index() -> dict[str, str]:
     for row in councils().itertuples():
         for name in [row.name, *row.aliases.split("|")]:
             key = normalise_name(name)
-            if key:
+            if key and key != "london":  # "London" is the region; the City of London is matched by name
                 index.setdefault(key, row.code)
     # Names used by CQC and Skills for Care that are not in the register's aliases.
     index.update({"kingston upon hull": "E06000010", "hull": "E06000010",
@@ -48,6 +49,8 @@ def _name_index() -> dict[str, str]:
 
 def code_for_name(name: str) -> str | None:
     """Return the ONS code for a council name as written by CQC/ONS/Skills for Care, or None."""
+    if "city of london" in str(name).casefold():
+        return CITY_OF_LONDON
     return _name_index().get(normalise_name(name))
 
 

@@ -130,8 +130,8 @@ def test_cache_is_reused_and_keyed_on_content(tmp_path):
     path = write_directory(tmp_path / "x_HSCA_Active_Locations.xlsx", [GOOD_ROW])
     cache = tmp_path / "cache"
     first = cqc_directory.load(path, cache).data
-    assert len(list(cache.glob("*.parquet"))) == 1
+    assert len(list(cache.glob("cqc_directory-*.parquet"))) == 1
     pd.testing.assert_frame_equal(cqc_directory.load(path, cache).data, first)
     write_directory(path, [{**GOOD_ROW, "Care homes beds": 31}])
     assert cqc_directory.load(path, cache).data["beds"].iloc[0] == 31
-    assert len(list(cache.glob("*.parquet"))) == 2
+    assert len(list(cache.glob("cqc_directory-*.parquet"))) == 2

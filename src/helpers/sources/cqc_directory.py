@@ -15,7 +15,8 @@ import pandas as pd
 
 from helpers.councils import code_for_name
 from helpers.errors import DataQualityLog, InputError
-from helpers.sources.reading import (Column, RawSheet, SourceTable, check_unique, cached, read_raw, table_below_header,
+from helpers.sources.reading import (Column, RawSheet, SourceTable, check_unique, cached, read_raw, sheet_lines,
+                                     table_below_header,
                                      to_date, to_flag, to_number)
 
 SOURCE = "CQC care directory"
@@ -121,33 +122,30 @@ _VINTAGE = re.compile(r"as at\s+(\d{1,2}\s+\w+\s+\d{4})", re.IGNORECASE)
 _FILE_DATE = re.compile(r"(\d{1,2})_([A-Za-z]+)_(\d{4})")
 
 
-def _readme_lines(path: Path) -> list[str]:
-    if path.suffix.lower() == ".csv":
-        return []
+def _date(text: str) -> pd.Timestamp | None:
     try:
-        raw = read_raw(path, ["README"])
-    except InputError:
-        return []
-    return [" ".join(str(v) for v in row if str(v)) for row in raw.cells.itertuples(index=False)]
+        return pd.Timestamp(datetime.strptime(text, "%d %B %Y"))
+    except ValueError:
+        return None
 
 
-def vintage_of(path: Path) -> pd.Timestamp:
+def vintage_of(path: Path, cache_dir: Path | None = None) -> pd.Timestamp:
     """Return the 'CQC database as at' date from the README sheet, else from the file name."""
-    for line in _readme_lines(path):
+    for line in sheet_lines(path, "README", cache_dir):
         m = _VINTAGE.search(line)
-        if m:
-            return pd.Timestamp(datetime.strptime(m.group(1), "%d %B %Y"))
-    m = _FILE_DATE.search(path.name)
-    if m:
-        return pd.Timestamp(datetime.strptime(" ".join(m.groups()), "%d %B %Y"))
+        if m and _date(m.group(1)) is not None:
+            return _date(m.group(1))
+    m = _FILE_DATE.search(Path(path).name)
+    if m and _date(" ".join(m.groups())) is not None:
+        return _date(" ".join(m.groups()))
     raise InputError("cannot tell the directory's vintage: no 'Source: CQC database as at DD Month YYYY' line "
                      "in the README sheet and no DD_Month_YYYY in the file name", file=path)
 
 
-def find_files(data_dir: Path) -> list[Path]:
+def find_files(data_dir: Path, cache_dir: Path | None = None) -> list[Path]:
     """Return the directory snapshots under data_dir, oldest first (by vintage)."""
     files = [p for p in Path(data_dir).rglob(FILE_GLOB) if p.suffix.lower() in {".ods", ".xlsx", ".csv"}]
-    return sorted(files, key=vintage_of)
+    return sorted(files, key=lambda p: vintage_of(p, cache_dir))
 
 
 def _parse(raw: RawSheet) -> pd.DataFrame:
@@ -188,13 +186,13 @@ def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
         log.warn(SOURCE, f"{len(group)} location(s) with local authority '{name}' match no council; "
                  f"they are left out of council figures (first at row {int(group['_row'].min())})",
                  file=str(path), column="Location Local Authority")
-    synthetic = any("synthetic" in line.casefold() for line in _readme_lines(path))
-    return SourceTable(locations, path, vintage_of(path).strftime("%d %B %Y"), synthetic, log)
+    synthetic = any("synthetic" in line.casefold() for line in sheet_lines(path, "README", cache_dir))
+    return SourceTable(locations, path, vintage_of(path, cache_dir).strftime("%d %B %Y"), synthetic, log)
 
 
 def load_latest(data_dir: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load the most recent directory snapshot found under data_dir."""
-    files = find_files(data_dir)
+    files = find_files(data_dir, cache_dir)
     if not files:
         raise InputError(f"no CQC care directory found: expected a file named like "
                          f"'01_November_2026_HSCA_Active_Locations.ods' under {data_dir}")

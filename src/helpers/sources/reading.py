@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -51,9 +52,18 @@ class RawSheet:
 
 
 def file_hash(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes."""
+    """Return the SHA-256 of a file's bytes (remembered per path, size and modification time)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", file=path)
+    stat = path.stat()
+    return _hash(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=512)
+def _hash(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
-    with Path(path).open("rb") as f:
+    with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -106,6 +116,22 @@ def _frame(rows: list[list[object]]) -> pd.DataFrame:
     width = max((len(r) for r in rows), default=0)
     data = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in rows]
     return pd.DataFrame(data, dtype=object)
+
+
+def sheet_lines(path: Path, sheet: str, cache_dir: Path | None = None) -> list[str]:
+    """The text of a notes sheet (e.g. README), one string per row; [] when the file has no such sheet."""
+    path = Path(path)
+    if path.suffix.lower() in {".csv", ".txt"}:
+        return []
+
+    def build() -> pd.DataFrame:
+        try:
+            raw = read_raw(path, [sheet])
+        except InputError:
+            return pd.DataFrame({"line": pd.Series([], dtype=str)})
+        return pd.DataFrame({"line": [" ".join(v for v in row if v) for row in raw.cells.itertuples(index=False)]})
+
+    return cached(path, cache_dir, f"lines-{sheet}", build)["line"].astype(str).tolist()
 
 
 def locate_header(raw: RawSheet, anchor: str) -> int:
