@@ -8,7 +8,8 @@ from typing import Callable
 
 from helpers.councils import councils
 from helpers.errors import InputError
-from helpers.sources import ascfr, ascof, cqc_directory, cqc_ratings, ons_population
+from helpers.sources import (ascfr, ascof, cqc_deactivated, cqc_directory, cqc_ratings, ons_population,
+                             skills_for_care)
 from helpers.sources.reading import SourceTable
 
 Loader = Callable[[Path, Path | None], list[SourceTable]]
@@ -32,6 +33,8 @@ def national_sources() -> list[Source]:
                lambda p, c: [cqc_directory.load(p, c)]),
         Source(cqc_ratings.SOURCE, ("*Latest_ratings.*",), lambda p, c: [cqc_ratings.load(p, c)],
                ("Location ID", "Service / Population Group", "Domain", "Latest Rating")),
+        Source(cqc_deactivated.SOURCE, (cqc_deactivated.FILE_GLOB,), lambda p, c: [cqc_deactivated.load(p, c)]),
+        Source(skills_for_care.SOURCE, (skills_for_care.FILE_GLOB,), lambda p, c: [skills_for_care.load(p, c)]),
         Source(ascof.SOURCE, ("*ascof*.ods", "*ascof*.xlsx"),
                lambda p, c: [ascof.staff_turnover(p, c), ascof.provider_ratings(p, c)]),
         Source(ascfr.SOURCE, ("*ASC-FR*.csv", "*ASCFR*.csv", "pss-exp-*.csv"), lambda p, c: [ascfr.load(p, c)]),
