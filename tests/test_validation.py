@@ -44,3 +44,15 @@ def test_validate_with_no_known_files_exits_1(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("hello")
     assert main(["validate", "--data", str(tmp_path)]) == 1
     assert "no known source files found" in capsys.readouterr().err
+
+
+def test_templates_cli_writes_every_local_template_and_validate_reads_them_back(tmp_path, capsys):
+    from helpers.sources.local import SOURCES
+    assert main(["templates", "--out", str(tmp_path)]) == 0
+    written = sorted(p.name for p in tmp_path.glob("template_*.xlsx"))
+    assert written == sorted(f"template_{name}.xlsx" for name in SOURCES)
+    capsys.readouterr()
+    assert main(["validate", "--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(SOURCES)} file(s) checked: 0 with errors" in out
+    assert "looks like a template example row" in out  # example rows are never used silently

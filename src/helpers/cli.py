@@ -18,6 +18,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--councils", default="default",
                       help="'default' (seed councils and their regions), 'all', a number N, or CODE,CODE,…")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed → same files)")
+    tmpl = sub.add_parser("templates", help="write the local-data xlsx templates (occupancy, fees, cost returns, …)")
+    tmpl.add_argument("--out", required=True, type=Path, help="folder to write the templates into")
     check = sub.add_parser("validate", help="load every source found under a folder and report every problem")
     check.add_argument("--data", required=True, type=Path, help="folder holding the input files")
     run = sub.add_parser("run", help="execute the notebooks and render the MPS into OUT/<year>/<council>/")
@@ -79,7 +81,14 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-COMMANDS = {"demo-data": _demo_data, "validate": _validate, "run": _run}
+def _templates(args: argparse.Namespace) -> int:
+    from helpers.sources.local import write_templates
+    for path in write_templates(args.out):
+        print(path)
+    return 0
+
+
+COMMANDS = {"demo-data": _demo_data, "templates": _templates, "validate": _validate, "run": _run}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ from types import ModuleType
 
 from helpers.sources import (ascfr, ascof, cqc_deactivated, cqc_directory, cqc_ratings, ons_population,
                              skills_for_care)
+from helpers.sources.local import LocalSource
 from helpers.sources.reading import Column
 
 HEADER = """# Data dictionary
@@ -51,7 +52,17 @@ def render() -> str:
                    + ("\n\nYear columns: every 4-digit header." if layout == "snpp" else ""))
           for layout, cols in ons_population.COLUMNS.items()],
     ]
+    from helpers.sources.local import SOURCES
+    sections += [_section_local(spec) for spec in SOURCES.values()]
     return HEADER + "\n" + "\n".join(sections)
+
+
+def _section_local(spec: LocalSource) -> str:
+    lines = ["| canonical | column in the template | type | allowed values | required |", "|---|---|---|---|---|"]
+    for f in spec.fields:
+        allowed = ", ".join(f.allowed) if f.allowed and len(f.allowed) <= 12 else ("see template" if f.allowed else "")
+        lines.append(f"| `{f.canonical}` | `{f.published}` | {f.kind} | {allowed} | {'yes' if f.required else 'no'} |")
+    return f"## {spec.title} (local template `template_{spec.name}.xlsx`)\n\n{spec.readme.strip().splitlines()[0]}\n\n" + "\n".join(lines) + "\n"
 
 
 DICTIONARY = Path(__file__).resolve().parents[2] / "docs" / "data_dictionary.md"

@@ -45,9 +45,16 @@ def national_sources() -> list[Source]:
     ]
 
 
+def local_sources() -> list[Source]:
+    """The council's own sources (spec §2, 8–14), found by their template's file-name pattern."""
+    from helpers.sources import local
+    return [Source(spec.title, (spec.file_glob,), lambda p, c, spec=spec: [local.load_local(spec, p, c)])
+            for spec in local.SOURCES.values()]
+
+
 def all_sources() -> list[Source]:
     """Every source the workbook knows."""
-    return national_sources()
+    return national_sources() + local_sources()
 
 
 @dataclass
