@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.councils import council, councils
-from helpers.demo import cqc
+from helpers.demo import ascfr, ascof, cqc, population, ratings
+from helpers.demo.local import write_local
 from helpers.errors import UsageError
 
 SEED_COUNCILS = ["E08000019", "E08000018", "E10000008", "E10000019"]  # Sheffield, Rotherham, Devon, Lincolnshire
@@ -41,9 +42,17 @@ def generate(out_dir: Path, council_codes: list[str], seed: int = 2026) -> list[
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     wanted = set(council_codes)
-    markets = [cqc.council_market(row, seed, start_id=i * 10000)
-               for i, row in councils().iterrows() if row["code"] in wanted]
-    market = pd.concat(markets, ignore_index=True)
+    markets = {row["code"]: cqc.council_market(row, seed, start_id=i * 10000)
+               for i, row in councils().iterrows() if row["code"] in wanted}
+    market = pd.concat(markets.values(), ignore_index=True)
+    latest = SNAPSHOT_DATES[-1]
     written = [cqc.write_directory(cqc.snapshot(market, d), d, out_dir / "cqc") for d in SNAPSHOT_DATES]
+    written += [ratings.write_ratings(cqc.snapshot(market, latest), latest, out_dir / "cqc"),
+                population.write_snpp(council_codes, seed, out_dir / "ons"),
+                population.write_mid_year(council_codes, seed, out_dir / "ons"),
+                ascfr.write_ascfr(council_codes, seed, out_dir / "ascfr"),
+                ascof.write_ascof(council_codes, seed, out_dir / "ascof", market=market)]
+    for code, own in markets.items():
+        written += write_local(code, cqc.snapshot(own, SNAPSHOT_DATES[-1]), seed, out_dir / "local")
     (out_dir / "README.md").write_text(README, encoding="utf-8")
     return written
