@@ -29,10 +29,10 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from helpers.councils import code_for_name
-from helpers.errors import DataQualityLog, InputError
+from helpers.errors import InputError
 from helpers.sources.cqc_directory import RATINGS
-from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw, table_below_header,
-                                     to_date, to_flag, to_number)
+from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw,
+                                     table_below_header, to_date, to_flag, to_number, unmatched_councils)
 
 SOURCE = "CQC deactivated locations"
 SHEETS = ("Deactivated_Locations", "Deactivated Locations")
@@ -158,28 +158,16 @@ def _parse(raw: RawSheet, vintage: pd.Timestamp) -> pd.DataFrame:
     return out
 
 
-def _unmatched_councils(path: Path, data: pd.DataFrame) -> DataQualityLog:
-    """Warn once per local authority name that matches no council."""
-    log = DataQualityLog()
-    unmatched = data[data["la_code"].isna() & (data["local_authority"] != "")]
-    for name, group in unmatched.groupby("local_authority"):
-        log.warn(SOURCE, f"{len(group)} location(s) with local authority '{name}' match no council; they are "
-                 f"left out of council figures (first at row {int(group['_row'].min())})",
-                 file=str(path), column=PUBLISHED["local_authority"])
-    return log
-
-
 def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load a deactivated-locations file into a tidy frame (one row per deactivated location)."""
     path = Path(path)
-    if not path.is_file():  # checked here because the cache hashes the file before read_raw would say so
-        raise InputError("file not found", file=path)
     readme = _readme_lines(path, cache_dir)
     vintage = vintage_of(path, readme)
     data = cached(path, cache_dir, f"cqc_deactivated-v{LOADER_VERSION}-{vintage:%Y%m%d}",
                   lambda: _parse(read_raw(path, SHEETS), vintage))
     synthetic = any("synthetic" in line.casefold() for line in readme)
-    return SourceTable(data, path, vintage.strftime("%d %B %Y"), synthetic, _unmatched_councils(path, data))
+    log = unmatched_councils(SOURCE, path, data, PUBLISHED["local_authority"])
+    return SourceTable(data, path, vintage.strftime("%d %B %Y"), synthetic, log)
 
 
 def load_latest(data_dir: Path, cache_dir: Path | None = None) -> SourceTable:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.councils import code_for_name
-from helpers.errors import DataQualityLog, InputError
+from helpers.errors import InputError
 from helpers.sources.reading import (Column, RawSheet, SourceTable, check_unique, cached, read_raw, sheet_lines,
+                                     unmatched_councils,
                                      table_below_header,
                                      to_date, to_flag, to_number)
 
@@ -180,12 +181,7 @@ def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
         return _parse(raw_holder["raw"])
 
     locations = cached(path, cache_dir, f"cqc_directory-v{LOADER_VERSION}", build)
-    log = DataQualityLog()
-    unmatched = locations[locations["la_code"].isna() & (locations["local_authority"] != "")]
-    for name, group in unmatched.groupby("local_authority"):
-        log.warn(SOURCE, f"{len(group)} location(s) with local authority '{name}' match no council; "
-                 f"they are left out of council figures (first at row {int(group['_row'].min())})",
-                 file=str(path), column="Location Local Authority")
+    log = unmatched_councils(SOURCE, path, locations, PUBLISHED["local_authority"])
     synthetic = any("synthetic" in line.casefold() for line in sheet_lines(path, "README", cache_dir))
     return SourceTable(locations, path, vintage_of(path, cache_dir).strftime("%d %B %Y"), synthetic, log)
 

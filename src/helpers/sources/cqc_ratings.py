@@ -27,9 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.councils import code_for_name
-from helpers.errors import DataQualityLog, InputError
-from helpers.sources.reading import (Column, RawSheet, SourceTable, check_unique, cached, read_raw, table_below_header,
-                                     to_date, to_flag)
+from helpers.errors import InputError
+from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw,
+                                     table_below_header, to_date, to_flag, unmatched_councils)
 
 SOURCE = "CQC ratings"
 SHEETS = ("Locations",)
@@ -111,22 +111,12 @@ def vintage_of(path: Path, ratings: pd.DataFrame) -> str:
     return f"ratings published to {latest:%d %B %Y}" if pd.notna(latest) else "unknown"
 
 
-def _unmatched_councils(path: Path, ratings: pd.DataFrame) -> DataQualityLog:
-    """Warn once per local authority name that matches no council."""
-    log = DataQualityLog()
-    unmatched = ratings[ratings["la_code"].isna() & (ratings["local_authority"] != "")]
-    for name, group in unmatched.groupby("local_authority"):
-        log.warn(SOURCE, f"{group['location_id'].nunique()} location(s) with local authority '{name}' match no "
-                 f"council; they are left out of council figures (first at row {int(group['_row'].min())})",
-                 file=str(path), column=PUBLISHED["local_authority"])
-    return log
-
-
 def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load a latest-ratings file into a tidy long frame (location × service group × domain)."""
     path = Path(path)
     ratings = cached(path, cache_dir, f"cqc_ratings-v{LOADER_VERSION}", lambda: _parse(read_raw(path, SHEETS)))
-    return SourceTable(ratings, path, vintage_of(path, ratings), False, _unmatched_councils(path, ratings))
+    log = unmatched_councils(SOURCE, path, ratings, PUBLISHED["local_authority"])
+    return SourceTable(ratings, path, vintage_of(path, ratings), False, log)
 
 
 def overall_by_location(ratings: pd.DataFrame) -> pd.DataFrame:

@@ -293,3 +293,14 @@ def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.
     frame.to_parquet(tmp, index=False)
     tmp.replace(target)
     return pd.read_parquet(target)  # the same dtypes as a cache hit
+
+
+def unmatched_councils(source: str, path: Path, data: pd.DataFrame, published: str) -> DataQualityLog:
+    """Warn once per local-authority name (column ``local_authority``) that matches no council."""
+    log = DataQualityLog()
+    unmatched = data[data["la_code"].isna() & (data["local_authority"] != "")]
+    for name, group in unmatched.groupby("local_authority"):
+        log.warn(source, f"{group['location_id'].nunique()} location(s) with local authority '{name}' match no "
+                 f"council; they are left out of council figures (first at row {int(group['_row'].min())})",
+                 file=str(path), column=published)
+    return log

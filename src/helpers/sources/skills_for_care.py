@@ -195,8 +195,6 @@ def _warnings(path: Path, data: pd.DataFrame, vintage: str | None) -> DataQualit
 def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load an LA data download into a tidy frame (one row per area × sector × service × job role)."""
     path = Path(path)
-    if not path.is_file():  # checked here because the cache hashes the file before read_raw would say so
-        raise InputError("file not found", file=path)
     notes = _notes_lines(path, cache_dir)
     data = cached(path, cache_dir, f"skills_for_care-v{LOADER_VERSION}", lambda: _parse(read_raw(path, SHEETS)))
     vintage = vintage_of(path, notes)
