@@ -31,7 +31,7 @@ import pandas as pd
 from helpers.councils import code_for_name
 from helpers.errors import InputError
 from helpers.sources.cqc_directory import RATINGS
-from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw,
+from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw, sheet_lines,
                                      table_below_header, to_date, to_flag, to_number, unmatched_councils)
 
 SOURCE = "CQC deactivated locations"
@@ -92,21 +92,6 @@ _VINTAGE = re.compile(r"as at\s+(\d{1,2})\s+(\w+)\s+(\d{4})", re.IGNORECASE)
 _FILE_DATE = re.compile(r"(\d{1,2})_([A-Za-z]+)_(\d{4})")
 
 
-def _readme_lines(path: Path, cache_dir: Path | None) -> list[str]:
-    """The README sheet's lines (cached like the data, so a cache hit never opens the big ODS)."""
-    def build() -> pd.DataFrame:
-        lines: list[str] = []
-        if path.suffix.lower() != ".csv":  # a CSV re-save holds the data sheet only
-            try:
-                raw = read_raw(path, ["README"])
-                lines = [" ".join(v for v in row if v) for row in raw.cells.itertuples(index=False)]
-            except InputError:  # no README sheet (or an unreadable file, reported when the data is read)
-                pass
-        return pd.DataFrame({"line": pd.Series(lines, dtype=str)})
-
-    return cached(path, cache_dir, f"cqc_deactivated-readme-v{LOADER_VERSION}", build)["line"].tolist()
-
-
 def vintage_of(path: Path, readme: list[str]) -> pd.Timestamp:
     """Return the 'as at DD Month YYYY' date from the README lines, else DD_Month_YYYY from the file name."""
     found = [" ".join(m.groups()) for m in [*map(_VINTAGE.search, readme), _FILE_DATE.search(Path(path).name)] if m]
@@ -161,7 +146,7 @@ def _parse(raw: RawSheet, vintage: pd.Timestamp) -> pd.DataFrame:
 def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load a deactivated-locations file into a tidy frame (one row per deactivated location)."""
     path = Path(path)
-    readme = _readme_lines(path, cache_dir)
+    readme = sheet_lines(path, "README", cache_dir)
     vintage = vintage_of(path, readme)
     data = cached(path, cache_dir, f"cqc_deactivated-v{LOADER_VERSION}-{vintage:%Y%m%d}",
                   lambda: _parse(read_raw(path, SHEETS), vintage))
@@ -176,7 +161,7 @@ def load_latest(data_dir: Path, cache_dir: Path | None = None) -> SourceTable:
     if not files:
         raise InputError(f"no CQC deactivated locations file found: expected a file named like "
                          f"'01_November_2026_Deactivated_Locations.ods' under {data_dir}")
-    return load(max(files, key=lambda p: vintage_of(p, _readme_lines(p, cache_dir))), cache_dir)
+    return load(max(files, key=lambda p: vintage_of(p, sheet_lines(p, "README", cache_dir))), cache_dir)
 
 
 def _by_year(frame: pd.DataFrame, date_column: str, la_code: str, directorate: str | None,

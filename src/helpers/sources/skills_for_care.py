@@ -41,7 +41,7 @@ import pandas as pd
 from helpers.councils import code_for_name
 from helpers.errors import DataQualityLog, InputError
 from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, check_unique, locate_header, read_raw,
-                                     table_below_header, to_number)
+                                     sheet_lines, table_below_header, to_number)
 
 SOURCE = "Skills for Care"
 SHEETS = ("LA level data",)
@@ -100,21 +100,6 @@ def area_code(name: str) -> tuple[str | None, str]:
     if key in REGION_CODES:
         return REGION_CODES[key], "Region"
     return code_for_name(name), "LA"
-
-
-def _notes_lines(path: Path, cache_dir: Path | None) -> list[str]:
-    """The Notes sheet's lines (cached with the data); none when the sheet is absent."""
-    def build() -> pd.DataFrame:
-        lines: list[str] = []
-        if path.suffix.lower() != ".csv":  # a CSV re-save holds the data sheet only
-            try:
-                raw = read_raw(path, [NOTES_SHEET])
-                lines = [" ".join(v for v in row if v) for row in raw.cells.itertuples(index=False)]
-            except InputError:  # no Notes sheet (or an unreadable file, reported when the data is read)
-                pass
-        return pd.DataFrame({"line": pd.Series(lines, dtype=str)})
-
-    return cached(path, cache_dir, f"skills_for_care-notes-v{LOADER_VERSION}", build)["line"].tolist()
 
 
 def vintage_of(path: Path, notes: list[str]) -> str | None:
@@ -195,7 +180,7 @@ def _warnings(path: Path, data: pd.DataFrame, vintage: str | None) -> DataQualit
 def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load an LA data download into a tidy frame (one row per area × sector × service × job role)."""
     path = Path(path)
-    notes = _notes_lines(path, cache_dir)
+    notes = sheet_lines(path, NOTES_SHEET, cache_dir)
     data = cached(path, cache_dir, f"skills_for_care-v{LOADER_VERSION}", lambda: _parse(read_raw(path, SHEETS)))
     vintage = vintage_of(path, notes)
     synthetic = any("synthetic" in line.casefold() for line in notes)
