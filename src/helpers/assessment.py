@@ -10,26 +10,11 @@ from helpers import charts, narrative, quality, sufficiency
 from helpers.councils import council
 from helpers.errors import DataQualityLog, UsageError
 from helpers.sources import cqc_directory
-from helpers.tables import pipe_table
+from helpers.tables import Table
 
 SERVICES = ["care_homes", "home_care", "supported_living", "day_opportunities"]
 SERVICE_TITLES = {"care_homes": "Care homes", "home_care": "Home care", "supported_living": "Supported living",
                   "day_opportunities": "Day opportunities"}
-
-
-@dataclass
-class Table:
-    """A table behind a chart or a section, with its caption and display formats."""
-
-    name: str
-    frame: pd.DataFrame
-    caption: str
-    headers: dict[str, str] = field(default_factory=dict)
-    formats: dict[str, str] = field(default_factory=dict)
-
-    def markdown(self) -> str:
-        """The table as a captioned pipe table."""
-        return pipe_table(self.frame, self.caption, self.headers, self.formats)
 
 
 @dataclass

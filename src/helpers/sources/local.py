@@ -164,6 +164,19 @@ def find_files(spec: LocalSource, data_dir: Path) -> list[Path]:
     return sorted(found)
 
 
+def council_file(spec: LocalSource, data_dir: Path, council_code: str) -> Path | None:
+    """The council's file of a source: the newest-named match whose name contains the council's code."""
+    found = [p for p in find_files(spec, data_dir) if council_code.casefold() in p.name.casefold()]
+    return found[-1] if found else None
+
+
+def load_council(spec: LocalSource, data_dir: Path, council_code: str,
+                 cache_dir: Path | None = None) -> SourceTable | None:
+    """Load the council's file of a source, or None when the council has not supplied one."""
+    path = council_file(spec, data_dir, council_code)
+    return None if path is None else load_local(spec, path, cache_dir)
+
+
 def load_local(spec: LocalSource, path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load and validate one local source file into a tidy frame (canonical columns plus ``_row``)."""
     path = Path(path)
