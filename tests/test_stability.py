@@ -49,7 +49,8 @@ def test_capacity_entering_leaving_resized_and_net():
 def test_one_snapshot_and_empty_snapshots():
     one = entries_exits([(pd.Timestamp("2025-01-01"), homes(["A"], [5]))], capacity="beds")
     assert len(one) == 1 and one["entries"].isna().all() and one["beds_total"].tolist() == [5]
-    empty = entries_exits([(pd.Timestamp("2025-01-01"), homes([], [])), (pd.Timestamp("2026-01-01"), homes(["A"], [5]))])
+    empty = entries_exits([(pd.Timestamp("2025-01-01"), homes([], [])),
+                           (pd.Timestamp("2026-01-01"), homes(["A"], [5]))])
     assert empty["locations"].tolist() == [0, 1] and empty["entries"].tolist()[1] == 1
 
 
