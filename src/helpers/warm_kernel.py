@@ -1,0 +1,136 @@
+"""A Papermill engine that reuses one warm Jupyter kernel per process instead of starting one per notebook.
+
+Starting a kernel and importing pandas/plotly costs about a second per notebook, and a cold chart
+export starts a Chromium each time (STACK_NOTES). A worker keeps one kernel: on start-up it
+imports the helpers and opens kaleido's long-lived browser (``kaleido.start_sync_server``); between
+notebooks ``%reset -f`` clears the user namespace, the working directory is restored and the
+execution counter starts again at 1, so each output notebook looks like a fresh run.
+Papermill still parameterises, executes and records every cell (engine name ``warm``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jupyter_client import KernelManager
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.utils import merge_kwargs, remove_args
+
+ENGINE = "warm"
+START_TIMEOUT = 60
+SETUP = """\
+import os as _os, warnings as _warnings
+import kaleido as _kaleido
+_kaleido.start_sync_server(silence_warnings=True)
+import helpers.assessment, helpers.publish  # noqa: F401 (imported once per kernel, not per notebook)
+del _os, _warnings, _kaleido
+"""
+RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+import os as _os; _os.chdir({cwd!r}); del _os
+get_ipython().execution_count = 1
+"""
+
+
+class KernelSetupError(RuntimeError):
+    """The warm kernel could not be started or reset."""
+
+
+class WarmKernel:
+    """One running kernel (and its kaleido browser) that notebooks are executed in, one after another."""
+
+    def __init__(self, kernel_name: str, cwd: Path) -> None:
+        self.kernel_name, self.cwd = kernel_name, Path(cwd)
+        self.km: KernelManager | None = None
+
+    def alive(self) -> bool:
+        """True while the kernel process runs."""
+        return self.km is not None and self.km.is_alive()
+
+    def start(self) -> None:
+        """Start the kernel, import the helpers and open the long-lived chart-export browser."""
+        self.km = KernelManager(kernel_name=self.kernel_name)
+        self.km.start_kernel(cwd=str(self.cwd))
+        self.run_code(SETUP)
+
+    def run_code(self, code: str, timeout: float = START_TIMEOUT) -> None:
+        """Execute set-up code outside the notebook's history; raise KernelSetupError if it fails.
+
+        A fresh client each time: a client left open across an nbclient execution stops receiving replies.
+        """
+        assert self.km is not None
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout)
+            reply = kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise KernelSetupError(f"kernel set-up failed: {reply['content'].get('ename')}: "
+                                   f"{reply['content'].get('evalue')}")
+
+    def reset(self) -> None:
+        """Clear the namespace so the next notebook starts clean (modules and the browser stay loaded)."""
+        self.run_code(RESET.format(cwd=str(self.cwd)))
+
+    def shutdown(self) -> None:
+        """Stop the kernel (and with it the browser); safe to call twice."""
+        if self.km is not None:
+            if self.km.is_alive():
+                self.km.shutdown_kernel(now=True)
+            self.km.cleanup_resources()
+            self.km = None
+
+
+_current: WarmKernel | None = None
+
+
+def kernel(kernel_name: str, cwd: Path) -> WarmKernel:
+    """The process's warm kernel, started (or restarted after a crash) on demand and reset for a new notebook."""
+    global _current
+    if _current is not None and not _current.alive():
+        _current.shutdown()
+        _current = None
+    if _current is None:
+        fresh = WarmKernel(kernel_name, cwd)
+        try:
+            fresh.start()
+        except BaseException:
+            fresh.shutdown()
+            raise
+        _current = fresh
+    else:
+        _current.reset()
+    return _current
+
+
+def discard() -> None:
+    """Shut the process's warm kernel down (after a timeout or an interrupt, or when the worker ends)."""
+    global _current
+    if _current is not None:
+        _current.shutdown()
+        _current = None
+
+
+class WarmEngine(NBClientEngine):
+    """Papermill's nbclient engine, run against the process's warm kernel instead of a new one."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=START_TIMEOUT, execution_timeout=None, **kwargs):
+        """Execute every cell of the parameterised notebook in the warm kernel."""
+        warm = kernel(kernel_name, Path(kwargs["input_path"]).resolve().parent)
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                             kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
+                             stderr_file=stderr_file)
+        client = PapermillNotebookClient(nb_man, km=warm.km, **final)
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, WarmEngine)
