@@ -1,0 +1,102 @@
+"""Cost workbook: sheets, header styles, number formats, frozen panes, README, suppression and atomic write."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from openpyxl import Workbook, load_workbook
+
+from helpers import cost_of_care as coc
+from helpers.cost_workbook import sheet_name, write_cost_workbook
+from helpers.sources import cost_returns, fee_rates
+from helpers.sources.local import load_council
+
+DEMO_LOCAL = REPO / "data" / "demo" / "local"
+ROTHERHAM = "E08000018"  # its demo has two nursing dementia returns: a suppressed care home row
+
+
+@pytest.fixture(scope="module")
+def sections() -> dict[str, coc.CostSection]:
+    returns = load_council(cost_returns.SPEC, DEMO_LOCAL, ROTHERHAM)
+    fees = load_council(fee_rates.SPEC, DEMO_LOCAL, ROTHERHAM)
+    return {s: coc.cost_section(s, returns, fees, "Rotherham") for s in coc.SERVICES}
+
+
+@pytest.fixture(scope="module")
+def book(sections, tmp_path_factory) -> Path:
+    return write_cost_workbook(sections, tmp_path_factory.mktemp("wb") / "out" / "cost_of_care.xlsx", "Rotherham")
+
+
+def column(ws, header: str) -> int:
+    """The 1-based column of a header in row 1."""
+    return next(c.column for c in ws[1] if c.value == header)
+
+
+def test_one_sheet_per_table_after_the_readme(book, sections):
+    wb = load_workbook(book)
+    expected = ["README"] + [sheet_name(s, t.name) for s, sec in sections.items() for t in sec.tables]
+    assert wb.sheetnames == expected and "Home care fees" in expected
+    assert all(len(name) <= 31 for name in wb.sheetnames)
+
+
+def test_headers_are_bold_filled_and_frozen(book):
+    ws = load_workbook(book)["Home care totals"]
+    assert ws.freeze_panes == "B2"
+    assert all(c.font.b and c.fill.fgColor.rgb.endswith("1F5F8B") for c in ws[1])
+    assert ws.column_dimensions["A"].width >= 10 and ws.auto_filter.ref.startswith("A1:")
+
+
+def test_money_and_percent_formats(book, sections):
+    ws = load_workbook(book)["Home care fees"]
+    rate, gap_pct, impact = (column(ws, h) for h in ("Current rate 2026-27", "Gap (% of median)",
+                                                       "Cost of paying the median (£ a year)"))
+    assert ws.cell(2, rate).number_format == '"£"#,##0.00'
+    assert ws.cell(2, impact).number_format == '"£"#,##0'
+    assert ws.cell(2, gap_pct).number_format == "0.0%"
+    fees = next(t.frame for t in sections["home_care"].tables if t.name == "cost_fees")
+    assert ws.cell(2, gap_pct).value == pytest.approx(fees["gap_pct"].iloc[0] / 100, abs=1e-6)  # a real fraction
+    assert ws.cell(2, rate).value == pytest.approx(float(fees["current_rate"].iloc[0]))
+
+
+def test_suppressed_cells_carry_the_marker(book):
+    ws = load_workbook(book)["Care homes totals"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["Nursing dementia"][1] == 2 and set(rows["Nursing dementia"][2:]) == {"[c]"}
+    assert isinstance(rows["Residential"][3], float)
+
+
+def test_readme_names_sources_method_and_disclosure_rule(book):
+    text = " ".join(str(v) for row in load_workbook(book)["README"].iter_rows(values_only=True) for v in row if v)
+    assert "Rotherham" in text and "QUARTILE.INC" in text and "median of providers' totals" in text
+    assert "fewer than 3 providers' returns" in text and "[c]" in text
+    assert "E08000018_cost_returns.xlsx" in text and "31 October 2026" in text and "SYNTHETIC" in text
+    assert "Home care fees" in text  # the contents list
+
+
+def test_no_provider_ids_anywhere(book):
+    wb = load_workbook(book)
+    cells = [str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert cells and not any(v.startswith(("CH0", "HC0", "SL0", "DO0")) for v in cells)
+
+
+def test_a_failed_write_leaves_the_previous_file_untouched(sections, tmp_path, monkeypatch):
+    path = write_cost_workbook(sections, tmp_path / "cost.xlsx", "Rotherham")
+    before = path.read_bytes()
+
+    def broken(self, filename):
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workbook, "save", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_cost_workbook(sections, path, "Rotherham")
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["cost.xlsx"]
+
+
+def test_unavailable_services_are_listed_in_the_readme(tmp_path):
+    sections = {"day_opportunities": coc.cost_section("day_opportunities", None, None, "Testshire")}
+    wb = load_workbook(write_cost_workbook(sections, tmp_path / "c.xlsx", "Testshire"))
+    assert wb.sheetnames == ["README"]
+    text = " ".join(str(v) for row in wb["README"].iter_rows(values_only=True) for v in row if v)
+    assert "supplied no cost of care returns for day opportunities" in text
