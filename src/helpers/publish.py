@@ -42,8 +42,16 @@ def artefact_dir(project: Path, service: str) -> Path:
     return Path(project) / "artefacts" / service
 
 
+def _section_manifest(result: Assessment) -> list[dict[str, object]]:
+    """The chapter's structure for the MPS: per section its messages, items (tables/charts) in order and notes."""
+    return [{"key": sec.key, "title": sec.title, "messages": sec.messages, "notes": sec.notes,
+             "items": [{"kind": "chart" if isinstance(item, Chart) else "table", "name": item.name,
+                        "caption": item.title if isinstance(item, Chart) else item.caption} for item in sec.items]}
+            for sec in result.sections]
+
+
 def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
-    """Write tables (.csv, .md), charts (.json, .png, .fig.md), key figures and messages into the MPS project."""
+    """Write tables (.csv, .md), charts (.json, .png, .fig.md), key figures, messages and the chapter structure."""
     folder = artefact_dir(project, result.service)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
@@ -56,9 +64,11 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
         (folder / f"{chart.name}.json").write_text(chart.figure.to_json(), encoding="utf-8")
         png = (folder / f"{chart.name}.png").relative_to(project).as_posix()
         (folder / f"{chart.name}.fig.md").write_text(figure_snippet(chart, png), encoding="utf-8")
+        written[f"{chart.name}.fig"] = folder / f"{chart.name}.fig.md"
     (folder / "messages.md").write_text("".join(f"- {m}\n" for m in result.messages), encoding="utf-8")
     summary = {"council_code": result.council_code, "council_name": result.council_name, "service": result.service,
-               "synthetic": result.synthetic, "key_figures": result.key_figures, "messages": result.messages,
-               "sources": result.sources, "warnings": [str(w) for w in result.log.warnings]}
+               "title": result.title, "synthetic": result.synthetic, "key_figures": result.key_figures,
+               "messages": result.messages, "sections": _section_manifest(result), "sources": result.sources,
+               "warnings": [str(w) for w in result.log.warnings]}
     (folder / "key_figures.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     return written

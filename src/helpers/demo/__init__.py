@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.councils import council, councils
-from helpers.demo import ascfr, ascof, cqc, population, ratings
+from helpers.demo import ascfr, ascof, cqc, population, ratings, skills_for_care
 from helpers.demo.local import write_local
 from helpers.errors import UsageError
 
@@ -51,7 +51,9 @@ def generate(out_dir: Path, council_codes: list[str], seed: int = 2026) -> list[
                 population.write_snpp(council_codes, seed, out_dir / "ons"),
                 population.write_mid_year(council_codes, seed, out_dir / "ons"),
                 ascfr.write_ascfr(council_codes, seed, out_dir / "ascfr"),
-                ascof.write_ascof(council_codes, seed, out_dir / "ascof", market=market)]
+                ascof.write_ascof(council_codes, seed, out_dir / "ascof", market=market),
+                skills_for_care.write_skills_for_care(councils()[councils()["code"].isin(wanted)], seed,
+                                                      out_dir / "skills_for_care")]
     for code, own in markets.items():
         written += write_local(code, cqc.snapshot(own, SNAPSHOT_DATES[-1]), seed, out_dir / "local")
     (out_dir / "README.md").write_text(README, encoding="utf-8")

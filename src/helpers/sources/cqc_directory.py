@@ -24,7 +24,7 @@ SOURCE = "CQC care directory"
 SHEETS = ("HSCA_Active_Locations", "HSCA Active Locations")
 ANCHOR = "Location ID"
 FILE_GLOB = "*HSCA_Active_Locations.*"
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 REGULATED_ACTIVITIES = [
     "Accommodation for persons who require nursing or personal care",
@@ -90,6 +90,8 @@ FLAGS = {
     "svc_supported_living": "Service type - Supported living service",
     "svc_extra_care": "Service type - Extra Care housing services",
     "svc_shared_lives": "Service type - Shared Lives",
+    "svc_community_learning_disability": "Service type - Community based services for people with a learning disability",
+    "svc_community_mental_health": "Service type - Community based services for people with mental health needs",
     "band_dementia": "Service user band - Dementia",
     "band_learning_disability": "Service user band - Learning disabilities or autistic spectrum disorder",
     "band_mental_health": "Service user band - Mental Health",
