@@ -65,6 +65,7 @@ CELLS = [
 
 
 def main() -> None:
+    """Write the notebook's cells (without outputs) to notebooks/explore_cost_of_care.ipynb."""
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for kind, source, *tags in CELLS:

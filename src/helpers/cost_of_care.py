@@ -45,7 +45,8 @@ SERVICE_NAMES = {"care_homes": "care homes", "home_care": "home care", "supporte
                  "day_opportunities": "day opportunities"}
 FEE_UNITS = {"care_homes": "per week", "home_care": "per hour", "supported_living": "per hour",
              "day_opportunities": "per session"}
-EXPECTED_VOLUMES = {"care_homes": ("beds", "occupancy"), "home_care": ("contact_hours_per_week", "visit_length_minutes"),
+EXPECTED_VOLUMES = {"care_homes": ("beds", "occupancy"),
+                    "home_care": ("contact_hours_per_week", "visit_length_minutes"),
                     "supported_living": ("contact_hours_per_week",), "day_opportunities": ()}
 RETURN_KEY = ["provider_id", "service", "category"]
 STATS = ["lq", "median", "uq"]
@@ -253,7 +254,7 @@ def service_fees(fees: pd.DataFrame, service: str) -> pd.DataFrame:
 
 
 def fee_gap(bands: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
-    """Per fee band: returns, quartiles of the matching total cost, gap £ and % (of the median) and cost of paying it."""
+    """Per fee band: returns, quartiles of the matching total, gap £ and % of the median, cost of paying it."""
     merged = bands.merge(stats[["service", "category", "returns", *STATS]], on=["service", "category"], how="left")
     merged["returns"] = merged["returns"].fillna(0).astype(int)
     rate = merged["current_rate"].astype("float64")
@@ -356,6 +357,7 @@ def _where(source: SourceTable | None) -> dict[str, Any]:
 
 
 def _return_name(provider: str, service: str, category: str) -> str:
+    """How a warning names one return: provider reference, service and care home category."""
     return f"provider {provider}, {service}" + (f" {category}" if category else "")
 
 
@@ -425,6 +427,7 @@ def check_fees(bands: pd.DataFrame, service: str, fees: SourceTable | None) -> D
 
 
 def _money(value: float, pence: bool = True) -> str:
+    """£ with thousands separators, to the penny or the pound."""
     return f"£{value:,.2f}" if pence else f"£{value:,.0f}"
 
 
@@ -480,7 +483,8 @@ def _fees_table(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any
             "impact_median"]
     headers = {"band": "Band", "unit": "Unit", "current_rate": f"Current rate {year}", "returns": "Returns",
                "median": "Median cost", "gap_gbp": "Gap (median − rate)", "gap_pct": "Gap (% of median)",
-               "contracted_volume": "Contracted volume a year", "impact_median": "Cost of paying the median (£ a year)"}
+               "contracted_volume": "Contracted volume a year",
+               "impact_median": "Cost of paying the median (£ a year)"}
     formats = {"current_rate": "gbp", "returns": "int", "median": "gbp", "gap_gbp": "gbp", "gap_pct": "pct",
                "contracted_volume": "int", "impact_median": "gbp0"}
     if service == "home_care" and hca is not None:
@@ -500,13 +504,15 @@ def _uplift_table(uplift: pd.DataFrame, service: str, council: str, year: str, b
         ["band", "current_rate", "staff_share", "share_basis", "nlw_change_pct", "cpi_pct", "uplift_pct",
          "proposed_rate", "contracted_volume", "budget_impact"]]
     text = (f"Uplift of {SERVICE_NAMES[service]} rates in {council} for {next_year(year)}: staff share × NLW change "
-            f"({basis}) + non-staff share × CPI ({cpi['rate_pct']:g}%, {period_name(cpi['period'])}); budget impact = (proposed − "
-            "current rate) × contracted volume.")
+            f"({basis}) + non-staff share × CPI ({cpi['rate_pct']:g}%, {period_name(cpi['period'])}); "
+            "budget impact = (proposed − current rate) × contracted volume.")
     return _published(Table("cost_uplift", d, text,
                             {"band": "Band", "current_rate": f"Current rate {year}", "staff_share": "Staff share",
                              "share_basis": "Staff share from", "nlw_change_pct": "NLW change",
-                             "cpi_pct": "CPI", "uplift_pct": "Uplift", "proposed_rate": f"Proposed rate {next_year(year)}",
-                             "contracted_volume": "Contracted volume a year", "budget_impact": "Budget impact (£ a year)"},
+                             "cpi_pct": "CPI", "uplift_pct": "Uplift",
+                             "proposed_rate": f"Proposed rate {next_year(year)}",
+                             "contracted_volume": "Contracted volume a year",
+                             "budget_impact": "Budget impact (£ a year)"},
                             {"current_rate": "gbp", "staff_share": "pct", "nlw_change_pct": "pct", "cpi_pct": "pct",
                              "uplift_pct": "pct", "proposed_rate": "gbp", "contracted_volume": "int",
                              "budget_impact": "gbp0"}))
@@ -523,7 +529,8 @@ def _sensitivity_table(sens: pd.DataFrame, service: str, council: str, year: str
         {"nlw_change_pct": "pct", **{c: "gbp0" for c in cpi_cols}}))
 
 
-def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any], hca: tuple[str, float] | None) -> Chart:
+def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
+              hca: tuple[str, float] | None) -> Chart:
     """Bar chart of each band's current rate beside the median cost (LQ–UQ whiskers), suppressed medians marked."""
     marker = p["suppression_marker"]
     label = [str(b) for b in gaps["band"]]
@@ -578,7 +585,8 @@ def median_chart(stats_pub: pd.DataFrame, service: str, council: str, p: dict[st
                                         arrayminus=[(m - q) if m is not None else None for m, q in zip(med, lq)])))
     title = f"Median cost of {SERVICE_NAMES[service]} in {council} (no fee rates supplied)"
     fig.update_layout(title=title, template="plotly_white", height=420, width=760, font=dict(size=13),
-                      yaxis=dict(title=f"£ {UNITS[service]}", range=[0, max([u for u in uq if u is not None] or [1]) * 1.2]))
+                      yaxis=dict(title=f"£ {UNITS[service]}",
+                                 range=[0, max([u for u in uq if u is not None] or [1]) * 1.2]))
     parts = [f"{b}: median {_money(m)}" if m is not None else f"{b}: suppressed (fewer than {p['min_providers']} "
              "returns)" for b, m in zip(label, med)]
     alt = (f"Bar chart of the median total cost of {SERVICE_NAMES[service]} from providers' returns, £ "
@@ -650,6 +658,7 @@ def _uplift_message(uplift: pd.DataFrame, service: str, year: str, basis: str, c
 
 
 def _unavailable(service: str, council: str, fees: SourceTable | None) -> CostSection:
+    """The section when the council supplied no returns for the service."""
     msg = (f"{council} supplied no cost of care returns for {SERVICE_NAMES[service]}, so this section has no "
            "cost figures.")
     return CostSection(service=service, available=False, messages=[msg], key_figures={"service": service,
@@ -657,6 +666,7 @@ def _unavailable(service: str, council: str, fees: SourceTable | None) -> CostSe
 
 
 def _source(name: str, table: SourceTable) -> dict[str, Any]:
+    """A source line for the methodology appendix: name, file name, vintage and whether it is synthetic."""
     return {"source": name, "file": table.file.name, "vintage": table.vintage, "synthetic": bool(table.synthetic)}
 
 
@@ -737,7 +747,8 @@ def internal_box_plot(returns: pd.DataFrame, service: str, category: str = "") -
     fig = go.Figure()
     for line, part in d.groupby("cost_line", sort=False):
         fig.add_trace(go.Box(x=part["value"], name=line, boxpoints="all", jitter=0.3, quartilemethod="inclusive",
-                             text=part["provider_id"], hovertemplate="%{text}: £%{x:,.2f}<extra>%{fullData.name}</extra>",
+                             text=part["provider_id"],
+                             hovertemplate="%{text}: £%{x:,.2f}<extra>%{fullData.name}</extra>",
                              showlegend=False, marker_color="#1f5f8b"))
     what = SERVICE_NAMES[service] + (f" ({category})" if category else "")
     fig.update_layout(title=f"INTERNAL: providers' costs of {what} by cost line, £ {UNITS[service]}",
