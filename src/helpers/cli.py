@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -28,12 +29,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--year", required=True, type=int, help="the year of the statement, e.g. 2026")
     who = run.add_mutually_exclusive_group(required=True)
     who.add_argument("--council", nargs="+", metavar="CODE", help="ONS code(s), e.g. E08000019")
-    who.add_argument("--all", action="store_true", help="every council in the reference list")
+    who.add_argument("--all", action="store_true", help="every council in the data (with a location in the latest "
+                     "CQC directory)")
     run.add_argument("--service", nargs="+", choices=SERVICES, default=None, help="service types (default: all available)")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help=f"worker processes (default: the number of cores, {default_jobs()})")
+    run.add_argument("--force", action="store_true", help="rerun every unit, even those whose inputs are unchanged")
     run.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
     run.add_argument("--engine", choices=["auto", "quarto", "pandoc"], default="auto",
                      help="renderer: Quarto when installed (auto), or the built-in pandoc + typst engine")
     return p
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -47,23 +57,36 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from helpers import pipeline
-    from helpers.councils import council, councils
+    from helpers.councils import council
+    from helpers.progress import summary_table
     if not 1900 < args.year < 2200:
         raise UsageError(f"--year {args.year}: expected a four-digit year such as 2026")
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     if not formats or set(formats) - {"html", "pdf"}:
         raise UsageError(f"--formats {args.formats}: expected html, pdf or html,pdf")
-    services = args.service or list(ASSESSORS)
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: expected a number of worker processes, 1 or more")
+    services = args.service or [s for s in SERVICES if s in ASSESSORS]
     missing = [s for s in services if s not in ASSESSORS]
     if missing:
         raise UsageError(f"--service {' '.join(missing)}: not available yet (available: {', '.join(ASSESSORS)})")
-    codes = councils()["code"].tolist() if args.all else [council(c)["code"] for c in args.council]
+    if args.all:
+        if not args.data.is_dir():
+            raise InputError(f"data folder not found: {args.data}")
+        codes = pipeline.councils_in_data(args.data, args.out / ".cache")
+    else:
+        codes = list(dict.fromkeys(council(c)["code"] for c in args.council))
     results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
-                           echo=lambda m: print(m, file=sys.stderr))
-    failed = [r for r in results if r.status != "ok"]
+                           echo=lambda m: print(m, file=sys.stderr), jobs=jobs, force=args.force)
+    print(summary_table(results), file=sys.stderr)
+    failed = [r for r in results if r.status == "failed"]
     for r in failed:
-        print(f"error: {r.council}: {r.error}", file=sys.stderr)
-    print(f"{len(results) - len(failed)} council(s) done, {len(failed)} failed", file=sys.stderr)
+        print(f"error: {r.council} {r.service}: {r.error}", file=sys.stderr)
+    councils_failed = {r.council for r in failed}
+    cached = {r.council for r in results} - {r.council for r in results if r.status != "cached"}
+    print(f"{len(codes)} council(s): {len(codes) - len(councils_failed) - len(cached)} done, {len(cached)} unchanged, "
+          f"{len(councils_failed)} failed; reports in {args.out / str(args.year)}", file=sys.stderr)
     return 1 if failed else 0
 
 
