@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from helpers import params
-from helpers.run_cache import InputFile, RunInputs, library_versions
+from helpers.run_cache import InputFile, RunInputs, file_hash, library_versions
 
 COUNCIL_MANIFEST = "manifest.json"
 RUN_MANIFEST = "run_manifest.json"
@@ -50,7 +50,6 @@ def read_json(path: Path) -> dict:
 
 def params_record() -> dict[str, object]:
     """The parameter folder, its fingerprint and each file's hash."""
-    from helpers.sources.reading import file_hash
     folder = params.params_dir()
     return {"dir": str(folder), "fingerprint": params.fingerprint(),
             "files": {p.name: file_hash(p) for p in sorted(folder.glob("*.yml"))}}

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from helpers.sources.reading import file_hash
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 COUNCIL_CODE = re.compile(r"E\d{8}", re.IGNORECASE)
 LIBRARIES = ("care-market-workbook", "pandas", "pyarrow", "plotly", "kaleido", "papermill", "nbclient",
@@ -45,6 +43,15 @@ class RunInputs:
 def digest(*parts: object) -> str:
     """SHA-256 of the parts' canonical JSON."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes, read afresh (a cache keyed on mtime can miss a same-size edit in one clock tick)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def is_data_file(relative: Path) -> bool:
