@@ -8,7 +8,7 @@ YEAR ?= 2026
 COUNCIL ?= E08000019
 DEMO_DATA := data/demo
 
-.PHONY: setup demo test demo-data clean accept-notebooks
+.PHONY: setup demo test demo-data clean accept-notebooks accept-key-figures
 
 setup: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
@@ -37,4 +37,9 @@ clean:
 # Re-execute the committed notebooks on the demo data and store their outputs as nbval's reference.
 # Run this only when a change to the figures is intended, and say so in the commit.
 accept-notebooks: demo-data
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/python scripts/accept_notebooks.py
+
+# Refresh the stored key figures the regression test compares with (tests/expected/), on purpose only.
+accept-key-figures: demo-data
+	$(BIN)/caremarket run --data $(DEMO_DATA) --out reports --year $(YEAR) --council $(COUNCIL) --formats html
+	mkdir -p tests/expected && cp reports/$(YEAR)/$(COUNCIL)/key_figures.json tests/expected/key_figures_$(COUNCIL).json

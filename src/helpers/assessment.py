@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import benchmarks, charts, demand, narrative, quality, stability, sufficiency, usage, workforce
+from helpers import (action_tracker, benchmarks, charts, cost_of_care, demand, narrative, oversight, params, quality,
+                     stability, sufficiency, usage, workforce)
 from helpers.charts import Chart
 from helpers.councils import council
 from helpers.errors import DataQualityLog, UsageError
 from helpers.inputs import Inputs
 from helpers.services import SERVICES, Service, service
-from helpers.sources import cqc_ratings, occupancy, ons_population
+from helpers.sources import cost_returns, cqc_ratings, occupancy, ons_population
 from helpers.tables import Table
 
 SERVICE_TITLES = {"care_homes": "Care homes", "home_care": "Home care", "supported_living": "Supported living",
@@ -76,7 +77,35 @@ def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path 
     sections = [build(svc, inputs, area, key) for build in SECTIONS]
     synthetic = any(s["synthetic"] for s in inputs.sources)
     return Assessment(council_code=area["code"], council_name=area["name"], service=svc.key, title=svc.title,
-                      sections=sections, key_figures=key, sources=inputs.sources, synthetic=synthetic, log=inputs.log)
+                      sections=sections, key_figures=key, sources=inputs.sources, synthetic=synthetic,
+                      log=publishable_log(inputs.log))
+
+
+OVERSIGHT = "oversight"
+OVERSIGHT_PARTS = (("actions", "Action plan", ("action_status", "action_plan")),
+                   ("kpis", "Key performance indicators", ("kpis",)),
+                   ("home_care_delivery", "Home care delivery", ("home_care_calls", "home_care_delivery")),
+                   ("financial_risk", "Care home financial sustainability", ("financial_risk",)))
+
+
+def assess_oversight(data_dir: Path, council_code: str, cache_dir: Path | None = None) -> Assessment:
+    """The council-wide oversight chapter (aggregate only): action plan, KPIs, home care delivery, financial risk."""
+    area = council(council_code)
+    inputs = Inputs(data_dir, area["code"], cache_dir)
+    result = oversight.oversight_section(Path(data_dir), area["code"], area["name"], cache_dir,
+                                         inputs.vintage_date.date())
+    named = {item.name: item for item in [*result.charts, *result.tables]}
+    sections = []
+    for key, title, names in OVERSIGHT_PARTS:
+        items = [named[n] for n in names if n in named]
+        if items or not sections:
+            sections.append(Section(key, title, [] if sections else result.messages, items))
+    log = DataQualityLog()
+    log.extend(result.log)
+    sources = [*inputs.sources, *result.sources]
+    return Assessment(council_code=area["code"], council_name=area["name"], service=OVERSIGHT,
+                      title="Market oversight and what we will do", sections=sections, key_figures=result.key_figures,
+                      sources=sources, synthetic=any(s["synthetic"] for s in sources), log=publishable_log(log))
 
 
 def _base_year(inputs: Inputs) -> int:
@@ -435,6 +464,58 @@ def usage_split(svc: Service, inputs: Inputs, la_code: str) -> pd.DataFrame:
     return split[["band", "share"]]
 
 
+# ------------------------------------------------------------------------------------------ cost of care
+
+
+def cost_section(svc: Service, inputs: Inputs, area: pd.Series, key: dict) -> Section:
+    """Fair Cost of Care quartiles, fee gap, uplift and budget impact (published: suppressed below min providers)."""
+    returns, fees = inputs.local("cost_returns"), inputs.local("fee_rates")
+    cost = cost_of_care.cost_section(svc.key, returns, fees, area["name"])
+    inputs.log.extend(cost.log)
+    key["cost"] = cost.key_figures
+    items: list[Table | Chart] = [*cost.charts, *cost.tables]
+    notes = [cost.footnote] if cost.footnote and cost.available else []
+    notes.append("Cost figures are quartiles over providers' returns (QUARTILE.INC, as a spreadsheet computes them); "
+                 "the total is the median of providers' totals, not the sum of line medians. See docs/cost_of_care.md.")
+    return Section("cost", "Cost of care and value for money", cost.messages or
+                   [f"No cost of care returns for {svc.title.lower()} were supplied."], items if cost.available else [],
+                   notes)
+
+
+def actions_section(svc: Service, inputs: Inputs, area: pd.Series, key: dict) -> Section:
+    """The action plan's actions for this service, with status labels that read without colour."""
+    plan = inputs.local("action_plan")
+    if plan is None:
+        return Section("actions", "What we will do", ["No action plan was supplied."])
+    mine = plan.data[plan.data["service"] == svc.key]
+    if mine.empty:
+        return Section("actions", "What we will do", [f"The action plan has no actions for {svc.title.lower()}; "
+                                                      "see the council-wide actions in the market oversight chapter."])
+    today = inputs.vintage_date
+    days = action_tracker.due_soon_days(params.load(oversight.PARAMS))
+    table = action_tracker.what_we_will_do(mine, today, days).drop(columns=["service"])
+    figures = action_tracker.summary(mine, today, days)
+    key["actions"] = {"total": figures["actions"], "overdue": figures["overdue"], "due_soon": figures["due_soon"]}
+    message = (f"The action plan has {narrative.fmt_int(figures['actions'])} action(s) for {svc.title.lower()}: "
+               f"{narrative.fmt_int(figures['overdue'])} overdue and {narrative.fmt_int(figures['due_soon'])} due within "
+               f"{days} days of {today:%d %B %Y}.")
+    return Section("actions", "What we will do", [message], [Table(
+        "actions", table, f"{svc.title}: actions from the council's action plan ({plan.vintage}); status as at "
+        f"{today:%d %B %Y}", {"theme": "Theme", "action": "Action", "owner": "Owner", "target": "Target date",
+                              "status": "Status"})])
+
+
+def publishable_log(log: DataQualityLog) -> DataQualityLog:
+    """The data-quality log for publication: cost-return warnings (which name providers) become one count."""
+    private = {cost_of_care.SOURCE, cost_returns.SPEC.title}
+    out = DataQualityLog([w for w in log.warnings if w.source not in private])
+    flagged = len(log.warnings) - len(out.warnings)
+    if flagged:
+        out.warn(cost_of_care.SOURCE, f"{flagged} check(s) on providers' cost returns were flagged (outliers, missing "
+                 "lines or volumes); they are listed by provider in the internal cost of care notebook, not here.")
+    return out
+
+
 def _current_usage(svc: Service, key: dict) -> float | None:
     if svc.capacity == "cqc_beds":
         if key.get("beds") is None or key.get("occupancy_pct") is None:
@@ -450,4 +531,5 @@ def _capacity(svc: Service, key: dict) -> float | None:
 
 
 ASSESSORS = SERVICES  # every service type has a full chapter
-SECTIONS = (sufficiency_section, quality_section, stability_section, workforce_section, demand_section)
+SECTIONS = (sufficiency_section, quality_section, stability_section, workforce_section, cost_section,
+            demand_section, actions_section)

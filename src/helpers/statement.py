@@ -8,7 +8,7 @@ from pathlib import Path
 
 from plotly.offline import get_plotlyjs
 
-from helpers.assessment import SERVICE_TITLES
+from helpers.assessment import OVERSIGHT, SERVICE_TITLES
 from helpers.publish import artefact_dir
 from helpers.sources.cqc_directory import SOURCE as DIRECTORY
 
@@ -94,16 +94,19 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
             shutil.copyfile(src, project / name)
     (project / "artefacts").mkdir(parents=True, exist_ok=True)
     (project / "artefacts" / "plotly.html").write_text(f"<script>{get_plotlyjs()}</script>\n", encoding="utf-8")
+    if (artefact_dir(project, OVERSIGHT) / "key_figures.json").exists() and OVERSIGHT not in services:
+        services = [*services, OVERSIGHT]
     summaries = read_service_summaries(project, services)
     for service, summary in summaries.items():
         (project / f"_{service}.qmd").write_text(chapter(service, summary), encoding="utf-8")
     synthetic = any(d["synthetic"] for d in summaries.values())
     vintage = next(s["vintage"] for d in summaries.values() for s in d["sources"] if s["source"] == DIRECTORY)
-    summary = "".join(f"- **{SERVICE_TITLES[s]}.** {m}\n" for s, d in summaries.items() for m in d["messages"][:2])
+    summary = "".join(f"- **{d['title']}.** {m}\n" for d in summaries.values() for m in d["messages"][:2])
     index = INDEX.format(year=year, council=council_name, vintage=vintage,
                          banner=BANNER.format(council=council_name) if synthetic else "", summary=summary,
                          chapters="\n".join(f"{{{{< include _{s}.qmd >}}}}\n" for s in services),
                          methods=_methods(summaries))
     (project / "index.qmd").write_text(index, encoding="utf-8")
     return {"council_name": council_name, "year": year, "synthetic": synthetic, "vintage": vintage,
-            "services": {s: d["key_figures"] for s, d in summaries.items()}}
+            "services": {s: d["key_figures"] for s, d in summaries.items() if s != OVERSIGHT},
+            **({OVERSIGHT: summaries[OVERSIGHT]["key_figures"]} if OVERSIGHT in summaries else {})}

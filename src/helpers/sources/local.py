@@ -532,10 +532,10 @@ def write_templates(out_dir: Path) -> list[Path]:
 @lru_cache(maxsize=1)
 def _registry() -> dict[str, LocalSource]:
     """Name → spec of every local source (imported here: the spec modules import this one)."""
-    from helpers.sources import (action_plan, cost_returns, fee_rates, home_care_activity, kpis, occupancy,
-                                 provider_intelligence)
+    from helpers.sources import (action_plan, cost_returns, fee_rates, financial_sustainability, home_care_activity, kpis,
+                                 occupancy, provider_intelligence)
     specs = [occupancy.SPEC, home_care_activity.SPEC, fee_rates.SPEC, cost_returns.SPEC, provider_intelligence.SPEC,
-             action_plan.SPEC, kpis.SPEC]
+             action_plan.SPEC, kpis.SPEC, financial_sustainability.SPEC]
     return {s.name: s for s in specs}
 
 
