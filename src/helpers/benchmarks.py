@@ -26,7 +26,8 @@ def comparator_group(code: str) -> list[str]:
     table = councils()
     me = council(code)
     same = table[(table["code"].str[:3] == code[:3]) & (table["code"] != code)].copy()
-    same["distance"] = (same["population_2020"] - me["population_2020"]).abs()
+    # the reference table is read as text: compare populations as numbers
+    same["distance"] = (pd.to_numeric(same["population_2020"]) - float(me["population_2020"])).abs()
     return same.sort_values(["distance", "code"])["code"].head(size).tolist()
 
 
