@@ -1,0 +1,203 @@
+"""The batch run: unchanged councils skipped, a failing council isolated, interruptions leave no partial folder.
+
+Small on purpose: the two demo councils, one service, HTML only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from helpers import manifest, pipeline, workers
+from helpers.assessment import ASSESSORS
+from helpers.cli import main
+
+pytestmark = pytest.mark.slow
+
+COUNCILS = ["E08000019", "E08000018"]  # Sheffield, Rotherham
+SERVICE = next(iter(ASSESSORS))
+YEAR = 2026
+
+
+def run(data: Path, out: Path, **options) -> list[pipeline.UnitResult]:
+    options = {"jobs": 2, "progress_bar": False, **options}
+    return pipeline.run(data, out, YEAR, COUNCILS, [SERVICE], ("html",), "pandoc", echo=lambda m: None, **options)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(out: Path) -> list[Path]:
+    """Staging folders or temporary files a run should not leave behind."""
+    return [*out.glob(f"{pipeline.STAGING_PREFIX}*"), *out.rglob("*.tmp"), *(out / str(YEAR)).glob(".*")]
+
+
+@pytest.fixture(scope="module")
+def baseline(demo_dir, tmp_path_factory):
+    """A first run over both councils with two workers: (data folder, reports folder, results)."""
+    data = tmp_path_factory.mktemp("data")
+    shutil.copytree(demo_dir, data, dirs_exist_ok=True)
+    out = tmp_path_factory.mktemp("reports")
+    return data, out, run(data, out)
+
+
+@pytest.fixture
+def copies(baseline, tmp_path):
+    """Private copies of the baseline's data and reports for a test that changes them."""
+    data, out, _ = baseline
+    shutil.copytree(data, tmp_path / "data")
+    shutil.copytree(out, tmp_path / "out")
+    return tmp_path / "data", tmp_path / "out"
+
+
+def test_first_run_writes_every_council_and_its_manifest(baseline):
+    data, out, results = baseline
+    assert {(r.council, r.service, r.status) for r in results} == {
+        (c, u, "ran") for c in COUNCILS for u in (SERVICE, pipeline.RENDER)}
+    for code in COUNCILS:
+        folder = out / str(YEAR) / code
+        assert (folder / "mps.html").is_file() and (folder / "notebooks" / f"{SERVICE}.ipynb").is_file()
+        units = json.loads((folder / manifest.COUNCIL_MANIFEST).read_text())["units"]
+        assert {u["unit"]: u["status"] for u in units} == {SERVICE: "ran", pipeline.RENDER: "ran"}
+    assert not leftovers(out)
+
+
+def test_run_manifest_lists_every_input_with_its_hash(baseline):
+    data, out, _ = baseline
+    record = json.loads((out / str(YEAR) / manifest.RUN_MANIFEST).read_text())
+    files = {p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file() and p.name != "README.md"}
+    assert {i["path"] for i in record["inputs"]} == files
+    assert all(len(i["sha256"]) == 64 for i in record["inputs"])
+    assert any(i["vintage"] for i in record["inputs"] if i["scope"] == "national")
+    assert record["outcome"] == "ok" and len(record["units"]) == 2 * len(COUNCILS)
+    assert all(u["seconds"] > 0 for u in record["units"])
+
+
+def test_unchanged_rerun_skips_every_unit_and_touches_nothing(copies):
+    data, out = copies
+    before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
+    start = time.perf_counter()
+    results = run(data, out)
+    assert time.perf_counter() - start < 10
+    assert {r.status for r in results} == {"cached"}
+    assert {code: snapshot(out / str(YEAR) / code) for code in COUNCILS} == before
+
+
+def test_force_reruns_everything(copies):
+    data, out = copies
+    assert {r.status for r in run(data, out, jobs=1, force=True)} == {"ran"}
+
+
+def test_a_changed_local_file_reruns_only_that_council(copies):
+    data, out = copies
+    sheffield = snapshot(out / str(YEAR) / COUNCILS[0])
+    (data / "local" / f"{COUNCILS[1]}_notes.txt").write_text("one more input for Rotherham")
+    results = run(data, out)
+    assert {r.council: r.status for r in results if r.service == pipeline.RENDER} == {
+        COUNCILS[0]: "cached", COUNCILS[1]: "ran"}
+    assert snapshot(out / str(YEAR) / COUNCILS[0]) == sheffield
+
+
+def test_a_bad_local_file_fails_that_council_only_and_keeps_its_previous_output(copies, capsys):
+    data, out = copies
+    rotherham = snapshot(out / str(YEAR) / COUNCILS[1])
+    for path in (data / "local").glob(f"{COUNCILS[1]}_*.xlsx"):
+        path.write_bytes(b"this is not a spreadsheet")
+    code = main(["run", "--data", str(data), "--out", str(out), "--year", str(YEAR), "--council", *COUNCILS,
+                 "--service", SERVICE, "--formats", "html", "--engine", "pandoc", "--jobs", "2", "--force"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"error: {COUNCILS[1]} {SERVICE}:" in err and "cannot open as a spreadsheet" in err
+    assert "Traceback" not in err
+    assert snapshot(out / str(YEAR) / COUNCILS[1]) == rotherham
+    units = json.loads((out / str(YEAR) / COUNCILS[0] / manifest.COUNCIL_MANIFEST).read_text())["units"]
+    assert {u["status"] for u in units} == {"ran"}  # Sheffield was rerun (--force) and written
+    assert json.loads((out / str(YEAR) / manifest.RUN_MANIFEST).read_text())["outcome"] == "failed"
+    assert not leftovers(out)
+
+
+def test_keyboard_interrupt_mid_run_leaves_no_partial_folder(copies, monkeypatch):
+    data, out = copies
+    before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.render, "render", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(data, out, jobs=1, force=True)
+    assert {code: snapshot(out / str(YEAR) / code) for code in COUNCILS} == before
+    assert sorted(p.name for p in (out / str(YEAR)).iterdir()) == sorted([*COUNCILS, manifest.RUN_MANIFEST])
+    assert json.loads((out / str(YEAR) / manifest.RUN_MANIFEST).read_text())["outcome"] == "interrupted"
+    assert not leftovers(out)
+
+
+def start_cli(data: Path, out: Path) -> subprocess.Popen:
+    """`caremarket run` over both councils with two workers, in its own process group (like a terminal job)."""
+    return subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", "--data", str(data), "--out", str(out),
+                             "--year", str(YEAR), "--council", *COUNCILS, "--service", SERVICE, "--formats", "html",
+                             "--engine", "pandoc", "--jobs", "2", "--force"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, timeout: float = 90) -> None:
+    """Wait until the run has `count` council folders in its staging folder (work in progress)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        staged = [p for s in out.glob(f"{pipeline.STAGING_PREFIX}*") for p in s.glob("E*")]
+        if len(staged) >= count:
+            return
+        time.sleep(0.05)
+    pytest.fail("the run never had work in progress to interrupt")
+
+
+def test_ctrl_c_stops_the_workers_and_leaves_no_partial_folder(copies):
+    data, out = copies
+    before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
+    process = start_cli(data, out)
+    wait_for_staged_folders(out, len(COUNCILS), process)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted; previous outputs are untouched" in err and "Traceback" not in err
+    assert {code: snapshot(out / str(YEAR) / code) for code in COUNCILS} == before
+    assert not leftovers(out)
+
+
+def test_a_killed_worker_fails_its_council_only_and_leaves_no_partial_folder(copies):
+    data, out = copies
+    before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
+    process = start_cli(data, out)
+    wait_for_staged_folders(out, 1, process)
+    worker = next(p for p in psutil.Process(process.pid).children() if "spawn_main" in " ".join(p.cmdline()))
+    worker.kill()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert "the worker process died (killed by signal 9)" in err
+    changed = [code for code in COUNCILS if snapshot(out / str(YEAR) / code) != before[code]]
+    assert len(changed) <= 1  # the survivor's council was rewritten; the killed one kept its previous output
+    for code in COUNCILS:
+        assert (out / str(YEAR) / code / "mps.html").is_file()
+    assert not leftovers(out)
+
+
+def _job(n: int) -> int:
+    if n == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n * 10
+
+
+def test_pool_replaces_a_dead_worker_and_finishes_the_other_jobs():
+    results = dict(workers.imap_unordered(_job, [1, 2, 3, 4], processes=2))
+    assert {k: v for k, v in results.items() if k != 2} == {1: 10, 3: 30, 4: 40}
+    assert isinstance(results[2], workers.WorkerDied)
