@@ -6,7 +6,10 @@ import sys
 
 import pytest
 
+from helpers.assessment import ASSESSORS, SERVICES
 from helpers.cli import main
+
+UNAVAILABLE = [s for s in SERVICES if s not in ASSESSORS]
 
 
 def caremarket(*args: str) -> subprocess.CompletedProcess:
@@ -36,12 +39,25 @@ def test_missing_data_folder_exits_1_naming_it(tmp_path):
 @pytest.mark.parametrize("year, extra, message", [
     ("2026", ["--formats", "docx"], "--formats docx: expected html, pdf"),
     ("26", [], "--year 26: expected a four-digit year"),
-    ("2026", ["--service", "home_care"], "--service home_care: not available yet"),
+    ("2026", ["--jobs", "0"], "--jobs 0: expected a number of worker processes, 1 or more"),
+    *([("2026", ["--service", UNAVAILABLE[0]], f"--service {UNAVAILABLE[0]}: not available yet")] if UNAVAILABLE else []),
 ])
 def test_usage_errors_in_run_exit_2(tmp_path, capsys, year, extra, message):
     args = ["run", "--data", str(tmp_path), "--out", str(tmp_path), "--year", year, "--council", "E08000019", *extra]
     assert main(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_run_all_with_a_missing_data_folder_exits_1_naming_it(tmp_path, capsys):
+    assert main(["run", "--data", str(tmp_path / "nope"), "--out", str(tmp_path), "--year", "2026", "--all"]) == 1
+    assert f"data folder not found: {tmp_path / 'nope'}" in capsys.readouterr().err
+
+
+def test_run_help_lists_the_batch_flags(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    assert all(flag in out for flag in ["--all", "--jobs", "--force", "--service", "--formats", "--engine"])
 
 
 def test_demo_data_rejects_a_bad_council_count(tmp_path, capsys):
