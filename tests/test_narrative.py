@@ -86,7 +86,6 @@ def test_supply_message_home_care_per_100000(svc):
                    "aged 65+, in line with the region's 1,205.0.")
 
 
-@pytest.mark.xfail(strict=True, reason="narrative.supply_message says 'run by 1 providers' (bug reported)")
 def test_supply_message_single_provider_is_singular(svc):
     supply = pd.DataFrame({"category": ["All home care"], "locations": [1], "providers": [1]})
     msg = narrative.supply_message("Rutland", svc["home_care"], supply, _bench([1200.0, None, 1205.0, None]),

@@ -60,12 +60,12 @@ def supply_message(area: str, svc: Service, supply: pd.DataFrame, bench: pd.Data
     rate, region = bench["value"].iloc[0], bench["value"].iloc[2]
     per = "1,000" if measure == "beds" else "100,000"
     return (f"{area} has {fmt_int(total['locations'])} {noun(svc, total['locations'])} run by "
-            f"{fmt_int(total['providers'])} providers{beds}: {fmt_num(rate)} {measure} per {per} people aged "
+            f"{fmt_int(total['providers'])} provider{'s' if total['providers'] != 1 else ''}{beds}: {fmt_num(rate)} {measure} per {per} people aged "
             f"{svc.population_band}, {compare(rate, region, 'region')}.")
 
 
 def occupancy_message(total: pd.Series) -> str:
-    """'Occupancy averaged 84% (range 74–89% across homes), with 160 vacant beds.'"""
+    """'Occupancy was 84% of beds on 31 October 2026 (range 74%–89% across homes), leaving 160 beds vacant (16%).'"""
     return (f"Occupancy was {fmt_pct(total['occupancy_pct'])} of beds on {total['date']:%d %B %Y} (range "
             f"{fmt_pct(total['min_home_pct'])}–{fmt_pct(total['max_home_pct'])} across homes), leaving "
             f"{fmt_int(total['vacant'])} beds vacant ({fmt_pct(total['vacancy_pct'])}).")
