@@ -1,0 +1,198 @@
+"""Benchmark the batch run against the naive loop and the in-process floor (issue 7 §5); writes benchmarks/results.md.
+
+(a) naive: Papermill per notebook, one after another, a fresh kernel each, no parquet cache, chart
+    export as the notebook does it without a long-lived browser, then build + render per council;
+(b) `caremarket run --council ... --jobs N --force` into a fresh reports folder (cold parquet cache);
+(c) the same command again without --force: the unchanged rerun;
+(d) the floor: helpers.assessment.assess for every council × service in one process (warm cache),
+    no notebooks and no rendering;
+plus one council on its own. Wall-clock medians of --repeats runs, peak memory of the whole process
+tree (sampled). Run on demand (not in the test suite): `python benchmarks/run_benchmarks.py --help`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "benchmarks" / "work"
+
+NAIVE = """
+import sys, time, papermill as pm
+from pathlib import Path
+from helpers import pipeline, render, statement
+from helpers.councils import council
+data, out, year, formats = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), int(sys.argv[3]), tuple(sys.argv[4].split(","))
+services, codes = sys.argv[5].split(","), sys.argv[6:]
+for code in codes:
+    folder = out / code
+    project = folder / "source"
+    project.mkdir(parents=True)
+    try:
+        for service in services:
+            pm.execute_notebook(str(pipeline.NOTEBOOK), str(folder / f"{service}.ipynb"), kernel_name="python3",
+                                parameters={"council": code, "year": year, "service": service, "data_dir": str(data),
+                                            "mps_dir": str(project), "cache_dir": ""}, progress_bar=False)
+        statement.build_project(project, council(code)["name"], year, services)
+        render.render(project, folder, formats=formats, engine="pandoc")
+    except Exception as exc:
+        print(f"{code}: failed: {type(exc).__name__}", file=sys.stderr)
+"""
+
+FLOOR = """
+import sys
+from pathlib import Path
+from helpers.assessment import assess
+data, cache, services, codes = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].split(","), sys.argv[4:]
+for code in codes:
+    for service in services:
+        try:
+            assess(service, data, code, cache)
+        except Exception as exc:
+            print(f"{code} {service}: failed: {type(exc).__name__}", file=sys.stderr)
+"""
+
+
+def measure(command: list[str]) -> tuple[float, float, int]:
+    """Run a command; return (wall seconds, peak RSS of its process tree in MB, exit code)."""
+    peak = 0.0
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        root = psutil.Process(process.pid)
+        while not done.is_set():
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20)
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        sys.stderr.write(err[-2000:])
+    return time.perf_counter() - start, peak, process.returncode
+
+
+def caremarket(data: Path, out: Path, codes: list[str], services: list[str], formats: str, jobs: int,
+               force: bool) -> list[str]:
+    """The `caremarket run` command line."""
+    return [sys.executable, "-m", "helpers.cli", "run", "--data", str(data), "--out", str(out), "--year", "2026",
+            "--council", *codes, "--service", *services, "--formats", formats, "--engine", "pandoc",
+            "--jobs", str(jobs), *(["--force"] if force else [])]
+
+
+def repeat(label: str, runs: int, fn) -> dict[str, float]:
+    """Median wall time and peak memory over several runs of fn() → (seconds, MB, exit code)."""
+    samples = []
+    for i in range(runs):
+        seconds, mb, code = fn()
+        print(f"{label} run {i + 1}/{runs}: {seconds:.1f} s, peak {mb:.0f} MB, exit {code}", file=sys.stderr)
+        samples.append((seconds, mb, code))
+    return {"seconds": statistics.median(s for s, _, _ in samples), "peak_mb": max(m for _, m, _ in samples),
+            "exit": max(c for _, _, c in samples), "runs": runs}
+
+
+def councils(data: Path, limit: int | None) -> list[str]:
+    """The councils in the data (reference order), the first `limit` of them."""
+    from helpers.pipeline import councils_in_data
+    codes = councils_in_data(data, WORK / "councils-cache")
+    return codes[:limit] if limit else codes
+
+
+def main() -> None:
+    from helpers.assessment import ASSESSORS, SERVICES
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=ROOT / "data" / "demo", help="data folder (default: data/demo)")
+    p.add_argument("--councils", type=int, default=None, help="only the first N councils in the data")
+    p.add_argument("--formats", default="html,pdf")
+    p.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    p.add_argument("--repeats", type=int, default=3, help="runs of (b), (c), (d) and the single council")
+    p.add_argument("--naive-repeats", type=int, default=1, help="runs of (a), the slow naive loop (0 skips it)")
+    p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = p.parse_args()
+    data = args.data.resolve()
+    services = [s for s in SERVICES if s in ASSESSORS]
+    codes = councils(data, args.councils)
+    WORK.mkdir(parents=True, exist_ok=True)
+    print(f"{len(codes)} council(s) × {len(services)} service(s), {args.formats}, {args.jobs} job(s)", file=sys.stderr)
+
+    def fresh(name: str) -> Path:
+        folder = WORK / name
+        shutil.rmtree(folder, ignore_errors=True)
+        return folder
+
+    def naive() -> tuple[float, float, int]:
+        return measure([sys.executable, "-c", NAIVE, str(data), str(fresh("naive")), "2026", args.formats,
+                        ",".join(services), *codes])
+
+    def batch() -> tuple[float, float, int]:
+        return measure(caremarket(data, fresh("batch"), codes, services, args.formats, args.jobs, force=True))
+
+    def rerun() -> tuple[float, float, int]:
+        return measure(caremarket(data, WORK / "batch", codes, services, args.formats, args.jobs, force=False))
+
+    def floor() -> tuple[float, float, int]:
+        return measure([sys.executable, "-c", FLOOR, str(data), str(WORK / "batch" / ".cache"), ",".join(services),
+                        *codes])
+
+    def single() -> tuple[float, float, int]:
+        return measure(caremarket(data, WORK / "batch", codes[:1], services, args.formats, args.jobs, force=True))
+
+    rows = {}
+    if args.naive_repeats:
+        rows["a"] = repeat("(a) naive", args.naive_repeats, naive)
+    rows["b"] = repeat("(b) run", args.repeats, batch)
+    rows["c"] = repeat("(c) unchanged rerun", args.repeats, rerun)
+    rows["d"] = repeat("(d) floor", args.repeats, floor)
+    rows["single"] = repeat("single council", args.repeats, single)
+    write_results(args.results, rows, codes, services, args)
+
+
+def write_results(path: Path, rows: dict[str, dict[str, float]], codes: list[str], services: list[str],
+                  args: argparse.Namespace) -> None:
+    """Write the measurements as a Markdown table, with the machine and the ratios."""
+    n = len(codes)
+    labels = {"a": "(a) naive loop", "b": "(b) `caremarket run` (cold cache, --force)", "c": "(c) unchanged rerun",
+              "d": "(d) floor: helpers in-process", "single": "one council (`run --council X --force`)"}
+    lines = [f"# Benchmark results ({datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
+             f"- Machine: {platform.node()}, {platform.platform()}, {psutil.cpu_count()} cores "
+             f"({len(os.sched_getaffinity(0))} usable), {psutil.virtual_memory().total / 2**30:.0f} GB RAM, "
+             f"load average at the end {os.getloadavg()[0]:.1f}",
+             f"- Data: {args.data} — {n} council(s) × {len(services)} service(s) ({', '.join(services)}), "
+             f"formats {args.formats}, --jobs {args.jobs}",
+             f"- Medians of {args.repeats} run(s) ((a): {args.naive_repeats}); peak memory = largest sampled RSS "
+             "of the whole process tree (kernels and browsers included)", "",
+             "| run | seconds | seconds per council | peak memory (MB) | exit |", "|---|---:|---:|---:|---:|"]
+    for key, row in rows.items():
+        per = row["seconds"] / (1 if key == "single" else n)
+        lines.append(f"| {labels[key]} | {row['seconds']:.1f} | {per:.2f} | {row['peak_mb']:.0f} | {row['exit']} |")
+    b, d = rows["b"]["seconds"], rows["d"]["seconds"]
+    lines += ["", f"- (b)/(d) = {b / d:.1f}" if d else ""]
+    if "a" in rows:
+        lines.append(f"- (a)/(b) = {rows['a']['seconds'] / b:.1f}")
+    lines.append(f"- (b) extrapolated to 153 councils at this rate: {b / n * 153 / 60:.1f} min")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(path.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
