@@ -201,3 +201,24 @@ def test_pool_replaces_a_dead_worker_and_finishes_the_other_jobs():
     results = dict(workers.imap_unordered(_job, [1, 2, 3, 4], processes=2))
     assert {k: v for k, v in results.items() if k != 2} == {1: 10, 3: 30, 4: 40}
     assert isinstance(results[2], workers.WorkerDied)
+
+
+def test_a_previous_output_caught_mid_move_is_put_back(tmp_path):
+    staging, final = tmp_path / f"{pipeline.STAGING_PREFIX}999999999-x", tmp_path / "2026" / "E08000019"
+    (staging / "old-1").mkdir(parents=True)
+    (staging / "old-1" / "mps.html").write_text("previous")
+    (staging / "old-1.target").write_text(str(final))
+    pipeline.recover_staging(tmp_path)
+    assert (final / "mps.html").read_text() == "previous"
+    assert not staging.exists()
+
+
+def test_replace_dir_swaps_in_the_new_folder_and_drops_the_old(tmp_path):
+    final, new = tmp_path / "E08000019", tmp_path / "staging" / "new"
+    final.mkdir()
+    (final / "mps.html").write_text("old")
+    new.mkdir(parents=True)
+    (new / "mps.html").write_text("new")
+    pipeline.replace_dir(new, final, tmp_path / "staging")
+    assert (final / "mps.html").read_text() == "new"
+    assert list((tmp_path / "staging").iterdir()) == []

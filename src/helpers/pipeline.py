@@ -270,13 +270,18 @@ def new_staging(out_root: Path) -> Path:
 def recover_staging(out_root: Path) -> None:
     """Clear the staging folders of runs that were killed, putting back any previous output caught mid-move."""
     for folder in Path(out_root).glob(f"{STAGING_PREFIX}*"):
-        if _pid_alive(folder.name[len(STAGING_PREFIX):].split("-")[0]):
-            continue
-        for note in folder.glob("old-*.target"):
-            old, final = note.with_suffix(""), Path(note.read_text(encoding="utf-8"))
-            if old.is_dir() and not final.exists():
-                old.rename(final)
-        shutil.rmtree(folder, ignore_errors=True)
+        if not _pid_alive(folder.name[len(STAGING_PREFIX):].split("-")[0]):
+            clear_staging(folder)
+
+
+def clear_staging(folder: Path) -> None:
+    """Remove a staging folder, first moving back any previous output whose replacement never arrived."""
+    for note in folder.glob("old-*.target"):
+        old, final = note.with_suffix(""), Path(note.read_text(encoding="utf-8"))
+        if old.is_dir() and not final.exists():
+            final.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(final)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _pid_alive(pid: str) -> bool:
@@ -393,7 +398,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         outcome = "interrupted"
         raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        clear_staging(staging)
         done = {u.council for u in results}
         results += [UnitResult(c, "*", "not run", 0.0) for c in codes if c not in done]
         write_run_manifest(out_root, year, started, time.perf_counter() - clock, outcome, inputs, results, {
