@@ -65,7 +65,11 @@ for code in codes:
 
 
 def measure(command: list[str]) -> tuple[float, float, int]:
-    """Run a command; return (wall seconds, peak RSS of its process tree in MB, exit code)."""
+    """Run a command; return (wall seconds, peak memory of its process tree in MB, exit code).
+
+    Memory is PSS (proportional set size): Chromium's and the kernels' processes share many pages,
+    so summing their RSS would count those pages several times.
+    """
     peak = 0.0
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
@@ -77,10 +81,10 @@ def measure(command: list[str]) -> tuple[float, float, int]:
         while not done.is_set():
             try:
                 tree = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20)
+                peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()) / 2**20)
             except psutil.Error:
                 pass
-            time.sleep(0.2)
+            time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -179,7 +183,7 @@ def write_results(path: Path, rows: dict[str, dict[str, float]], codes: list[str
              f"load average at the end {os.getloadavg()[0]:.1f}",
              f"- Data: {args.data} — {n} council(s) × {len(services)} service(s) ({', '.join(services)}), "
              f"formats {args.formats}, --jobs {args.jobs}",
-             f"- Medians of {args.repeats} run(s) ((a): {args.naive_repeats}); peak memory = largest sampled RSS "
+             f"- Medians of {args.repeats} run(s) ((a): {args.naive_repeats}); peak memory = largest sampled PSS "
              "of the whole process tree (kernels and browsers included)", "",
              "| run | seconds | seconds per council | peak memory (MB) | exit |", "|---|---:|---:|---:|---:|"]
     for key, row in rows.items():
