@@ -26,6 +26,9 @@ from helpers.errors import InputError
 from helpers.run_cache import InputFile, RunInputs
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "market_assessment.ipynb"
+OVERSIGHT_NOTEBOOK = NOTEBOOK.with_name("market_oversight.ipynb")
+OVERSIGHT = "oversight"  # the council-wide chapter's unit, run after the service notebooks
+INTERNAL = "internal"  # the internal provider risk dashboard, written outside the published folder
 KERNEL = "python3"
 EXPECTED_ERRORS = {"InputError", "UsageError"}
 NOTEBOOK_TIMEOUT = 600  # seconds per cell
@@ -96,7 +99,23 @@ def run_council(job: CouncilJob) -> list[UnitResult]:
         if succeeded(units):
             write_council_manifest(job, folder, project, units)
             stage.commit()
+    if succeeded(units):
+        units.append(unit(job, INTERNAL, lambda: internal_step(job)))
     return units
+
+
+def internal_step(job: CouncilJob) -> None:
+    """The internal provider risk dashboard in OUT/internal/<year>/<code>/ (it stages and swaps its own folder)."""
+    from helpers import oversight
+    from helpers.inputs import Inputs
+    today = Inputs(job.data_dir, job.code, job.cache_dir).vintage_date.date()
+    oversight.write_internal_dashboard(job.data_dir, job.code, job.name, internal_dir(job.out_root, job.year, job.code),
+                                       job.cache_dir, today, engine=job.engine)
+
+
+def internal_dir(out_root: Path, year: int, code: str) -> Path:
+    """Where a council's internal (never published) outputs go: a tree apart from OUT/<year>/."""
+    return Path(out_root) / INTERNAL / str(year) / code
 
 
 def unit(job: CouncilJob, name: str, step: Callable[[], str | None]) -> UnitResult:
@@ -123,10 +142,13 @@ def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path) ->
         return "cached"
     (folder / "notebooks").mkdir(exist_ok=True)
     project.mkdir(exist_ok=True)
-    execute_notebook(folder / "notebooks" / f"{service}.ipynb", {
-        "council": job.code, "year": job.year, "service": service, "data_dir": str(Path(job.data_dir).resolve()),
-        "mps_dir": str(project.resolve()), "cache_dir": str(job.cache_dir.resolve())},
-        keep_failed=job.out_root / ".failed" / str(job.year) / job.code / f"{service}.ipynb")
+    parameters = {"council": job.code, "year": job.year, "data_dir": str(Path(job.data_dir).resolve()),
+                  "mps_dir": str(project.resolve()), "cache_dir": str(job.cache_dir.resolve())}
+    if service != OVERSIGHT:
+        parameters["service"] = service
+    execute_notebook(folder / "notebooks" / f"{service}.ipynb", parameters,
+                     keep_failed=job.out_root / ".failed" / str(job.year) / job.code / f"{service}.ipynb",
+                     notebook=OVERSIGHT_NOTEBOOK if service == OVERSIGHT else NOTEBOOK)
     return "ran"
 
 
@@ -145,8 +167,10 @@ def copy_previous(previous: Path, folder: Path, service: str) -> bool:
 
 def render_step(job: CouncilJob, folder: Path, project: Path) -> None:
     """Assemble the MPS Quarto project from the artefacts, write key_figures.json and render HTML/PDF."""
+    from helpers.data_workbook import write_data_workbook
     key_figures = statement.build_project(project, job.name, job.year, job.services)
     (folder / "key_figures.json").write_text(json.dumps(key_figures, indent=2, sort_keys=True), encoding="utf-8")
+    write_data_workbook(project, job.services, folder / "mps_data.xlsx", job.name, job.year)
     render.render(project, folder, formats=job.formats, engine=job.engine)
 
 
@@ -166,7 +190,8 @@ def unit_record(u: UnitResult) -> dict[str, object]:
     return record
 
 
-def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: Path | None = None) -> None:
+def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: Path | None = None,
+                     notebook: Path = NOTEBOOK) -> None:
     """Run the market assessment notebook with Papermill in the warm kernel; an expected error becomes an InputError.
 
     A kernel that fails to start or dies is replaced and the notebook retried once (jupyter_client
@@ -177,11 +202,11 @@ def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: P
     from papermill.exceptions import PapermillExecutionError
 
     from helpers import warm_kernel
-    if not NOTEBOOK.exists():
-        raise InputError(f"notebook not found: {NOTEBOOK} (run from a checkout of the project)")
+    if not notebook.exists():
+        raise InputError(f"notebook not found: {notebook} (run from a checkout of the project)")
     for attempt in (1, 2):
         try:
-            pm.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name=KERNEL,
+            pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
                                 engine_name=warm_kernel.ENGINE, progress_bar=False,
                                 execution_timeout=NOTEBOOK_TIMEOUT)
             return
@@ -318,6 +343,7 @@ def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: 
     """Split the councils into jobs to run and councils whose every unit is unchanged (returned as cached units)."""
     jobs, cached = [], []
     params_info, env = manifest.params_record(), manifest.environment()
+    services = [*services, OVERSIGHT]
     for code in codes:
         area = council(code)
         keys = {s: run_cache.service_key(inputs, area["code"], year, s) for s in services}
@@ -342,7 +368,7 @@ def prewarm(jobs: list[CouncilJob]) -> None:
     """Parse the national inputs into the shared parquet cache once, before workers would race to do it."""
     from helpers.assessment import assess
     job = jobs[0]
-    for service in job.services:
+    for service in [s for s in job.services if s != OVERSIGHT]:
         try:
             assess(service, job.data_dir, job.code, job.cache_dir)
         except Exception:  # the council's own run reports the error properly
@@ -377,7 +403,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
     started, clock = manifest.now(), time.perf_counter()
     out_root.mkdir(parents=True, exist_ok=True)
     recover_staging(out_root)
-    inputs = run_cache.run_inputs(data_dir, params.fingerprint(), NOTEBOOK)
+    inputs = run_cache.run_inputs(data_dir, params.fingerprint(), [NOTEBOOK, OVERSIGHT_NOTEBOOK])
     staging = new_staging(out_root)
     results: list[UnitResult] = []
     outcome = "error"

@@ -106,9 +106,11 @@ def package_hash() -> str:
     return digest(tree_hash(PACKAGE_DIR), library_versions())
 
 
-def run_inputs(data_dir: Path, params_fingerprint: str, notebook: Path) -> RunInputs:
-    """Hash the data files, and take the params, notebook and package hashes, once for the whole run."""
-    return RunInputs(scan_inputs(data_dir), params_fingerprint, file_hash(notebook), package_hash())
+def run_inputs(data_dir: Path, params_fingerprint: str, notebooks: Path | list[Path]) -> RunInputs:
+    """Hash the data files, and take the params, notebook(s) and package hashes, once for the whole run."""
+    paths = [notebooks] if isinstance(notebooks, Path) else list(notebooks)
+    notebook = file_hash(paths[0]) if len(paths) == 1 else digest(*(file_hash(p) for p in paths))
+    return RunInputs(scan_inputs(data_dir), params_fingerprint, notebook, package_hash())
 
 
 def service_key(inputs: RunInputs, code: str, year: int, service: str) -> str:

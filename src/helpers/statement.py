@@ -73,7 +73,7 @@ def _anchor(*parts: str) -> str:
 def chapter(service: str, summary: dict) -> str:
     """A service chapter in Quarto markdown: key messages, then each section's messages, items and notes."""
     base = f"artefacts/{service}"
-    lines = [f"# {summary.get('title', SERVICE_TITLES[service])} {{#{_anchor(service)}}}", "",
+    lines = [f"# {summary.get('title') or SERVICE_TITLES[service]} {{#{_anchor(service)}}}", "",
              "::: {.callout-note}", "## Key messages", f"{{{{< include {base}/messages.md >}}}}", ":::", ""]
     for section in summary["sections"]:
         lines += [f"## {section['title']} {{#{_anchor(service, section['key'])}}}", ""]
