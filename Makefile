@@ -8,7 +8,7 @@ YEAR ?= 2026
 COUNCIL ?= E08000019
 DEMO_DATA := data/demo
 
-.PHONY: setup demo test demo-data clean accept-notebooks accept-key-figures
+.PHONY: setup demo test demo-data clean accept-notebooks accept-key-figures benchmark
 
 setup: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
@@ -40,6 +40,12 @@ accept-notebooks: demo-data
 	$(BIN)/python scripts/accept_notebooks.py
 
 # Refresh the stored key figures the regression test compares with (tests/expected/), on purpose only.
-accept-key-figures: demo-data
-	$(BIN)/caremarket run --data $(DEMO_DATA) --out reports --year $(YEAR) --council $(COUNCIL) --formats html
-	mkdir -p tests/expected && cp reports/$(YEAR)/$(COUNCIL)/key_figures.json tests/expected/key_figures_$(COUNCIL).json
+# The end-to-end test runs on a two-council demo set (tests/conftest.py), so the reference is made from the same set.
+accept-key-figures: setup
+	$(BIN)/caremarket demo-data --out data/e2e --councils E08000019,E08000018
+	$(BIN)/caremarket run --data data/e2e --out data/e2e-reports --year 2026 --council E08000019 --formats html --force
+	mkdir -p tests/expected && cp data/e2e-reports/2026/E08000019/key_figures.json tests/expected/key_figures_E08000019.json
+
+# Issue 7 benchmark (slow, on demand; never part of `make test`): writes benchmarks/results.md
+benchmark: setup
+	$(BIN)/python benchmarks/run_benchmarks.py $(ARGS)

@@ -123,7 +123,7 @@ def councils(data: Path, limit: int | None) -> list[str]:
 
 
 def main() -> None:
-    from helpers.assessment import ASSESSORS, SERVICES
+    from helpers.assessment import SERVICES
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=ROOT / "data" / "demo", help="data folder (default: data/demo)")
     p.add_argument("--councils", type=int, default=None, help="only the first N councils in the data")
@@ -134,7 +134,7 @@ def main() -> None:
     p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = p.parse_args()
     data = args.data.resolve()
-    services = [s for s in SERVICES if s in ASSESSORS]
+    services = list(SERVICES)
     codes = councils(data, args.councils)
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"{len(codes)} council(s) × {len(services)} service(s), {args.formats}, {args.jobs} job(s)", file=sys.stderr)

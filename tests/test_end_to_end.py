@@ -4,12 +4,19 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from helpers.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+EXPECTED_KEY_FIGURES = REPO / "tests" / "expected" / "key_figures_E08000019.json"
+CHAPTERS = ["Care homes", "Home care", "Supported living", "Day opportunities", "Market oversight and what we will do"]
+SECTIONS = ["Sufficiency", "Quality", "Stability", "Workforce", "Cost of care and value for money", "Demand",
+            "What we will do"]
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +61,8 @@ def sheffield_run(demo_dir, tmp_path_factory):
 def test_run_writes_html_pdf_notebook_and_key_figures(sheffield_run):
     code, folder = sheffield_run
     assert code == 0
-    for name in ["mps.html", "mps.pdf", "key_figures.json", "notebooks/care_homes.ipynb", "source/index.qmd"]:
+    for name in ["mps.html", "mps.pdf", "mps_data.xlsx", "key_figures.json", "notebooks/care_homes.ipynb",
+                 "notebooks/oversight.ipynb", "source/index.qmd"]:
         assert (folder / name).is_file(), name
     assert not list(folder.parent.glob(".*tmp*")), "temporary folders left behind"
 
@@ -66,8 +74,51 @@ def test_html_figures_equal_an_independent_count_from_the_input_file(sheffield_r
     assert f"Sheffield has {homes} care homes" in html
     assert re.search(rf"All care homes</td>\s*<td[^>]*>{homes}</td>\s*<td[^>]*>\d+</td>\s*<td[^>]*>{beds:,}</td>", html)
     key = json.loads((folder / "key_figures.json").read_text())
-    assert key["services"]["care_homes"]["care_home_locations"] == homes
-    assert key["services"]["care_homes"]["care_home_beds"] == beds
+    assert key["services"]["care_homes"]["locations"] == homes
+    assert key["services"]["care_homes"]["beds"] == beds
+
+
+def test_key_figures_equal_the_last_accepted_run(sheffield_run):
+    """Regression: refresh tests/expected/ on purpose with `make accept-key-figures` (README)."""
+    _, folder = sheffield_run
+    assert json.loads((folder / "key_figures.json").read_text()) == json.loads(EXPECTED_KEY_FIGURES.read_text())
+
+
+def test_mps_has_four_service_chapters_each_with_every_section_and_the_oversight_chapter(sheffield_run):
+    _, folder = sheffield_run
+    html = (folder / "mps.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h1[^>]*>(?:<span[^>]*>[^<]*</span>\s*)?([^<]+)</h1>", html)
+    for chapter in CHAPTERS:
+        assert any(chapter in h for h in headings), chapter
+    for service in ["care-homes", "home-care", "supported-living", "day-opportunities"]:
+        for section in ["sufficiency", "quality", "stability", "workforce", "cost", "demand", "actions"]:
+            assert f'id="sec-{service}-{section}"' in html, (service, section)
+    text = "\n".join(page.extract_text() for page in PdfReader(folder / "mps.pdf").pages)
+    for section in SECTIONS:
+        assert text.count(section) >= 4, section
+
+
+def test_data_workbook_has_every_table_and_a_readme(sheffield_run):
+    _, folder = sheffield_run
+    wb = load_workbook(folder / "mps_data.xlsx", read_only=True)
+    tables = [p for p in (folder / "source" / "artefacts").rglob("*.csv")]
+    assert wb.sheetnames[0] == "README"
+    assert len(wb.sheetnames) - 1 == len(tables)
+
+
+def test_internal_dashboard_is_outside_the_published_folder_and_never_referenced(sheffield_run):
+    _, folder = sheffield_run
+    internal = folder.parents[1] / "internal" / "2026" / "E08000019"
+    dashboard = (internal / "provider_risk_dashboard.html").read_text(encoding="utf-8")
+    assert "INTERNAL" in dashboard
+    risk = __import__("pandas").read_csv(internal / "provider_risk.csv")
+    assert len(risk) and {"pts_placement_embargo", "rag_by_score"} <= set(risk.columns)
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".qmd", ".md", ".json", ".csv", ".ipynb"}:
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            for leak in ["internal/2026", "provider_risk_dashboard", "provider_risk.csv", "pts_placement_embargo",
+                         "rag_by_score"]:
+                assert leak not in text, (path, leak)
 
 
 def test_html_is_self_contained_interactive_and_carries_the_banner_and_vintage(sheffield_run):

@@ -17,13 +17,13 @@ import psutil
 import pytest
 
 from helpers import manifest, pipeline, workers
-from helpers.assessment import ASSESSORS
+from helpers.assessment import SERVICES
 from helpers.cli import main
 
 pytestmark = pytest.mark.slow
 
 COUNCILS = ["E08000019", "E08000018"]  # Sheffield, Rotherham
-SERVICE = next(iter(ASSESSORS))
+SERVICE = SERVICES[0]
 YEAR = 2026
 
 
@@ -63,12 +63,14 @@ def copies(baseline, tmp_path):
 def test_first_run_writes_every_council_and_its_manifest(baseline):
     data, out, results = baseline
     assert {(r.council, r.service, r.status) for r in results} == {
-        (c, u, "ran") for c in COUNCILS for u in (SERVICE, pipeline.RENDER)}
+        (c, u, "ran") for c in COUNCILS for u in (SERVICE, pipeline.OVERSIGHT, pipeline.RENDER, pipeline.INTERNAL)}
     for code in COUNCILS:
         folder = out / str(YEAR) / code
         assert (folder / "mps.html").is_file() and (folder / "notebooks" / f"{SERVICE}.ipynb").is_file()
         units = json.loads((folder / manifest.COUNCIL_MANIFEST).read_text())["units"]
-        assert {u["unit"]: u["status"] for u in units} == {SERVICE: "ran", pipeline.RENDER: "ran"}
+        assert {u["unit"]: u["status"] for u in units} == {SERVICE: "ran", pipeline.OVERSIGHT: "ran",
+                                                             pipeline.RENDER: "ran"}
+        assert (pipeline.internal_dir(out, YEAR, code) / "provider_risk_dashboard.html").is_file()
     assert not leftovers(out)
 
 
@@ -79,7 +81,7 @@ def test_run_manifest_lists_every_input_with_its_hash(baseline):
     assert {i["path"] for i in record["inputs"]} == files
     assert all(len(i["sha256"]) == 64 for i in record["inputs"])
     assert any(i["vintage"] for i in record["inputs"] if i["scope"] == "national")
-    assert record["outcome"] == "ok" and len(record["units"]) == 2 * len(COUNCILS)
+    assert record["outcome"] == "ok" and len(record["units"]) == 4 * len(COUNCILS)
     assert all(u["seconds"] > 0 for u in record["units"])
 
 

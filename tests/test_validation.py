@@ -29,7 +29,7 @@ def test_validate_cli_prints_summary_and_exits_0_on_demo_data(demo_dir, capsys):
     assert "CQC care directory" in out and "01 November 2026" in out
     assert "Care home occupancy" in out and "Key performance indicators" in out
     # 3 directory snapshots, ratings, SNPP, mid-year, ASC-FR, ASCOF, and 7 local files for each of 2 councils
-    assert "22 file(s) checked: 0 with errors, 0 warning(s)" in out
+    assert "25 file(s) checked: 0 with errors, 0 warning(s)" in out
     for source in ["CQC ratings", "ASCOF", "ASC-FR", "ONS subnational population projections"]:
         assert source in out
 
@@ -41,7 +41,7 @@ def test_validate_cli_exits_1_and_names_the_problem(demo_dir, tmp_path, capsys):
     assert main(["validate", "--data", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "error: " in out and "01_November_2026_HSCA_Active_Locations.xlsx" in out and "cannot open as a spreadsheet" in out
-    assert "22 file(s) checked: 1 with errors" in out
+    assert "25 file(s) checked: 1 with errors" in out
 
 
 def test_validate_with_no_known_files_exits_1(tmp_path, capsys):

@@ -530,6 +530,5 @@ def _capacity(svc: Service, key: dict) -> float | None:
     return key.get("beds") if svc.capacity == "cqc_beds" else key.get("capacity")
 
 
-ASSESSORS = SERVICES  # every service type has a full chapter
 SECTIONS = (sufficiency_section, quality_section, stability_section, workforce_section, cost_section,
             demand_section, actions_section)

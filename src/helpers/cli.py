@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from helpers.assessment import ASSESSORS, SERVICES
+from helpers.assessment import SERVICES
 from helpers.errors import InputError, UsageError
 
 
@@ -67,10 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: expected a number of worker processes, 1 or more")
-    services = args.service or [s for s in SERVICES if s in ASSESSORS]
-    missing = [s for s in services if s not in ASSESSORS]
-    if missing:
-        raise UsageError(f"--service {' '.join(missing)}: not available yet (available: {', '.join(ASSESSORS)})")
+    services = args.service or list(SERVICES)
     if args.all:
         if not args.data.is_dir():
             raise InputError(f"data folder not found: {args.data}")
@@ -116,7 +113,10 @@ COMMANDS = {"demo-data": _demo_data, "templates": _templates, "validate": _valid
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `caremarket` console script."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its message (usage error → 2, --help → 0)
+        return int(exc.code or 0)
     try:
         return COMMANDS[args.command](args)
     except UsageError as exc:

@@ -12,7 +12,7 @@ from helpers.assessment import OVERSIGHT, SERVICE_TITLES
 from helpers.publish import artefact_dir
 from helpers.sources.cqc_directory import SOURCE as DIRECTORY
 
-TEMPLATE_FILES = ["_quarto.yml", "mps.css"]
+TEMPLATE_FILES = ["_quarto.yml", "mps.css", "mps.typ"]
 METHOD = """Each service is defined in `params/services.yml`: the council's active CQC-registered locations (adult
 social care directorate, not dormant) registered for the service's CQC service types. Capacity is in the
 service's unit: care home beds from the CQC directory; home care hours delivered in the latest week of the

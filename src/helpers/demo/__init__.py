@@ -7,7 +7,6 @@ import pandas as pd
 
 from helpers.councils import council, councils
 from helpers.demo import ascfr, ascof, cqc, population, ratings, skills_for_care
-from helpers.demo.financial_sustainability import write_financial_sustainability
 from helpers.demo.local import write_local
 from helpers.errors import UsageError
 
@@ -57,6 +56,5 @@ def generate(out_dir: Path, council_codes: list[str], seed: int = 2026) -> list[
                                                       out_dir / "skills_for_care")]
     for code, own in markets.items():
         written += write_local(code, cqc.snapshot(own, SNAPSHOT_DATES[-1]), seed, out_dir / "local")
-        written.append(write_financial_sustainability(code, cqc.snapshot(own, SNAPSHOT_DATES[-1]), seed, out_dir / "local"))
     (out_dir / "README.md").write_text(README, encoding="utf-8")
     return written

@@ -348,4 +348,6 @@ def write_local(council_code: str, active: pd.DataFrame, seed: int, out_dir: Pat
             "provider_intelligence": _intelligence(active, rng), "action_plan": _action_plan(rng),
             "kpis": _kpis(rng)}
     out_dir = Path(out_dir)
-    return [_write(SOURCES[name], data, out_dir / f"{council_code}_{name}.xlsx") for name, data in rows.items()]
+    from helpers.demo.financial_sustainability import write_financial_sustainability  # it imports this module
+    return [*(_write(SOURCES[name], data, out_dir / f"{council_code}_{name}.xlsx") for name, data in rows.items()),
+            write_financial_sustainability(council_code, active, seed, out_dir)]

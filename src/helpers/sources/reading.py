@@ -6,7 +6,9 @@ import csv
 import difflib
 import hashlib
 import io
+import os
 import re
+import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -289,9 +291,12 @@ def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.
         return pd.read_parquet(target)
     frame = build()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(target)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.{uuid.uuid4().hex}.tmp")  # one per writer: workers race
+    try:
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return pd.read_parquet(target)  # the same dtypes as a cache hit
 
 
