@@ -8,7 +8,6 @@ run never leaves a half-written workbook.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from helpers.cost_of_care import SERVICE_NAMES, CostSection, footnote, latest_cpi, load_params, period_name
+from helpers.data_workbook import save_atomically
 from helpers.tables import Table
 
 NUMBER_FORMATS = {"gbp": '"£"#,##0.00', "gbp0": '"£"#,##0', "pct": "0.0%", "int": "#,##0", "num1": "#,##0.0"}
@@ -147,12 +147,4 @@ def write_cost_workbook(sections: dict[str, CostSection], path: Path, council_na
             _write_table(wb.create_sheet(name), table)
             contents.append((name, table.caption))
     _readme(readme, sections, council_name, contents, p)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return save_atomically(wb, path)

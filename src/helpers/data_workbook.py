@@ -76,7 +76,13 @@ def write_data_workbook(project: Path, services: list[str], path: Path, council_
         readme["A2"] = "SYNTHETIC DEMO DATA: every figure is invented to show how the workbook works."
         readme["A2"].font = Font(bold=True, color="B3261E")
     readme.column_dimensions["A"].width, readme.column_dimensions["D"].width = 28, 100
+    return save_atomically(wb, path)
+
+
+def save_atomically(wb: Workbook, path: Path) -> Path:
+    """Save a workbook to a temp file beside the target, then move it into place (a failure leaves the old file)."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
