@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from helpers.sources.reading import sha256_file
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 COUNCIL_CODE = re.compile(r"E\d{8}", re.IGNORECASE)
 LIBRARIES = ("care-market-workbook", "pandas", "pyarrow", "plotly", "kaleido", "papermill", "nbclient",
@@ -47,11 +49,7 @@ def digest(*parts: object) -> str:
 
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes, read afresh (a cache keyed on mtime can miss a same-size edit in one clock tick)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 def is_data_file(relative: Path) -> bool:
@@ -109,8 +107,7 @@ def package_hash() -> str:
 def run_inputs(data_dir: Path, params_fingerprint: str, notebooks: Path | list[Path]) -> RunInputs:
     """Hash the data files, and take the params, notebook(s) and package hashes, once for the whole run."""
     paths = [notebooks] if isinstance(notebooks, Path) else list(notebooks)
-    notebook = file_hash(paths[0]) if len(paths) == 1 else digest(*(file_hash(p) for p in paths))
-    return RunInputs(scan_inputs(data_dir), params_fingerprint, notebook, package_hash())
+    return RunInputs(scan_inputs(data_dir), params_fingerprint, digest(*(file_hash(p) for p in paths)), package_hash())
 
 
 def service_key(inputs: RunInputs, code: str, year: int, service: str) -> str:

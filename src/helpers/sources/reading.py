@@ -64,6 +64,11 @@ def file_hash(path: Path) -> str:
 
 @lru_cache(maxsize=512)
 def _hash(path: str, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)
+
+
+def sha256_file(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes, read afresh."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
