@@ -126,11 +126,11 @@ def _bench_value(bench: pd.DataFrame, row: int) -> float | None:
 # ----------------------------------------------------------------------------------------- sufficiency
 
 
-def _capacity_benchmark(svc: Service, inputs: Inputs, area: pd.Series, comparators: list[str]) -> pd.DataFrame:
+def _capacity_benchmark(svc: Service, inputs: Inputs, area: pd.Series, comparators: list[str],
+                        pop: pd.DataFrame) -> pd.DataFrame:
     everyone = sufficiency.service_locations(inputs.directory.data, svc)
     measure = "beds" if svc.capacity == "cqc_beds" else "location_id"
     counts = everyone.groupby("la_code")[measure].agg("sum" if measure == "beds" else "count")
-    pop = benchmarks.population_by_council(inputs.snpp.data, _base_year(inputs), svc.population_band)
     per_council = pop.assign(numerator=pop["la_code"].map(counts).fillna(0)).rename(columns={"population": "denominator"})
     return benchmarks.benchmark(per_council, area["code"], comparators, scale=1000 if measure == "beds" else 100_000)
 
@@ -212,7 +212,8 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series, key: dict
     locs = sufficiency.service_locations(inputs.directory.data, svc, area["code"])
     supply = sufficiency.supply(locs, svc)
     comparators = benchmarks.comparator_group(area["code"])
-    bench = _capacity_benchmark(svc, inputs, area, comparators)
+    pop = benchmarks.population_by_council(inputs.snpp.data, _base_year(inputs), svc.population_band)
+    bench = _capacity_benchmark(svc, inputs, area, comparators, pop)
     measure = "beds" if svc.capacity == "cqc_beds" else "locations"
     per = "1,000" if measure == "beds" else "100,000"
     band = svc.population_band
@@ -236,7 +237,6 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series, key: dict
     capacity, local_items, local_messages = _local_capacity(svc, inputs, key)
     items += local_items
     messages += local_messages
-    pop = benchmarks.population_by_council(inputs.snpp.data, _base_year(inputs), band)
     own = pop.loc[pop["la_code"] == area["code"], "population"]
     if capacity is not None and svc.capacity != "cqc_beds":
         rate = sufficiency.per_thousand(capacity, own.iloc[0] if len(own) else None)
@@ -249,8 +249,8 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series, key: dict
                            f"People in long-term council-funded {svc.title.lower()} per 1,000 adults (ASC-FR {inputs.ascfr.vintage})",
                            BENCHMARK_HEADERS | {"value": "Clients per 1,000 adults"}, {"value": "num1"}))
         key["clients_per_1000_adults"] = _round(_bench_value(people, 0), 2)
-    absent = [c for c in comparators if c not in set(pop["la_code"])]
-    notes = ([f"Comparators not in the data: {', '.join(council(c)['name'] for c in absent)}."] if absent else [])
+    absent = benchmarks.missing_comparators(pop, comparators)
+    notes = [f"Comparators not in the data: {', '.join(absent)}."] if absent else []
     notes.append(f"Comparator group: {', '.join(council(c)['name'] for c in comparators)} (params/comparators.yml).")
     return Section("sufficiency", "Sufficiency", messages, items, notes)
 
