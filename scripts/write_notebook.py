@@ -1,9 +1,17 @@
-"""(Re)write the thin, parameterised notebooks Papermill runs: market_assessment (per council × service) and
-market_oversight (per council: action plan, KPIs, home care delivery, financial sustainability — aggregates only)."""
+"""(Re)write the notebooks (cells only; `make accept-notebooks` executes them and stores their outputs):
+
+- market_assessment: run by Papermill per council × service;
+- market_oversight: run by Papermill per council (action plan, KPIs, home care delivery, financial
+  sustainability — aggregates only);
+- explore_cost_of_care: the INTERNAL cost-of-care exploration notebook, for JupyterLab.
+"""
 from pathlib import Path
 
 import nbformat as nbf
 
+SECTIONS_CELL = ("code", "for section in result.sections:\n    print(f\"{section.title}:\")\n"
+                         "    for message in section.messages:\n        print(f\"  - {message}\")")
+PUBLISH_CELL = ("code", "if mps_dir:\n    write_artefacts(result, mps_dir)")
 CELLS = [
     ("markdown", "# Market assessment: one council × one service\n\nRun by `caremarket run` with Papermill "
                  "(one execution per council × service). All logic lives in `src/helpers`; this notebook "
@@ -19,9 +27,8 @@ CELLS = [
              "      + (\" — SYNTHETIC DEMO DATA\" if result.synthetic else \"\"))"),
     ("code", "result.charts[0].figure.show(renderer=\"plotly_mimetype\")"),
     ("code", "result.tables[0].frame"),
-    ("code", "for section in result.sections:\n    print(f\"{section.title}:\")\n    for message in section.messages:\n"
-             "        print(f\"  - {message}\")"),
-    ("code", "if mps_dir:\n    write_artefacts(result, mps_dir)"),
+    SECTIONS_CELL,
+    PUBLISH_CELL,
 ]
 
 OVERSIGHT_CELLS = [
@@ -37,11 +44,65 @@ OVERSIGHT_CELLS = [
              "      + (\" — SYNTHETIC DEMO DATA\" if result.synthetic else \"\"))"),
     ("code", "result.charts[0].figure.show(renderer=\"plotly_mimetype\")"),
     ("code", "result.tables[0].frame"),
-    ("code", "for section in result.sections:\n    print(f\"{section.title}:\")\n    for message in section.messages:\n"
-             "        print(f\"  - {message}\")"),
-    ("code", "if mps_dir:\n    write_artefacts(result, mps_dir)"),
+    SECTIONS_CELL,
+    PUBLISH_CELL,
 ]
-NOTEBOOKS = {"market_assessment.ipynb": CELLS, "market_oversight.ipynb": OVERSIGHT_CELLS}
+EXPLORE_CELLS = [
+    ("markdown", "# INTERNAL: cost of care exploration\n\n"
+                 "**INTERNAL — NOT FOR PUBLICATION.** This notebook shows provider-level cost returns (provider "
+                 "IDs and each provider's figures). Do not share its outputs outside the commissioning and finance "
+                 "teams. The published figures (quartiles, suppressed below the minimum number of returns) are the "
+                 "ones `helpers.cost_of_care.cost_section` gives the Market Position Statement.\n\n"
+                 "Set the parameters below (council code, service, data folder) and run all cells. "
+                 "All logic lives in `src/helpers`; see `docs/cost_of_care.md`."),
+    ("code", '# council: ONS code; service: care_homes, home_care, supported_living or day_opportunities.\n'
+             '# category: a care home category (Residential, Residential dementia, Nursing, Nursing dementia);\n'
+             '# leave "" for the other services.\n'
+             'council = "E08000019"\nservice = "home_care"\ncategory = ""\ndata_dir = "../data/demo"',
+     ["parameters"]),
+    ("code", "from pathlib import Path\n\n"
+             "import pandas as pd\n\n"
+             "from helpers import cost_of_care as coc\n"
+             "from helpers.councils import council as council_of\n"
+             "from helpers.sources import cost_returns, fee_rates\n"
+             "from helpers.sources.local import load_council\n\n"
+             "local_dir = Path(data_dir) / \"local\"\n"
+             "returns = load_council(cost_returns.SPEC, local_dir, council)\n"
+             "fees = load_council(fee_rates.SPEC, local_dir, council)\n"
+             "params = coc.load_params()\n"
+             "name = council_of(council)[\"name\"]\n"
+             "print(f\"{name} ({council}), {service}\" + (\" — SYNTHETIC DEMO DATA\" if returns.synthetic else \"\"))\n"
+             "print(f\"Returns: {returns.file.name} ({returns.vintage}); fee rates: {fees.file.name} ({fees.vintage})\")"),
+    ("markdown", "## Published section\n\nWhat the MPS shows: tables already suppressed, key messages from the "
+                 "figures, and the fee rate vs median cost chart."),
+    ("code", "section = coc.cost_section(service, returns, fees, name, params)\n"
+             "print(\"\\n\".join(section.messages))"),
+    ("code", "next(t for t in section.tables if t.name == \"cost_totals\").frame"),
+    ("code", "next(t for t in section.tables if t.name == \"cost_fees\").frame"),
+    ("code", "section.charts[0].figure.show(renderer=\"plotly_mimetype\")"),
+    ("markdown", "## INTERNAL: provider-level returns\n\nEach provider's figures per cost line, with the provider "
+                 "IDs. Hover over a point to see the provider."),
+    ("code", "data = returns.data[returns.data[\"service\"] == service]\n"
+             "coc.internal_box_plot(data, service, category).show(renderer=\"plotly_mimetype\")"),
+    ("code", "totals = coc.return_totals(data, params[\"staff_groups\"])\n"
+             "mine = totals[totals[\"category\"] == category]\n"
+             "mine[[\"provider_id\", \"total\", \"staff\", \"non_staff\", \"staff_share\", \"lines\"]].round(2)"),
+    ("code", "coc.internal_provider_chart(totals, service, category).show(renderer=\"plotly_mimetype\")"),
+    ("markdown", "## Data quality\n\nOutliers (outside 1.5 × IQR or the band in params) and incomplete returns. "
+                 "Nothing is dropped: check these with the providers."),
+    ("code", "pd.DataFrame([{\"row\": w.row, \"message\": w.message} for w in section.log.warnings])"),
+    ("markdown", "## What-if rate calculator\n\nChange the inputs to see the uplift, the proposed rate and the "
+                 "budget impact; `target_rate` prices paying a chosen rate (e.g. the median cost) instead."),
+    ("code", "band = fees.data[fees.data[\"service\"] == service].iloc[0]\n"
+             "median = section.key_figures.get(\"main_median_cost\")\n"
+             "coc.what_if_rate(current_rate=float(band[\"current_rate\"]),\n"
+             "                 contracted_volume=float(band[\"contracted_volume\"]),\n"
+             "                 staff_share=0.75, nlw_change_pct=4.0, cpi_pct=3.0,\n"
+             "                 target_rate=median).round(2)"),
+    ("code", "next(t for t in section.tables if t.name == \"cost_sensitivity\").frame.round(0)"),
+]
+NOTEBOOKS = {"market_assessment.ipynb": CELLS, "market_oversight.ipynb": OVERSIGHT_CELLS,
+             "explore_cost_of_care.ipynb": EXPLORE_CELLS}
 
 
 def main() -> None:
