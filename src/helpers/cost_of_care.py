@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from helpers.charts import Chart
+from helpers.charts import TEMPLATE, Chart
 from helpers.errors import DataQualityLog, InputError
 from helpers.params import load, path_of, require
 from helpers.sources.cost_returns import COST_LINES, SPEC as RETURNS_SPEC, UNITS
@@ -554,7 +554,7 @@ def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
                       annotation_text=f"HCA minimum price {hca[0]}: {_money(hca[1])}")
     title = f"Fee rates and median cost of {SERVICE_NAMES[service]} in {council}"
     top = max([*rate, *[u for u in uq if u is not None], hca[1] if hca and service == "home_care" else 0, 1])
-    fig.update_layout(title=title, template="plotly_white", barmode="group", height=420, width=760,
+    fig.update_layout(title=title, template=TEMPLATE, barmode="group", height=420, width=760,
                       yaxis=dict(title=f"£ {UNITS[service]}", range=[0, top * 1.2]), font=dict(size=13),
                       legend=dict(orientation="h", y=-0.2), margin=dict(l=70, r=30, t=60, b=110))
     parts = []
@@ -584,7 +584,7 @@ def median_chart(stats_pub: pd.DataFrame, service: str, council: str, p: dict[st
                                         array=[(u - m) if m is not None else None for m, u in zip(med, uq)],
                                         arrayminus=[(m - q) if m is not None else None for m, q in zip(med, lq)])))
     title = f"Median cost of {SERVICE_NAMES[service]} in {council} (no fee rates supplied)"
-    fig.update_layout(title=title, template="plotly_white", height=420, width=760, font=dict(size=13),
+    fig.update_layout(title=title, template=TEMPLATE, height=420, width=760, font=dict(size=13),
                       yaxis=dict(title=f"£ {UNITS[service]}",
                                  range=[0, max([u for u in uq if u is not None] or [1]) * 1.2]))
     parts = [f"{b}: median {_money(m)}" if m is not None else f"{b}: suppressed (fewer than {p['min_providers']} "
@@ -752,7 +752,7 @@ def internal_box_plot(returns: pd.DataFrame, service: str, category: str = "") -
                              showlegend=False, marker_color="#1f5f8b"))
     what = SERVICE_NAMES[service] + (f" ({category})" if category else "")
     fig.update_layout(title=f"INTERNAL: providers' costs of {what} by cost line, £ {UNITS[service]}",
-                      template="plotly_white", height=max(400, 22 * d["cost_line"].nunique() + 120), width=900,
+                      template=TEMPLATE, height=max(400, 22 * d["cost_line"].nunique() + 120), width=900,
                       yaxis=dict(autorange="reversed"), margin=dict(l=320))
     return fig
 
@@ -766,6 +766,6 @@ def internal_provider_chart(totals: pd.DataFrame, service: str, category: str = 
                             marker_color="#c77c02")])
     fig.add_hline(y=median, line_dash="dash", annotation_text=f"median total {_money(median)}")
     what = SERVICE_NAMES[service] + (f" ({category})" if category else "")
-    fig.update_layout(barmode="stack", template="plotly_white", height=420, width=900,
+    fig.update_layout(barmode="stack", template=TEMPLATE, height=420, width=900,
                       title=f"INTERNAL: total cost of {what} per provider, £ {UNITS[service]}")
     return fig

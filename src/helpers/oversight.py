@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from helpers import action_tracker, financial_sustainability, home_care_delivery, kpi_tracker, provider_risk
 from helpers import params as params_module
-from helpers.charts import Chart
+from helpers.charts import TEMPLATE, Chart
 from helpers.errors import DataQualityLog
 from helpers.render import render
 from helpers.sources import action_plan, cqc_directory, home_care_activity, kpis, occupancy, provider_intelligence
@@ -100,7 +100,7 @@ def _status_chart(counts: pd.DataFrame) -> Chart:
                              marker_color=action_tracker.RAG_COLOURS[status],
                              text=[f"{status}: {n}" if n else "" for n in body[status]], textposition="inside"))
     title = "Actions by theme and status"
-    fig.update_layout(barmode="stack", title=title, template="plotly_white", height=360, width=760,
+    fig.update_layout(barmode="stack", title=title, template=TEMPLATE, height=360, width=760,
                       margin=dict(l=230, r=30, t=60, b=50), xaxis=dict(title="Number of actions"),
                       yaxis=dict(autorange="reversed"), font=dict(size=13))
     parts = "; ".join(f"{row['theme']}: " + ", ".join(f"{s} {int(row[s])}" for s in action_plan.STATUSES if row[s])
@@ -175,7 +175,7 @@ def _calls_chart(weekly: pd.DataFrame) -> Chart:
         fig.add_trace(go.Scatter(x=weekly["week_ending"], y=weekly[column].astype(float), name=name,
                                  mode="lines+markers", marker_symbol=symbol))
     title = "Share of home care calls by planned length, week by week"
-    fig.update_layout(title=title, template="plotly_white", height=360, width=760, yaxis=dict(title="% of calls"),
+    fig.update_layout(title=title, template=TEMPLATE, height=360, width=760, yaxis=dict(title="% of calls"),
                       xaxis=dict(title="Week ending"), font=dict(size=13))
     last = weekly.iloc[-1]
     alt = (f"Line chart of the weekly share of home care calls of 15 minutes and of 16 to 30 minutes over "
