@@ -6,6 +6,7 @@ from pathlib import Path
 
 import plotly.io as pio
 
+from helpers import chart_export
 from helpers.assessment import Assessment
 from helpers.charts import Chart
 
@@ -32,9 +33,8 @@ def figure_snippet(chart: Chart, png_path: str) -> str:
 
 
 def export_png(charts: list[Chart], folder: Path) -> None:
-    """Export every chart as PNG in one batch (one browser for all charts)."""
-    if charts:
-        pio.write_images([c.figure for c in charts], [folder / f"{c.name}.png" for c in charts], format="png", scale=2)
+    """Export every chart as PNG in one batch through the process's long-lived browser."""
+    chart_export.write_pngs([c.figure for c in charts], [folder / f"{c.name}.png" for c in charts])
 
 
 def artefact_dir(project: Path, service: str) -> Path:

@@ -2,7 +2,7 @@
 
 Starting a kernel and importing pandas/plotly costs about a second per notebook, and a cold chart
 export starts a Chromium each time (STACK_NOTES). A worker keeps one kernel: on start-up it
-imports the helpers and opens kaleido's long-lived browser (``kaleido.start_sync_server``); between
+imports the helpers and opens the long-lived chart-export browser (``chart_export.start``); between
 notebooks ``%reset -f`` clears the user namespace, the working directory is restored and the
 execution counter starts again at 1, so each output notebook looks like a fresh run.
 Papermill still parameterises, executes and records every cell (engine name ``warm``).
@@ -19,11 +19,10 @@ from papermill.utils import merge_kwargs, remove_args
 ENGINE = "warm"
 START_TIMEOUT = 60
 SETUP = """\
-import os as _os, warnings as _warnings
-import kaleido as _kaleido
-_kaleido.start_sync_server(silence_warnings=True)
 import helpers.assessment, helpers.publish  # noqa: F401 (imported once per kernel, not per notebook)
-del _os, _warnings, _kaleido
+from helpers import chart_export as _chart_export
+_chart_export.start()
+del _chart_export
 """
 RESET = """\
 get_ipython().run_line_magic("reset", "-f")
