@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jupyter_client import KernelManager
+from jupyter_client import BlockingKernelClient, KernelManager
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
@@ -41,6 +41,7 @@ class WarmKernel:
     def __init__(self, kernel_name: str, cwd: Path) -> None:
         self.kernel_name, self.cwd = kernel_name, Path(cwd)
         self.km: KernelManager | None = None
+        self.kc: BlockingKernelClient | None = None
 
     def alive(self) -> bool:
         """True while the kernel process runs."""
@@ -50,21 +51,15 @@ class WarmKernel:
         """Start the kernel, import the helpers and open the long-lived chart-export browser."""
         self.km = KernelManager(kernel_name=self.kernel_name)
         self.km.start_kernel(cwd=str(self.cwd))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=START_TIMEOUT)
         self.run_code(SETUP)
 
     def run_code(self, code: str, timeout: float = START_TIMEOUT) -> None:
-        """Execute set-up code outside the notebook's history; raise KernelSetupError if it fails.
-
-        A fresh client each time: a client left open across an nbclient execution stops receiving replies.
-        """
-        assert self.km is not None
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=timeout)
-            reply = kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
+        """Execute set-up code outside the notebook's history; raise KernelSetupError if it fails."""
+        assert self.kc is not None
+        reply = self.kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             raise KernelSetupError(f"kernel set-up failed: {reply['content'].get('ename')}: "
                                    f"{reply['content'].get('evalue')}")
@@ -75,6 +70,9 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel (and with it the browser); safe to call twice."""
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
         if self.km is not None:
             if self.km.is_alive():
                 self.km.shutdown_kernel(now=True)
@@ -125,11 +123,8 @@ class WarmEngine(NBClientEngine):
                              kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
                              stderr_file=stderr_file)
         client = PapermillNotebookClient(nb_man, km=warm.km, **final)
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        client.kc = warm.kc  # the kernel's own client: connected and ready, so no new client's start-up wait
+        return client.execute()
 
 
 papermill_engines.register(ENGINE, WarmEngine)
