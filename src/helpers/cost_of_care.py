@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.api.typing import DataFrameGroupBy
 
 from helpers.charts import TEMPLATE, Chart
 from helpers.errors import DataQualityLog, InputError
@@ -161,40 +162,71 @@ def hca_price(params: dict[str, Any], financial_year: str) -> tuple[str, float] 
 def quartiles(values: pd.Series) -> pd.Series:
     """LQ, median and UQ of the values by QUARTILE.INC (linear interpolation); NaN when there are none."""
     v = pd.to_numeric(pd.Series(values), errors="raise").dropna().astype("float64").to_numpy()
-    if v.size == 0:
-        return pd.Series(np.nan, index=STATS)
-    return pd.Series(np.quantile(v, [0.25, 0.5, 0.75], method="linear"), index=STATS)
+    return pd.Series(_quartile_array(v), index=STATS)
+
+
+def _quartile_array(values: np.ndarray) -> np.ndarray:
+    """LQ, median and UQ of a float array with no missing values (QUARTILE.INC); NaN when it is empty."""
+    if values.size == 0:
+        return np.full(len(STATS), np.nan)
+    return np.quantile(values, [0.25, 0.5, 0.75], method="linear")
+
+
+def _groups(grouped: DataFrameGroupBy) -> list[np.ndarray]:
+    """Row positions of each group, in the groupby's order of groups (rows with a missing key left out)."""
+    codes = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    order = order[codes[order] >= 0]
+    if order.size == 0:
+        return []
+    return np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+
+
+def _group_quartiles(values: pd.Series, groups: list[np.ndarray]) -> np.ndarray:
+    """LQ, median and UQ (one row per group) of the values at each group's positions, missing values ignored."""
+    numbers = pd.to_numeric(values, errors="raise")
+    present, floats = numbers.notna().to_numpy(), numbers.to_numpy(dtype="float64", na_value=np.nan)
+    return np.array([_quartile_array(floats[g[present[g]]]) for g in groups]).reshape(len(groups), len(STATS))
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
     """Sort rows into service, care home category and template line order."""
-    key = pd.DataFrame({
-        "s": frame["service"].map({s: i for i, s in enumerate(SERVICES)}),
-        "c": frame["category"].map({c: i for i, c in enumerate(("", *CARE_HOME_CATEGORIES))}).fillna(99),
-        "l": [LINE_ORDER.get(k, 999) for k in zip(frame["service"], frame.get("cost_line", frame["service"]))]},
-        index=frame.index)
-    return frame.loc[key.sort_values(["s", "c", "l"], kind="stable").index].reset_index(drop=True)
+    services = {s: i for i, s in enumerate(SERVICES)}
+    categories = {c: i for i, c in enumerate(("", *CARE_HOME_CATEGORIES))}
+    lines = frame["cost_line"] if "cost_line" in frame else frame["service"]
+    order = np.lexsort((
+        [LINE_ORDER.get(k, 999) for k in zip(frame["service"], lines)],
+        [categories.get(c, 99) for c in frame["category"]],
+        [services.get(s, len(SERVICES)) for s in frame["service"]]))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def line_statistics(returns: pd.DataFrame) -> pd.DataFrame:
     """Per service, category and cost line: returns (distinct providers), LQ, median and UQ of the values."""
     cols = ["service", "category", "group", "cost_line", "returns", *STATS]
+    keys = ["service", "category", "group", "cost_line"]
     d = returns.dropna(subset=["value"])
-    rows = [{"service": s, "category": c, "group": g, "cost_line": line, "returns": int(part["provider_id"].nunique()),
-             **quartiles(part["value"]).to_dict()}
-            for (s, c, g, line), part in d.groupby(["service", "category", "group", "cost_line"], sort=False)]
+    grouped = d.groupby(keys, sort=False)
+    counts = grouped["provider_id"].nunique()
+    q = _group_quartiles(d["value"], _groups(grouped))
+    rows = [{"service": s, "category": c, "group": g, "cost_line": line, "returns": int(n),
+             **dict(zip(STATS, map(float, qs)))}
+            for (s, c, g, line), n, qs in zip(counts.index, counts, q)]
     return _order(pd.DataFrame(rows, columns=cols))
 
 
 def return_totals(returns: pd.DataFrame, staff_groups: dict[str, list[str]]) -> pd.DataFrame:
     """Per return (provider × service × category): total, staff, non-staff, staff share, lines and first row."""
-    staff = pd.Series([g in staff_groups.get(s, ()) for s, g in zip(returns["service"], returns["group"])],
-                      index=returns.index)
-    d = returns.assign(value=returns["value"].astype("Float64"),
-                       staff=returns["value"].astype("Float64").where(staff, 0.0),
+    staff = np.zeros(len(returns), dtype=bool)
+    for service, groups in staff_groups.items():
+        staff |= ((returns["service"] == service) & returns["group"].isin(list(groups))).to_numpy(dtype=bool)
+    value = returns["value"].astype("Float64")
+    d = returns.assign(value=value, staff=value.where(staff, 0.0),
                        _row=returns["_row"] if "_row" in returns else pd.Series(0, index=returns.index))
-    out = d.groupby(RETURN_KEY, sort=False).agg(total=("value", "sum"), staff=("staff", "sum"),
-                                                lines=("cost_line", "nunique"), row=("_row", "min")).reset_index()
+    grouped = d.groupby(RETURN_KEY, sort=False)
+    out = grouped[["value", "staff"]].sum().rename(columns={"value": "total"})
+    out["lines"], out["row"] = grouped["cost_line"].nunique(), grouped["_row"].min()
+    out = out.reset_index()
     out["non_staff"] = out["total"] - out["staff"]
     out["staff_share"] = (out["staff"] / out["total"].where(out["total"] > 0)).astype("Float64")
     out = out[[*RETURN_KEY, "total", "staff", "non_staff", "staff_share", "lines", "row"]]
@@ -204,26 +236,28 @@ def return_totals(returns: pd.DataFrame, staff_groups: dict[str, list[str]]) -> 
 def total_statistics(totals: pd.DataFrame) -> pd.DataFrame:
     """Per service and category: returns, LQ/median/UQ of the providers' totals, median staff, non-staff and share."""
     cols = ["service", "category", "returns", *STATS, "median_staff", "median_non_staff", "staff_share"]
-    rows = [{"service": s, "category": c, "returns": int(part["provider_id"].nunique()),
-             **quartiles(part["total"]).to_dict(), "median_staff": quartiles(part["staff"])["median"],
-             "median_non_staff": quartiles(part["non_staff"])["median"],
-             "staff_share": quartiles(part["staff_share"])["median"]}
-            for (s, c), part in totals.groupby(["service", "category"], sort=False)]
+    keys = ["service", "category"]
+    grouped = totals.groupby(keys, sort=False)
+    groups, counts = _groups(grouped), grouped["provider_id"].nunique()
+    total, staff, non_staff, share = (_group_quartiles(totals[c], groups)
+                                      for c in ("total", "staff", "non_staff", "staff_share"))
+    rows = [{"service": s, "category": c, "returns": int(n), **dict(zip(STATS, map(float, total[i]))),
+             "median_staff": staff[i, 1], "median_non_staff": non_staff[i, 1], "staff_share": share[i, 1]}
+            for i, ((s, c), n) in enumerate(zip(counts.index, counts))]
     return _order(pd.DataFrame(rows, columns=cols))
-
-
-def _as_object(values: pd.Series) -> pd.Series:
-    """A numeric column as plain floats (None for missing) in an object column that can also hold a marker."""
-    return pd.Series([None if pd.isna(v) else float(v) for v in values], index=values.index, dtype=object)
 
 
 def suppress(frame: pd.DataFrame, columns: list[str], min_providers: int, marker: str,
              count: str = "returns") -> pd.DataFrame:
-    """Replace the columns' values by the marker on rows whose count is below min_providers (or missing)."""
+    """Replace the columns' values by the marker on rows whose count is below min_providers (or missing).
+
+    The columns become object columns of plain floats (None for missing) and markers.
+    """
     out = frame.copy()
     small = ~(out[count].fillna(0).astype(float) >= min_providers)
     for c in columns:
-        out[c] = _as_object(out[c]).where(~small, marker)
+        out[c] = pd.Series([marker if hide else None if pd.isna(v) else float(v) for v, hide in zip(out[c], small)],
+                           index=out.index, dtype=object)
     return out
 
 
@@ -274,21 +308,23 @@ def hca_comparison(bands: pd.DataFrame, price: float) -> pd.DataFrame:
     return out
 
 
-def uplift_pct(staff_share: float | pd.Series, nlw_change_pct: float, cpi_pct: float) -> float | pd.Series:
+def uplift_pct(staff_share: float | pd.Series | np.ndarray, nlw_change_pct: float,
+               cpi_pct: float) -> float | pd.Series | np.ndarray:
     """Uplift % = staff share × NLW change % + (1 − staff share) × CPI %."""
     return staff_share * nlw_change_pct + (1 - staff_share) * cpi_pct
 
 
-def budget_impact(current_rate: float | pd.Series, proposed_rate: float | pd.Series,
-                  contracted_volume: float | pd.Series) -> float | pd.Series:
+def budget_impact(current_rate: float | pd.Series | np.ndarray, proposed_rate: float | pd.Series | np.ndarray,
+                  contracted_volume: float | pd.Series | np.ndarray) -> float | pd.Series | np.ndarray:
     """Budget impact £ a year = (proposed rate − current rate) × contracted volume (units a year)."""
     return (proposed_rate - current_rate) * contracted_volume
 
 
-def proposed_rate(current_rate: float | pd.Series, uplift: float | pd.Series) -> float | pd.Series:
+def proposed_rate(current_rate: float | pd.Series | np.ndarray,
+                  uplift: float | pd.Series | np.ndarray) -> float | pd.Series | np.ndarray:
     """The current rate raised by an uplift %, to the penny."""
     raised = current_rate * (1 + uplift / 100)
-    return raised.round(2) if isinstance(raised, pd.Series) else round(float(raised), 2)
+    return raised.round(2) if isinstance(raised, (pd.Series, np.ndarray)) else round(float(raised), 2)
 
 
 def band_staff_shares(bands: pd.DataFrame, stats: pd.DataFrame, fallback: float, min_providers: int) -> pd.DataFrame:
@@ -316,11 +352,14 @@ def uplift_table(bands: pd.DataFrame, nlw_change_pct: float, cpi_pct: float) -> 
 
 def sensitivity_table(bands: pd.DataFrame, nlw_values: list[float], cpi_values: list[float]) -> pd.DataFrame:
     """Total budget impact £ a year of the uplift over all bands: one row per NLW change, one column per CPI."""
+    share, rate, volume = (bands[c].astype("float64").to_numpy()
+                           for c in ("staff_share", "current_rate", "contracted_volume"))
     rows = []
     for nlw in nlw_values:
         row: dict[str, Any] = {"nlw_change_pct": float(nlw)}
         for cpi in cpi_values:
-            row[f"cpi_{float(cpi):g}"] = float(uplift_table(bands, nlw, cpi)["budget_impact"].sum())
+            impact = budget_impact(rate, proposed_rate(rate, uplift_pct(share, nlw, cpi)), volume)
+            row[f"cpi_{float(cpi):g}"] = float(np.nansum(impact))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -341,11 +380,11 @@ def what_if_rate(current_rate: float, contracted_volume: float, staff_share: flo
 # ---------------------------------------------------------------------------------------------- checks
 
 
-def _fences(values: pd.Series, k: float) -> tuple[float, float]:
-    """Q1 − k×IQR and Q3 + k×IQR of the values (QUARTILE.INC)."""
-    q = quartiles(values)
-    iqr = q["uq"] - q["lq"]
-    return q["lq"] - k * iqr, q["uq"] + k * iqr
+def _fences(values: np.ndarray, k: float) -> tuple[float, float]:
+    """Q1 − k×IQR and Q3 + k×IQR of a float array with no missing values (QUARTILE.INC)."""
+    lq, _, uq = _quartile_array(values)
+    iqr = uq - lq
+    return lq - k * iqr, uq + k * iqr
 
 
 def _where(source: SourceTable | None) -> dict[str, Any]:
@@ -363,45 +402,85 @@ def _return_name(provider: str, service: str, category: str) -> str:
 
 def check_returns(returns: pd.DataFrame, params: dict[str, Any], where: dict[str, Any] | None = None) -> DataQualityLog:
     """Completeness and outlier warnings on the returns (missing lines and volumes, zero totals, outliers)."""
-    log, where = DataQualityLog(), where or {}
-    value_col = RETURNS_SPEC.published("value")
+    return _check_returns(returns, return_totals(returns, params["staff_groups"]), params, where)
+
+
+def _check_returns(returns: pd.DataFrame, totals: pd.DataFrame, params: dict[str, Any],
+                   where: dict[str, Any] | None) -> DataQualityLog:
+    """check_returns given the returns' totals (return_totals), so a caller that has them need not recompute."""
+    where = where or {}
     k, band = float(params["outliers"]["iqr_multiplier"]), float(params["outliers"]["band_pct"])
     min_returns = int(params["outliers"]["min_returns"])
-    for (pid, service, category), part in returns.groupby(RETURN_KEY, sort=False):
-        name, row = _return_name(pid, service, category), int(part["_row"].min())
-        missing = [line for groups in [COST_LINES.get(service, {})] for lines in groups.values() for line in lines
-                   if line not in set(part["cost_line"])]
+    log = _completeness_warnings(returns, where)
+    log.extend(_line_outlier_warnings(returns, k, min_returns, where))
+    log.extend(_total_warnings(totals, k, band, min_returns, where))
+    return log
+
+
+def _completeness_warnings(returns: pd.DataFrame, where: dict[str, Any]) -> DataQualityLog:
+    """Per return, in order: the template's cost lines it lacks, then each expected volume it leaves blank."""
+    log = DataQualityLog()
+    grouped = returns.groupby(RETURN_KEY, sort=False)
+    first_rows = grouped["_row"].min()
+    volumes = {v for names in EXPECTED_VOLUMES.values() for v in names if v in returns}
+    given = {v: grouped[v].count().to_numpy() for v in volumes}
+    present = set(zip(*(returns[c] for c in [*RETURN_KEY, "cost_line"])))
+    for i, ((pid, service, category), row) in enumerate(first_rows.items()):
+        name = _return_name(pid, service, category)
+        missing = [line for lines in COST_LINES.get(service, {}).values() for line in lines
+                   if (pid, service, category, line) not in present]
         if missing:
             log.warn(SOURCE, f"{name}: {len(missing)} cost line(s) missing from the return ({'; '.join(missing)}); "
-                     "its total is the sum of the lines given", row=row, column=RETURNS_SPEC.published("cost_line"),
-                     **where)
+                     "its total is the sum of the lines given", row=int(row),
+                     column=RETURNS_SPEC.published("cost_line"), **where)
         for v in EXPECTED_VOLUMES.get(service, ()):
-            if v in part and part[v].isna().all():
-                log.warn(SOURCE, f"{name}: no {RETURNS_SPEC.published(v)} given", row=row,
+            if v in given and given[v][i] == 0:
+                log.warn(SOURCE, f"{name}: no {RETURNS_SPEC.published(v)} given", row=int(row),
                          column=RETURNS_SPEC.published(v), **where)
-    for (service, category, line), part in returns.dropna(subset=["value"]).groupby(
-            ["service", "category", "cost_line"], sort=False):
-        if part["provider_id"].nunique() < min_returns:
+    return log
+
+
+def _line_outlier_warnings(returns: pd.DataFrame, k: float, min_returns: int, where: dict[str, Any]) -> DataQualityLog:
+    """Per cost line with enough providers, in row order: values outside the k×IQR fences."""
+    log, value_col = DataQualityLog(), RETURNS_SPEC.published("value")
+    keys = ["service", "category", "cost_line"]
+    d = returns.dropna(subset=["value"])
+    grouped = d.groupby(keys, sort=False)
+    counts = grouped["provider_id"].nunique().to_numpy()
+    values = d["value"].to_numpy(dtype="float64", na_value=np.nan)
+    pids, services, categories, lines, rows = (d[c].to_numpy() for c in ["provider_id", *keys, "_row"])
+    for g, n in zip(_groups(grouped), counts):
+        if n < min_returns:
             continue
-        lo, hi = _fences(part["value"], k)
-        for _, r in part[(part["value"] < lo) | (part["value"] > hi)].iterrows():
-            log.warn(SOURCE, f"{_return_name(r['provider_id'], service, category)}: {line} £{r['value']:,.2f} is "
-                     f"outside {k:g}×IQR of {len(part)} returns (£{lo:,.2f} to £{hi:,.2f}); check it (kept)",
-                     row=int(r["_row"]), column=value_col, **where)
-    totals = return_totals(returns, params["staff_groups"])
-    for (service, category), part in totals.groupby(["service", "category"], sort=False):
-        for _, r in part[part["total"].fillna(0) <= 0].iterrows():
-            log.warn(SOURCE, f"{_return_name(r['provider_id'], service, category)}: the return's lines add up to £0",
-                     row=int(r["row"]), column=value_col, **where)
-        if len(part) < min_returns:
+        lo, hi = _fences(values[g], k)
+        for i in g[(values[g] < lo) | (values[g] > hi)]:
+            log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: {lines[i]} £{values[i]:,.2f} is "
+                     f"outside {k:g}×IQR of {len(g)} returns (£{lo:,.2f} to £{hi:,.2f}); check it (kept)",
+                     row=int(rows[i]), column=value_col, **where)
+    return log
+
+
+def _total_warnings(totals: pd.DataFrame, k: float, band: float, min_returns: int,
+                    where: dict[str, Any]) -> DataQualityLog:
+    """Per service and category: returns whose lines add up to £0, then totals outside the fences or the band."""
+    log, value_col = DataQualityLog(), RETURNS_SPEC.published("value")
+    total = totals["total"].to_numpy(dtype="float64", na_value=np.nan)
+    pids, services, categories, rows = (totals[c].to_numpy() for c in [*RETURN_KEY, "row"])
+    for g in _groups(totals.groupby(["service", "category"], sort=False)):
+        t = total[g]
+        for i in g[np.isnan(t) | (t <= 0)]:
+            log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: the return's lines add up to £0",
+                     row=int(rows[i]), column=value_col, **where)
+        if len(g) < min_returns:
             continue
-        lo, hi = _fences(part["total"], k)
-        median = quartiles(part["total"])["median"]
-        odd = (part["total"] < lo) | (part["total"] > hi) | ((part["total"] - median).abs() > band / 100 * median)
-        for _, r in part[odd & (part["total"] > 0)].iterrows():
-            log.warn(SOURCE, f"{_return_name(r['provider_id'], service, category)}: total £{r['total']:,.2f} is "
+        known = t[~np.isnan(t)]
+        lo, hi = _fences(known, k)
+        median = _quartile_array(known)[1]
+        odd = (t < lo) | (t > hi) | (np.abs(t - median) > band / 100 * median)
+        for i in g[odd & (t > 0)]:
+            log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: total £{total[i]:,.2f} is "
                      f"outside {k:g}×IQR (£{lo:,.2f} to £{hi:,.2f}) or more than {band:g}% from the median "
-                     f"£{median:,.2f}; check it (kept)", row=int(r["row"]), column=value_col, **where)
+                     f"£{median:,.2f}; check it (kept)", row=int(rows[i]), column=value_col, **where)
     return log
 
 
@@ -680,8 +759,9 @@ def cost_section(service: str, returns: SourceTable | None, fees: SourceTable | 
     if data is None or data.empty:
         return _unavailable(service, council_name, fees)
     marker, note = p["suppression_marker"], footnote(p)
-    log = check_returns(data, p, _where(returns))
-    stats = total_statistics(return_totals(data, p["staff_groups"]))
+    totals = return_totals(data, p["staff_groups"])
+    log = _check_returns(data, totals, p, _where(returns))
+    stats = total_statistics(totals)
     tables = [_lines_table(line_statistics(data), service, council_name, p, returns.vintage),
               _totals_table(stats, service, council_name, p, returns.vintage)]
     messages = _cost_messages(tables[1].frame, service, council_name, p)
