@@ -9,6 +9,7 @@ import io
 import os
 import re
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -286,6 +287,23 @@ def check_unique(table: pd.DataFrame, column: str, raw: RawSheet, *, published: 
                          file=raw.file, sheet=raw.sheet, row=int(where[1]), column=published or column)
 
 
+MEMORY_SIZE = 64  # parsed cache files kept in memory per process (a worker's national files and a few councils')
+_memory: OrderedDict[Path, pd.DataFrame] = OrderedDict()
+
+
+def _read_parquet(target: Path) -> pd.DataFrame:
+    """A parquet cache file, parsed once per process (its name carries the content hash, so it cannot go stale).
+
+    Each caller gets its own shallow copy: with pandas' copy-on-write, changing it never changes the kept frame.
+    """
+    if target not in _memory:
+        _memory[target] = pd.read_parquet(target)
+        while len(_memory) > MEMORY_SIZE:
+            _memory.popitem(last=False)
+    _memory.move_to_end(target)
+    return _memory[target].copy(deep=False)
+
+
 def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """Return ``build()``, cached as parquet under cache_dir keyed on the file's content hash and key."""
     if cache_dir is None:
@@ -293,7 +311,7 @@ def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.
     cache_dir = Path(cache_dir)
     target = cache_dir / f"{key}-{file_hash(path)[:20]}.parquet"
     if target.exists():
-        return pd.read_parquet(target)
+        return _read_parquet(target)
     frame = build()
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.{uuid.uuid4().hex}.tmp")  # one per writer: workers race
@@ -302,7 +320,7 @@ def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
-    return pd.read_parquet(target)  # the same dtypes as a cache hit
+    return _read_parquet(target)  # the same dtypes as a cache hit
 
 
 def unmatched_councils(source: str, path: Path, data: pd.DataFrame, published: str) -> DataQualityLog:

@@ -1,0 +1,56 @@
+"""Tests of helpers.sources.reading.cached: the parquet cache and the in-process memory in front of it."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.sources import reading
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    path = tmp_path / "source.csv"
+    path.write_text("a,b\n1,x\n2,y\n")
+    return path
+
+
+def build_counter(calls: list[int]):
+    def build() -> pd.DataFrame:
+        calls.append(1)
+        return pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    return build
+
+
+def test_second_read_comes_from_memory_not_from_parquet_or_the_source(source, tmp_path, monkeypatch):
+    calls: list[int] = []
+    first = reading.cached(source, tmp_path / "cache", "demo", build_counter(calls))
+    reads = []
+    monkeypatch.setattr(reading.pd, "read_parquet", lambda *a, **k: reads.append(a) or pd.DataFrame())
+    second = reading.cached(source, tmp_path / "cache", "demo", build_counter(calls))
+    assert calls == [1] and reads == []
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_changing_a_returned_frame_does_not_change_the_next_one(source, tmp_path):
+    first = reading.cached(source, tmp_path / "cache", "demo", build_counter([]))
+    first["a"] = 99
+    first.loc[0, "b"] = "changed"
+    again = reading.cached(source, tmp_path / "cache", "demo", build_counter([]))
+    assert again["a"].tolist() == [1, 2] and again["b"].tolist() == ["x", "y"]
+
+
+def test_a_changed_source_is_rebuilt(source, tmp_path):
+    calls: list[int] = []
+    reading.cached(source, tmp_path / "cache", "demo", build_counter(calls))
+    source.write_text("a,b\n1,x\n2,z\n")
+    reading.cached(source, tmp_path / "cache", "demo", build_counter(calls))
+    assert calls == [1, 1]
+
+
+def test_memory_keeps_at_most_memory_size_frames(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "MEMORY_SIZE", 2)
+    for i in range(4):
+        path = tmp_path / f"s{i}.csv"
+        path.write_text(f"a\n{i}\n")
+        reading.cached(path, tmp_path / "cache", "demo", lambda i=i: pd.DataFrame({"a": [i]}))
+    assert len(reading._memory) <= 2
