@@ -163,12 +163,15 @@ def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, ti
     pytest.fail("the run never had work in progress to interrupt")
 
 
-def test_ctrl_c_stops_the_workers_and_leaves_no_partial_folder(copies):
+@pytest.mark.parametrize("stop", [lambda pid: os.killpg(pid, signal.SIGINT),  # Ctrl-C in a terminal
+                                  lambda pid: os.kill(pid, signal.SIGTERM)],  # `kill`, or a scheduler's timeout
+                         ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_stops_the_workers_and_leaves_no_partial_folder(copies, stop):
     data, out = copies
     before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
     process = start_cli(data, out)
     wait_for_staged_folders(out, len(COUNCILS), process)
-    os.killpg(process.pid, signal.SIGINT)
+    stop(process.pid)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "interrupted; previous outputs are untouched" in err and "Traceback" not in err

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -74,8 +75,12 @@ def _run(args: argparse.Namespace) -> int:
         codes = pipeline.councils_in_data(args.data, args.out / ".cache")
     else:
         codes = list(dict.fromkeys(council(c)["code"] for c in args.council))
-    results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
-                           echo=lambda m: print(m, file=sys.stderr), jobs=jobs, force=args.force)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a scheduler stops the run as Ctrl-C does
+    try:
+        results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
+                               echo=lambda m: print(m, file=sys.stderr), jobs=jobs, force=args.force)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(summary_table(results), file=sys.stderr)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
@@ -85,6 +90,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"{len(codes)} council(s): {len(codes) - len(councils_failed) - len(cached)} done, {len(cached)} unchanged, "
           f"{len(councils_failed)} failed; reports in {args.out / str(args.year)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _validate(args: argparse.Namespace) -> int:
