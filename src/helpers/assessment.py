@@ -303,7 +303,9 @@ def quality_section(svc: Service, inputs: Inputs, area: pd.Series, key: dict) ->
         before_good = quality.percent_good_or_outstanding(before)
         messages.append(narrative.change_message(svc, before_good, good, baseline.vintage))
     if inputs.ratings is not None:
-        kq = quality.key_question_breakdown(cqc_ratings.key_questions(inputs.ratings.data), locs["location_id"])
+        ratings = inputs.ratings.data
+        kq = quality.key_question_breakdown(
+            cqc_ratings.key_questions(ratings[ratings["location_id"].isin(locs["location_id"])]), locs["location_id"])
         if kq["rated"].sum() > 0:
             items.append(Table("key_questions", kq, f"{svc.title}: CQC ratings by key question "
                                f"(CQC latest ratings, {inputs.ratings.vintage})",

@@ -8,16 +8,41 @@ are collected in one DataQualityLog.
 """
 from __future__ import annotations
 
-import fnmatch
+import dataclasses
+from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from helpers.errors import DataQualityLog, InputError
 from helpers.sources import ascfr, ascof, cqc_directory, cqc_ratings, local, ons_population, skills_for_care
-from helpers.sources.reading import SourceTable
+from helpers.sources.reading import SourceTable, file_hash, files_named
 from helpers.validation import national_sources
+
+
+NATIONAL_MEMORY = 16  # national tables kept per process
+_national: OrderedDict[tuple[str, str, str], SourceTable] = OrderedDict()
+
+
+def load_national(loader: Callable[[Path, Path | None], SourceTable], path: Path,
+                  cache_dir: Path | None) -> SourceTable:
+    """A national file's table, loaded (parsed and checked) once per process; each caller gets its own copy.
+
+    England-wide files are the same for every council, so a worker running many councils keeps them,
+    keyed on the file's content hash, instead of re-checking them for every notebook.
+    """
+    key = (f"{loader.__module__}.{loader.__qualname__}", file_hash(path), str(cache_dir))
+    if key not in _national:
+        _national[key] = loader(path, cache_dir)
+        while len(_national) > NATIONAL_MEMORY:
+            _national.popitem(last=False)
+    _national.move_to_end(key)
+    table = _national[key]
+    log = DataQualityLog()
+    log.extend(table.log)
+    return dataclasses.replace(table, data=table.data.copy(deep=False), log=log)
 
 
 class Inputs:
@@ -40,8 +65,7 @@ class Inputs:
 
     def _files(self, source_name: str) -> list[Path]:
         patterns = next(s.patterns for s in national_sources() if s.name == source_name)
-        return sorted(p for p in self.data_dir.rglob("*") if p.is_file()
-                      and any(fnmatch.fnmatch(p.name.casefold(), pat.casefold()) for pat in patterns))
+        return files_named(self.data_dir, *patterns)
 
     @cached_property
     def snapshots(self) -> list[SourceTable]:
@@ -50,7 +74,7 @@ class Inputs:
         if not files:
             raise InputError(f"no CQC care directory found: expected a file named like "
                              f"'01_November_2026_HSCA_Active_Locations.ods' under {self.data_dir}")
-        return [cqc_directory.load(f, self.cache_dir) for f in files]
+        return [load_national(cqc_directory.load, f, self.cache_dir) for f in files]
 
     @cached_property
     def directory(self) -> SourceTable:
@@ -66,7 +90,7 @@ class Inputs:
     def ratings(self) -> SourceTable | None:
         """The latest CQC ratings file, if any."""
         files = self._files(cqc_ratings.SOURCE)
-        return self._record(cqc_ratings.SOURCE, cqc_ratings.load(files[-1], self.cache_dir)) if files else None
+        return self._record(cqc_ratings.SOURCE, load_national(cqc_ratings.load, files[-1], self.cache_dir)) if files else None
 
     @cached_property
     def snpp(self) -> SourceTable:
@@ -75,19 +99,19 @@ class Inputs:
         if not files:
             raise InputError(f"no ONS population projections found: expected a file named like "
                              f"'2022 SNPP Population persons.csv' under {self.data_dir}")
-        return self._record(ons_population.SOURCE_SNPP, ons_population.load_snpp(files[-1], self.cache_dir))
+        return self._record(ons_population.SOURCE_SNPP, load_national(ons_population.load_snpp, files[-1], self.cache_dir))
 
     @cached_property
     def ascfr(self) -> SourceTable | None:
         """The latest ASC-FR activity and finance file, if any."""
-        tables = [ascfr.load(f, self.cache_dir) for f in self._files(ascfr.SOURCE)]
+        tables = [load_national(ascfr.load, f, self.cache_dir) for f in self._files(ascfr.SOURCE)]
         if not tables:
             return None
         return self._record(ascfr.SOURCE, max(tables, key=lambda t: int(t.data["fy_ending"].max())))
 
     def _ascof(self, loader) -> SourceTable | None:
         files = self._files(ascof.SOURCE)
-        return self._record(ascof.SOURCE, loader(files[-1], self.cache_dir)) if files else None
+        return self._record(ascof.SOURCE, load_national(loader, files[-1], self.cache_dir)) if files else None
 
     @cached_property
     def ascof_turnover(self) -> SourceTable | None:
@@ -103,7 +127,7 @@ class Inputs:
     def skills_for_care(self) -> SourceTable | None:
         """The Skills for Care LA workforce file, if any."""
         files = self._files(skills_for_care.SOURCE)
-        return self._record(skills_for_care.SOURCE, skills_for_care.load(files[-1], self.cache_dir)) if files else None
+        return self._record(skills_for_care.SOURCE, load_national(skills_for_care.load, files[-1], self.cache_dir)) if files else None
 
     def local(self, name: str) -> SourceTable | None:
         """The council's own file of a local source (e.g. 'occupancy'), or None when not supplied."""

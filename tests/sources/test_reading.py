@@ -1,4 +1,6 @@
 """Tests of helpers.sources.reading.cached: the parquet cache and the in-process memory in front of it."""
+import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -54,3 +56,36 @@ def test_memory_keeps_at_most_memory_size_frames(tmp_path, monkeypatch):
         path.write_text(f"a\n{i}\n")
         reading.cached(path, tmp_path / "cache", "demo", lambda i=i: pd.DataFrame({"a": [i]}))
     assert len(reading._memory) <= 2
+
+
+def test_data_files_sees_a_file_added_to_a_subfolder_after_the_first_listing(tmp_path):
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "a.csv").write_text("x")
+    assert reading.data_files(tmp_path) == (tmp_path / "local" / "a.csv",)
+    (tmp_path / "local" / "b.csv").write_text("x")
+    (tmp_path / "local" / "a.csv").unlink()
+    assert reading.data_files(tmp_path) == (tmp_path / "local" / "b.csv",)
+
+
+def test_files_named_matches_any_glob_case_insensitively_and_sorted(tmp_path):
+    for name in ["b_HSCA_Active_Locations.ods", "a_hsca_active_locations.xlsx", "other.csv"]:
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in reading.files_named(tmp_path, "*HSCA_Active_Locations.*", "nothing*")] == [
+        "a_hsca_active_locations.xlsx", "b_HSCA_Active_Locations.ods"]
+
+
+def test_a_missing_data_folder_has_no_files(tmp_path):
+    assert reading.data_files(tmp_path / "absent") == ()
+
+
+def test_a_settled_folder_is_listed_once_until_it_changes(tmp_path, monkeypatch):
+    (tmp_path / "a.csv").write_text("x")
+    settled = time.time() - 10
+    os.utime(tmp_path, (settled, settled))
+    reading.data_files(tmp_path)
+    walks: list[str] = []
+    scandir = os.scandir
+    monkeypatch.setattr(reading.os, "scandir", lambda folder: walks.append(folder) or scandir(folder))
+    assert reading.data_files(tmp_path) == (tmp_path / "a.csv",) and walks == []
+    (tmp_path / "b.csv").write_text("x")
+    assert reading.data_files(tmp_path) == (tmp_path / "a.csv", tmp_path / "b.csv") and walks == [str(tmp_path)]

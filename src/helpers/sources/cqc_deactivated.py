@@ -31,7 +31,7 @@ import pandas as pd
 from helpers.councils import code_for_name
 from helpers.errors import InputError
 from helpers.sources.cqc_directory import RATINGS
-from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw, sheet_lines,
+from helpers.sources.reading import (Column, RawSheet, SourceTable, files_named, cached, check_unique, read_raw, sheet_lines,
                                      table_below_header, to_date, to_flag, to_number, unmatched_councils)
 
 SOURCE = "CQC deactivated locations"
@@ -157,7 +157,7 @@ def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
 
 def load_latest(data_dir: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load the most recent deactivated-locations file under data_dir (the file is cumulative)."""
-    files = [p for p in Path(data_dir).rglob(FILE_GLOB) if p.suffix.lower() in {".ods", ".xlsx"}]
+    files = [p for p in files_named(data_dir, FILE_GLOB) if p.suffix.lower() in {".ods", ".xlsx"}]
     if not files:
         raise InputError(f"no CQC deactivated locations file found: expected a file named like "
                          f"'01_November_2026_Deactivated_Locations.ods' under {data_dir}")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers.councils import code_for_name
 from helpers.errors import InputError
-from helpers.sources.reading import (Column, RawSheet, SourceTable, check_unique, cached, read_raw, sheet_lines,
+from helpers.sources.reading import (Column, RawSheet, SourceTable, files_named, check_unique, cached, read_raw, sheet_lines,
                                      unmatched_councils,
                                      table_below_header,
                                      to_date, to_flag, to_number)
@@ -147,7 +147,7 @@ def vintage_of(path: Path, cache_dir: Path | None = None) -> pd.Timestamp:
 
 def find_files(data_dir: Path, cache_dir: Path | None = None) -> list[Path]:
     """Return the directory snapshots under data_dir, oldest first (by vintage)."""
-    files = [p for p in Path(data_dir).rglob(FILE_GLOB) if p.suffix.lower() in {".ods", ".xlsx", ".csv"}]
+    files = [p for p in files_named(data_dir, FILE_GLOB) if p.suffix.lower() in {".ods", ".xlsx", ".csv"}]
     return sorted(files, key=lambda p: vintage_of(p, cache_dir))
 
 

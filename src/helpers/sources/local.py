@@ -19,7 +19,6 @@ recoverable oddities (``Check`` rules, example rows left in) are warnings with r
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers.councils import councils
 from helpers.errors import DataQualityLog, InputError
-from helpers.sources.reading import (Column, RawSheet, SourceTable, cached, locate_header, read_raw, table_below_header,
+from helpers.sources.reading import (Column, RawSheet, SourceTable, files_named, cached, locate_header, read_raw, table_below_header,
                                      to_date, to_flag, to_number)
 
 KINDS = ("text", "int", "number", "money", "percent", "date", "code", "flag", "council")
@@ -159,9 +158,8 @@ def percent_of(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 def find_files(spec: LocalSource, data_dir: Path) -> list[Path]:
     """Return the files under data_dir whose names match the source's glob, sorted by path."""
-    found = [p for p in Path(data_dir).rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
-             and fnmatch.fnmatch(p.name.casefold(), spec.file_glob) and not p.name.startswith("~$")]
-    return sorted(found)
+    return [p for p in files_named(data_dir, spec.file_glob) if p.suffix.lower() in DATA_SUFFIXES
+            and not p.name.startswith("~$")]
 
 
 def council_file(spec: LocalSource, data_dir: Path, council_code: str) -> Path | None:

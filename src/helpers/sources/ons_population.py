@@ -282,7 +282,9 @@ def age_band_population(pop: pd.DataFrame, area_code: str, year: int,
 def projection(pop: pd.DataFrame, area_code: str, base_year: int, horizons: tuple[int, ...] = (5, 10),
                bands: Mapping[str, tuple[int, int | None]] = BANDS, sex: str = "persons") -> pd.DataFrame:
     """Per band, population at the base year and each horizon, with the change and % change from the base."""
-    frames = [age_band_population(pop, area_code, base_year + h, bands, sex).assign(horizon=h) for h in (0, *horizons)]
+    area = pop[pop["area_code"] == area_code]  # once, not once per year
+    frames = [age_band_population(area if len(area) else pop, area_code, base_year + h, bands, sex).assign(horizon=h)
+              for h in (0, *horizons)]
     out = pd.concat(frames, ignore_index=True)
     base = out["band"].map(out[out["horizon"] == 0].set_index("band")["population"])
     out["change"] = out["population"] - base

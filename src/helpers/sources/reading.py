@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import difflib
+import fnmatch
 import hashlib
 import io
 import os
 import re
+import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -285,6 +287,63 @@ def check_unique(table: pd.DataFrame, column: str, raw: RawSheet, *, published: 
         where = rows[rows[column] == first]["_row"].tolist()
         raise InputError(f"duplicate ID '{first}' on rows {', '.join(map(str, where))}",
                          file=raw.file, sheet=raw.sheet, row=int(where[1]), column=published or column)
+
+
+_listings: dict[Path, tuple[tuple[tuple[str, int], ...], tuple[Path, ...]]] = {}
+SETTLED_NS = 1_000_000_000  # a folder changed less than this before it was listed is listed again next time
+
+
+def data_files(data_dir: Path) -> tuple[Path, ...]:
+    """Every file under a data folder, sorted by path.
+
+    Listed once per process and again only when a folder in it changes (its modification time): a
+    worker looks files up ~40 times per council, and walking a national data folder of ~1,300 files
+    with pathlib each time cost more than the council's own computation. Folder times tick coarsely
+    (a few ms), so a listing is only kept when every folder was last changed over a second before it.
+    """
+    root = Path(data_dir)
+    if not root.is_dir():
+        return ()
+    known = _listings.get(root)
+    if known is not None and all(_mtime(folder) == mtime for folder, mtime in known[0]):
+        return known[1]
+    listed_at = time.time_ns()
+    folders: list[tuple[str, int]] = []
+    files: list[Path] = []
+    pending = [str(root)]
+    while pending:
+        folder = pending.pop()
+        folders.append((folder, _mtime(folder)))
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    files.append(Path(entry.path))
+    listing = tuple(sorted(files))
+    if all(listed_at - mtime > SETTLED_NS for _, mtime in folders):
+        _listings[root] = (tuple(folders), listing)
+    else:
+        _listings.pop(root, None)
+    return listing
+
+
+def files_named(data_dir: Path, *globs: str) -> list[Path]:
+    """The files under data_dir whose names match any of the globs (case-insensitive), sorted by path."""
+    match = _name_matcher(tuple(g.casefold() for g in globs))
+    return [p for p in data_files(data_dir) if match(p.name.casefold())]
+
+
+@lru_cache(maxsize=256)
+def _name_matcher(globs: tuple[str, ...]) -> Callable[[str], re.Match | None]:
+    return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs)).match
+
+
+def _mtime(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
 
 
 MEMORY_SIZE = 64  # parsed cache files kept in memory per process (a worker's national files and a few councils')
