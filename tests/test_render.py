@@ -1,6 +1,7 @@
 """The MPS renderer: include expansion, the pandoc + typst engine end to end, and Quarto where installed."""
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -178,6 +179,24 @@ def test_html_is_self_contained_with_title_callout_chart_and_table(rendered: dic
     assert "<caption>Care home ratings by CQC overall rating</caption>" in html
     assert 'id="TOC"' in html
     assert "content-visible" not in html and "when-format" not in html
+
+
+EXTERNAL_REFERENCE = re.compile(r'<(?:img|script|link)\b[^>]*\s(?:src|href)="(?!data:|#)')
+
+
+def test_html_inlines_its_stylesheet_and_references_no_other_file(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert "<style>\n.callout { border-left: 6px solid #1d70b8; }" in html
+    assert not EXTERNAL_REFERENCE.search(html)
+
+
+def test_a_stylesheet_with_urls_is_embedded_by_pandoc_with_its_images(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "mps.css").write_text("body { background: url(artefacts/care_homes/ratings.png); }\n",
+                                     encoding="utf-8")
+    html = render(project, tmp_path / "out", formats=("html",), engine="pandoc")["html"].read_text(encoding="utf-8")
+    assert "background: url(data:image/png;base64," in html and "url(artefacts" not in html
+    assert not EXTERNAL_REFERENCE.search(html)
 
 
 def test_html_image_takes_its_alt_text_from_fig_alt(tmp_path: Path) -> None:

@@ -157,9 +157,19 @@ def _pandoc(source: str, project: Path, to: str, options: dict, extra: list[str]
 
 
 def _pandoc_html(source: str, project: Path, options: dict) -> bytes:
-    """Self-contained HTML; include-in-header files go in after pandoc's embedding step (which is slow on plotly.js)."""
-    html = _pandoc(source, project, "html5", options,
-                   ["--embed-resources", *(f"--css={css}" for css in _as_list(options.get("css")))])
+    """Self-contained HTML; include-in-header files go in after pandoc's embedding step (which is slow on plotly.js).
+
+    The stylesheets are inlined here; pandoc's --embed-resources (a third of the HTML render: it
+    re-parses the whole page) runs only when the page has something else to embed, e.g. an image.
+    """
+    stylesheets = _as_list(options.get("css"))
+    css_args = [f"--css={css}" for css in stylesheets]
+    html = _pandoc(source, project, "html5", options, css_args)
+    styles = _inline_styles(html, project, stylesheets)
+    if styles is None:
+        html = _pandoc(source, project, "html5", options, ["--embed-resources", *css_args])
+    else:
+        html = styles
     headers = []
     for name in _as_list(options.get("include-in-header")):
         if not (project / name).is_file():
@@ -167,6 +177,24 @@ def _pandoc_html(source: str, project: Path, options: dict) -> bytes:
         headers.append((project / name).read_bytes())
     head_end = html.index(b"</head>")
     return html[:head_end] + b"".join(headers) + html[head_end:]
+
+
+_EXTERNAL = re.compile(rb'<(?:img|script|link|source|video|audio|iframe|embed|object|track)\b[^>]*?'
+                       rb'\s(?:src|href|data|poster)="(?!data:|#)', re.IGNORECASE)
+
+
+def _inline_styles(html: bytes, project: Path, stylesheets: list[str]) -> bytes | None:
+    """The page with each stylesheet link replaced by a <style> of its text; None if it needs pandoc's embedding."""
+    for css in stylesheets:
+        path = project / css
+        if not path.is_file():
+            raise RenderError(f"could not embed resources: stylesheet {css} not found in {project}")
+        text = path.read_bytes()
+        link = f'<link rel="stylesheet" href="{css}" />'.encode()
+        if b"url(" in text or b"@import" in text or html.count(link) != 1:
+            return None
+        html = html.replace(link, b"<style>\n" + text + b"\n</style>")
+    return None if _EXTERNAL.search(html) else html
 
 
 def _pandoc_pdf(source: str, project: Path, options: dict) -> bytes:
