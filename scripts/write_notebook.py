@@ -12,6 +12,9 @@ import nbformat as nbf
 SECTIONS_CELL = ("code", "for section in result.sections:\n    print(f\"{section.title}:\")\n"
                          "    for message in section.messages:\n        print(f\"  - {message}\")")
 PUBLISH_CELL = ("code", "if mps_dir:\n    write_artefacts(result, mps_dir)")
+CHART_CELL = ("code", "if result.charts:  # a small council may have none, e.g. when every figure is suppressed\n"
+                      "    result.charts[0].figure.show(renderer=\"plotly_mimetype\")")
+TABLE_CELL = ("code", "result.tables[0].frame if result.tables else \"No tables: the messages below say why.\"")
 CELLS = [
     ("markdown", "# Market assessment: one council × one service\n\nRun by `caremarket run` with Papermill "
                  "(one execution per council × service). All logic lives in `src/helpers`; this notebook "
@@ -25,8 +28,8 @@ CELLS = [
              "result = assess(service, data_dir, council, cache_dir or None)\n"
              "print(f\"{result.council_name} ({result.council_code}), {service}\"\n"
              "      + (\" — SYNTHETIC DEMO DATA\" if result.synthetic else \"\"))"),
-    ("code", "result.charts[0].figure.show(renderer=\"plotly_mimetype\")"),
-    ("code", "result.tables[0].frame"),
+    CHART_CELL,
+    TABLE_CELL,
     SECTIONS_CELL,
     PUBLISH_CELL,
 ]
@@ -42,8 +45,8 @@ OVERSIGHT_CELLS = [
              "result = assess_oversight(data_dir, council, cache_dir or None)\n"
              "print(f\"{result.council_name} ({result.council_code}): {result.title}\"\n"
              "      + (\" — SYNTHETIC DEMO DATA\" if result.synthetic else \"\"))"),
-    ("code", "result.charts[0].figure.show(renderer=\"plotly_mimetype\")"),
-    ("code", "result.tables[0].frame"),
+    CHART_CELL,
+    TABLE_CELL,
     SECTIONS_CELL,
     PUBLISH_CELL,
 ]

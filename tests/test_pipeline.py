@@ -110,6 +110,16 @@ def test_a_changed_local_file_reruns_only_that_council(copies):
     assert snapshot(out / str(YEAR) / COUNCILS[0]) == sheffield
 
 
+def test_a_missing_internal_dashboard_is_rebuilt_on_an_unchanged_rerun(copies):
+    data, out = copies
+    dashboard = pipeline.internal_dir(out, YEAR, COUNCILS[0]) / "provider_risk_dashboard.html"
+    dashboard.unlink()
+    results = run(data, out)
+    assert dashboard.is_file()
+    assert {(r.council, r.service) for r in results if r.status == "ran"} == {
+        (COUNCILS[0], pipeline.RENDER), (COUNCILS[0], pipeline.INTERNAL)}
+
+
 def test_a_bad_local_file_fails_that_council_only_and_keeps_its_previous_output(copies, capsys):
     data, out = copies
     rotherham = snapshot(out / str(YEAR) / COUNCILS[1])

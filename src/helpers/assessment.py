@@ -82,7 +82,7 @@ def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path 
 
 
 OVERSIGHT = "oversight"
-OVERSIGHT_PARTS = (("actions", "Action plan", ("action_status", "action_plan")),
+OVERSIGHT_PARTS = (("actions", "Action plan", ("action_status_chart", "action_status", "action_plan")),
                    ("kpis", "Key performance indicators", ("kpis",)),
                    ("home_care_delivery", "Home care delivery", ("home_care_calls", "home_care_delivery")),
                    ("financial_risk", "Care home financial sustainability", ("financial_risk",)))
@@ -94,10 +94,9 @@ def assess_oversight(data_dir: Path, council_code: str, cache_dir: Path | None =
     inputs = Inputs(data_dir, area["code"], cache_dir)
     result = oversight.oversight_section(Path(data_dir), area["code"], area["name"], cache_dir,
                                          inputs.vintage_date.date())
-    named = {item.name: item for item in [*result.charts, *result.tables]}
     sections = []
-    for key, title, names in OVERSIGHT_PARTS:
-        items = [named[n] for n in names if n in named]
+    for key, title, names in OVERSIGHT_PARTS:  # a part's charts, then its tables (a chart may share its table's name)
+        items = [item for kind in (result.charts, result.tables) for n in names for item in kind if item.name == n]
         if items or not sections:
             sections.append(Section(key, title, [] if sections else result.messages, items))
     log = DataQualityLog()

@@ -350,7 +350,8 @@ def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: 
         keys[RENDER] = run_cache.render_key(keys, formats, engine_used(engine))
         final = Path(out_root) / str(year) / area["code"]
         previous = {} if force else run_cache.previous_keys(manifest.read_json(final / manifest.COUNCIL_MANIFEST))
-        if previous and all(previous.get(u) == k for u, k in keys.items()) and outputs_exist(final, formats):
+        if (previous and all(previous.get(u) == k for u, k in keys.items())
+                and outputs_exist(final, internal_dir(out_root, year, area["code"]), formats)):
             cached += [UnitResult(area["code"], u, "cached", 0.0, "", k) for u, k in keys.items()]
             continue
         jobs.append(CouncilJob(area["code"], area["name"], year, Path(data_dir), Path(out_root), staging, services,
@@ -359,9 +360,11 @@ def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: 
     return jobs, cached
 
 
-def outputs_exist(final: Path, formats: tuple[str, ...]) -> bool:
-    """True when the council's folder has every requested report and its manifest."""
-    return all((final / f"mps.{fmt}").is_file() for fmt in formats) and (final / manifest.COUNCIL_MANIFEST).is_file()
+def outputs_exist(final: Path, internal: Path, formats: tuple[str, ...]) -> bool:
+    """True when the council's folder has every requested report and its manifest, and its internal dashboard exists."""
+    from helpers.oversight import DASHBOARD
+    return (all((final / f"mps.{fmt}").is_file() for fmt in formats) and (final / manifest.COUNCIL_MANIFEST).is_file()
+            and (internal / f"{DASHBOARD}.html").is_file())
 
 
 def prewarm(jobs: list[CouncilJob]) -> None:
