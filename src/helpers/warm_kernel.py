@@ -24,8 +24,16 @@ from helpers import chart_export as _chart_export
 _chart_export.start()
 del _chart_export
 """
+# %reset -f runs two full garbage collections (0.2 s of a 1 s notebook, measured, with England's tables in memory);
+# reference counting frees the namespace at once, and Python's own collector still finds cycles.
 RESET = """\
-get_ipython().run_line_magic("reset", "-f")
+def _reset(shell, gc=__import__("gc")):  # locals survive the reset of the namespace that holds _reset
+    collect, gc.collect = gc.collect, lambda *args, **kwargs: 0
+    try:
+        shell.run_line_magic("reset", "-f")
+    finally:
+        gc.collect = collect
+_reset(get_ipython())
 import os as _os; _os.chdir({cwd!r}); del _os
 get_ipython().execution_count = 1
 """
@@ -50,7 +58,8 @@ class WarmKernel:
     def start(self) -> None:
         """Start the kernel, import the helpers and open the long-lived chart-export browser."""
         self.km = KernelManager(kernel_name=self.kernel_name)
-        self.km.start_kernel(cwd=str(self.cwd))
+        # log_level: not the "running over TCP without encryption" warning in every run's output (local kernel)
+        self.km.start_kernel(cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=START_TIMEOUT)
