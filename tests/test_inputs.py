@@ -93,3 +93,28 @@ def test_missing_data_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="data folder not found") as err:
         Inputs(tmp_path / "nowhere", SHEFFIELD)
     assert str(tmp_path / "nowhere") in str(err.value)
+
+
+def test_a_national_file_is_loaded_once_per_process_and_each_caller_gets_its_own_copy(tmp_path):
+    from helpers.errors import DataQualityLog
+    from helpers.inputs import load_national
+    from helpers.sources.reading import SourceTable
+    calls = []
+
+    def loader(path, cache_dir):
+        calls.append(path)
+        log = DataQualityLog()
+        log.warn("Test source", "one warning from loading")
+        return SourceTable(pd.DataFrame({"a": [1, 2]}), path, "2026", False, log)
+
+    path = tmp_path / "national.csv"
+    path.write_text("a\n1\n2\n")
+    first = load_national(loader, path, None)
+    first.data["a"] = 0
+    first.log.warn("Test source", "added by one caller")
+    second = load_national(loader, path, None)
+    assert len(calls) == 1
+    assert second.data["a"].tolist() == [1, 2] and len(second.log) == 1
+    path.write_text("a\n3\n")
+    load_national(loader, path, None)
+    assert len(calls) == 2  # a changed file is loaded again
