@@ -10,7 +10,7 @@ from helpers.councils import councils
 from helpers.errors import InputError
 from helpers.sources import (ascfr, ascof, cqc_deactivated, cqc_directory, cqc_ratings, ons_population,
                              skills_for_care)
-from helpers.sources.reading import SourceTable
+from helpers.sources.reading import SourceTable, data_files
 
 Loader = Callable[[Path, Path | None], list[SourceTable]]
 CODE_COLUMNS = ("la_code", "area_code", "geography_code", "ons_code", "council_code")
@@ -94,7 +94,7 @@ def validate(data_dir: Path, cache_dir: Path | None = None) -> list[SourceReport
         raise InputError(f"data folder not found: {data_dir}")
     sources = all_sources()
     reports = []
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+    for path in data_files(data_dir):
         source = identify(path, sources)
         if source is None:
             continue
