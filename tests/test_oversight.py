@@ -133,3 +133,11 @@ def test_second_run_lists_who_turned_red_and_a_failed_run_keeps_the_last_output(
         oversight.write_internal_dashboard(data, CODE, NAME, out_dir, today=TODAY, engine="pandoc")
     assert (out_dir / "provider_risk_dashboard.html").read_bytes() == before
     assert not any(p.name.startswith(".") for p in out_dir.parent.iterdir())
+
+
+@pytest.mark.parametrize("per_theme, dtick", [(2, 1), (11, None)])
+def test_action_status_chart_ticks_whole_actions_while_they_fit(per_theme, dtick):
+    from helpers.sources.action_plan import STATUSES
+    counts = pd.DataFrame({"theme": ["Workforce", "Market shaping"],
+                           **{s: [per_theme if s == "Green" else 0] * 2 for s in STATUSES}})
+    assert oversight._status_chart(counts).figure.layout.xaxis.dtick == dtick

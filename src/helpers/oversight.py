@@ -101,7 +101,9 @@ def _status_chart(counts: pd.DataFrame) -> Chart:
                              text=[f"{status}: {n}" if n else "" for n in body[status]], textposition="inside"))
     title = "Actions by theme and status"
     fig.update_layout(barmode="stack", title=title, template=TEMPLATE, height=360, width=760,
-                      margin=dict(l=230, r=30, t=60, b=50), xaxis=dict(title="Number of actions"),
+                      margin=dict(l=230, r=30, t=60, b=50),
+                      xaxis=dict(title="Number of actions",  # whole actions: a tick per action while they fit
+                                 dtick=1 if body[list(action_plan.STATUSES)].sum(axis=1).max() <= 10 else None),
                       yaxis=dict(autorange="reversed"), font=dict(size=13))
     parts = "; ".join(f"{row['theme']}: " + ", ".join(f"{s} {int(row[s])}" for s in action_plan.STATUSES if row[s])
                       for _, row in body.iterrows())
