@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.errors import DataQualityLog, InputError
 from helpers.sources import ascfr, ascof, cqc_directory, cqc_ratings, local, ons_population, skills_for_care
-from helpers.sources.reading import SourceTable, file_hash, files_named
+from helpers.sources.reading import SourceTable, file_hash, files_named, kept
 from helpers.validation import national_sources
 
 
@@ -34,12 +34,7 @@ def load_national(loader: Callable[[Path, Path | None], SourceTable], path: Path
     keyed on the file's content hash, instead of re-checking them for every notebook.
     """
     key = (f"{loader.__module__}.{loader.__qualname__}", file_hash(path), str(cache_dir))
-    if key not in _national:
-        _national[key] = loader(path, cache_dir)
-        while len(_national) > NATIONAL_MEMORY:
-            _national.popitem(last=False)
-    _national.move_to_end(key)
-    table = _national[key]
+    table = kept(_national, key, NATIONAL_MEMORY, lambda: loader(path, cache_dir))
     log = DataQualityLog()
     log.extend(table.log)
     return dataclasses.replace(table, data=table.data.copy(deep=False), log=log)

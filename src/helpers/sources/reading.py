@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Hashable, Iterable, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -346,6 +346,8 @@ def _mtime(folder: str) -> int:
         return -1
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 MEMORY_SIZE = 64  # parsed cache files kept in memory per process (a worker's national files and a few councils')
 _memory: OrderedDict[Path, pd.DataFrame] = OrderedDict()
 
@@ -355,12 +357,17 @@ def _read_parquet(target: Path) -> pd.DataFrame:
 
     Each caller gets its own shallow copy: with pandas' copy-on-write, changing it never changes the kept frame.
     """
-    if target not in _memory:
-        _memory[target] = pd.read_parquet(target)
-        while len(_memory) > MEMORY_SIZE:
-            _memory.popitem(last=False)
-    _memory.move_to_end(target)
-    return _memory[target].copy(deep=False)
+    return kept(_memory, target, MEMORY_SIZE, lambda: pd.read_parquet(target)).copy(deep=False)
+
+
+def kept(store: OrderedDict[K, V], key: K, size: int, build: Callable[[], V]) -> V:
+    """store[key], built on first use; the store keeps the `size` most recently used entries (a per-process LRU)."""
+    if key not in store:
+        store[key] = build()
+        while len(store) > size:
+            store.popitem(last=False)
+    store.move_to_end(key)
+    return store[key]
 
 
 def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
