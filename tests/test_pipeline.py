@@ -154,19 +154,26 @@ def test_keyboard_interrupt_mid_run_leaves_no_partial_folder(copies, monkeypatch
     assert not leftovers(out)
 
 
-def start_cli(data: Path, out: Path) -> subprocess.Popen:
+HOLD_RENDER = Path(__file__).parent / "hold_render"  # a sitecustomize that stops every council at its render
+
+
+def start_cli(data: Path, out: Path, hold_render: bool = False) -> subprocess.Popen:
     """`caremarket run` over both councils with two workers, in its own process group (like a terminal job)."""
+    env = dict(os.environ)
+    if hold_render:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOLD_RENDER), env.get("PYTHONPATH")]))
     return subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", "--data", str(data), "--out", str(out),
                              "--year", str(YEAR), "--council", *COUNCILS, "--service", SERVICE, "--formats", "html",
                              "--engine", "pandoc", "--jobs", "2", "--force"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
 
 
-def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, timeout: float = 90) -> None:
-    """Wait until the run has `count` council folders in its staging folder (work in progress)."""
+def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, containing: str = ".",
+                            timeout: float = 120) -> None:
+    """Wait until the run has `count` council folders holding `containing` in its staging folder (work in progress)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        staged = [p for s in out.glob(f"{pipeline.STAGING_PREFIX}*") for p in s.glob("E*")]
+        staged = [p for s in out.glob(f"{pipeline.STAGING_PREFIX}*") for p in s.glob("E*") if (p / containing).exists()]
         if len(staged) >= count:
             return
         time.sleep(0.05)
@@ -174,13 +181,14 @@ def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, ti
 
 
 @pytest.mark.parametrize("stop", [lambda pid: os.killpg(pid, signal.SIGINT),  # Ctrl-C in a terminal
-                                  lambda pid: os.kill(pid, signal.SIGTERM)],  # `kill`, or a scheduler's timeout
-                         ids=["ctrl-c", "sigterm"])
+                                  lambda pid: os.kill(pid, signal.SIGTERM),  # `kill`
+                                  lambda pid: os.killpg(pid, signal.SIGTERM)],  # `timeout`, or a scheduler's stop
+                         ids=["ctrl-c", "sigterm", "sigterm-group"])
 def test_ctrl_c_or_sigterm_stops_the_workers_and_leaves_no_partial_folder(copies, stop):
     data, out = copies
     before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
-    process = start_cli(data, out)
-    wait_for_staged_folders(out, len(COUNCILS), process)
+    process = start_cli(data, out, hold_render=True)  # so neither council can finish before the signal
+    wait_for_staged_folders(out, len(COUNCILS), process, containing="mps_data.xlsx")  # both held at their render
     stop(process.pid)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err

@@ -3,7 +3,8 @@ always knows which worker holds which job. A worker that dies fails only its own
 closing the pool (normally, on an error or on Ctrl-C) stops every worker.
 
 Workers ignore SIGINT — the parent decides — and turn SIGTERM into KeyboardInterrupt so their own
-clean-up (temporary folders, the warm kernel and its browser) runs before they exit.
+clean-up (temporary folders, the warm kernel and its browser) runs before they exit; once that clean-up
+has begun they ignore SIGTERM, which arrives twice when a whole process group is stopped.
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ def _serve(conn: Connection, fn: Callable, teardown: Callable[[], None] | None) 
     except (KeyboardInterrupt, EOFError):
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM (group, then parent) must not cut the clean-up
         if teardown is not None:
             teardown()
 
