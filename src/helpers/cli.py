@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"caremarket {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("caremarket: interrupted; previous outputs are untouched", file=sys.stderr)
+        print("caremarket: interrupted; whatever had not finished left its previous output untouched", file=sys.stderr)
         return 130
 
 
