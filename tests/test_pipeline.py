@@ -88,10 +88,8 @@ def test_run_manifest_lists_every_input_with_its_hash(baseline):
 def test_unchanged_rerun_skips_every_unit_and_touches_nothing(copies):
     data, out = copies
     before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
-    start = time.perf_counter()
     results = run(data, out)
-    assert time.perf_counter() - start < 10
-    assert {r.status for r in results} == {"cached"}
+    assert {r.status for r in results} == {"cached"}  # how fast that is belongs to benchmarks/ (c)
     assert {code: snapshot(out / str(YEAR) / code) for code in COUNCILS} == before
 
 
