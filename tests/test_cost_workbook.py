@@ -1,8 +1,11 @@
-"""Cost workbook: sheets, header styles, number formats, frozen panes, README, suppression and atomic write."""
+"""Cost workbook: sheets, header styles, number formats, frozen panes, README, suppression, atomic write, text cells."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import REPO
 from openpyxl import Workbook, load_workbook
@@ -11,6 +14,7 @@ from helpers import cost_of_care as coc
 from helpers.cost_workbook import sheet_name, write_cost_workbook
 from helpers.sources import cost_returns, fee_rates
 from helpers.sources.local import load_council
+from helpers.tables import Table
 
 DEMO_LOCAL = REPO / "data" / "demo" / "local"
 ROTHERHAM = "E08000018"  # its demo has two nursing dementia returns: a suppressed care home row
@@ -100,3 +104,43 @@ def test_unavailable_services_are_listed_in_the_readme(tmp_path):
     assert wb.sheetnames == ["README"]
     text = " ".join(str(v) for row in wb["README"].iter_rows(values_only=True) for v in row if v)
     assert "supplied no cost of care returns for day opportunities" in text
+
+
+HOSTILE = ['=HYPERLINK("http://x","click")', "+1", "-x", "@SUM(A1)", "\tx", "#N/A", "band\nwith a line break",
+           "long " * 2000]
+
+
+def hostile_sections() -> dict[str, coc.CostSection]:
+    """A home care section whose fee bands and source file name are untrusted text."""
+    n = len(HOSTILE)
+    frame = pd.DataFrame({"band": HOSTILE, "current_rate": [-3.5] + [24.5] * (n - 1), "gap_pct": [12.3] * n,
+                          "median": ["[c]"] + [26.0] * (n - 1)})
+    table = Table("cost_fees", frame, "=caption", {"band": "=Band", "current_rate": "Rate"},
+                  {"current_rate": "gbp", "gap_pct": "pct", "median": "gbp"})
+    source = {"source": "@source", "file": '=HYPERLINK("http://x","file")', "vintage": "-1", "synthetic": False}
+    return {"home_care": coc.CostSection("home_care", True, tables=[table], sources=[source])}
+
+
+def test_untrusted_text_is_written_as_text_never_a_formula(tmp_path):
+    wb = load_workbook(write_cost_workbook(hostile_sections(), tmp_path / "c.xlsx", "=Council"))
+    assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type in ("f", "e")]
+    ws = wb["Home care fees"]
+    assert ws.cell(1, 1).value == "=Band" and ws.cell(1, 1).data_type == "s"
+    bands = [ws.cell(i, 1) for i in range(2, len(HOSTILE) + 2)]
+    assert [c.value for c in bands] == HOSTILE and {c.data_type for c in bands} == {"s"}
+    assert bands[-2].alignment.wrap_text and bands[-1].alignment.wrap_text
+    rate, pct, median = ws.cell(2, 2), ws.cell(2, 3), ws.cell(3, 4)
+    assert (rate.data_type, rate.value, rate.number_format) == ("n", -3.5, '"£"#,##0.00')
+    assert (pct.data_type, pct.number_format) == ("n", "0.0%") and pct.value == pytest.approx(0.123)
+    assert (median.value, ws.cell(2, 4).value) == (26.0, "[c]")
+    readme = [c.value for row in wb["README"].iter_rows() for c in row if c.value is not None]
+    assert {'=HYPERLINK("http://x","file")', "@source", "-1", "=caption"} <= set(readme)
+
+
+def test_workbook_is_readable_like_the_other_outputs(sections, tmp_path):
+    previous = os.umask(0o027)
+    try:
+        path = write_cost_workbook(sections, tmp_path / "c.xlsx", "Rotherham")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640

@@ -3,8 +3,10 @@
 Only the published (already suppressed) tables of each ``CostSection`` are written, so the workbook
 never carries a provider ID or a statistic from fewer than ``min_providers`` returns. Money cells get
 £ formats, percentages real Excel % formats (stored as fractions), headers are bold and filled and
-the header row is frozen. The file is written to a temporary file and moved into place, so a failed
-run never leaves a half-written workbook.
+the header row is frozen. Every text cell (fee band names, source file names, messages) is a string cell,
+never a formula, and wraps when it has line breaks or is long. The file is written to a temporary file and
+moved into place with the usual permissions (0o666 less the umask), so a failed run never leaves a
+half-written workbook.
 """
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from helpers.cost_of_care import SERVICE_NAMES, CostSection, footnote, latest_cpi, load_params, period_name
 from helpers.data_workbook import save_atomically
+from helpers.spreadsheet_text import NUMBER_FORMATS, append_row, cell_value
 from helpers.tables import Table
 
-NUMBER_FORMATS = {"gbp": '"£"#,##0.00', "gbp0": '"£"#,##0', "pct": "0.0%", "int": "#,##0", "num1": "#,##0.0"}
 HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 KINDS = {"cost_lines": "lines", "cost_totals": "totals", "cost_fees": "fees", "cost_uplift": "uplift",
@@ -43,7 +45,7 @@ def sheet_name(service: str, table_name: str) -> str:
 def _excel_value(value: Any, fmt: str | None) -> Any:
     """A cell value as written: markers and text as they are, missing as blank, percentages as fractions."""
     if value is None or isinstance(value, str):
-        return value
+        return cell_value(value)
     try:
         if value != value:  # NaN and pd.NA are blank cells
             return None
@@ -61,12 +63,12 @@ def _excel_value(value: Any, fmt: str | None) -> Any:
 def _write_table(ws: Worksheet, table: Table) -> None:
     """One table on its sheet: formatted header row, typed cells, frozen header, filter and column widths."""
     columns = list(table.frame.columns)
-    ws.append([table.headers.get(c, c) for c in columns])
+    append_row(ws, [table.headers.get(c, c) for c in columns])
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.frame.itertuples(index=False):
-        ws.append([_excel_value(v, table.formats.get(c)) for c, v in zip(columns, row)])
+        append_row(ws, [_excel_value(v, table.formats.get(c)) for c, v in zip(columns, row)])
     for j, c in enumerate(columns, start=1):
         fmt = NUMBER_FORMATS.get(table.formats.get(c, ""))
         for i in range(2, ws.max_row + 1):
@@ -74,7 +76,8 @@ def _write_table(ws: Worksheet, table: Table) -> None:
             if fmt and not isinstance(cell.value, str):
                 cell.number_format = fmt
             elif isinstance(cell.value, str) and fmt:
-                cell.alignment = Alignment(horizontal="right")
+                cell.alignment = Alignment(horizontal="right", vertical=cell.alignment.vertical,
+                                           wrap_text=cell.alignment.wrap_text)
         longest = max([len(str(ws.cell(i, j).value or "")) for i in range(2, ws.max_row + 1)] + [0])
         header = len(str(ws.cell(1, j).value))
         ws.column_dimensions[get_column_letter(j)].width = min(max(longest + 4, min(header, 24) + 2, MIN_WIDTH),
@@ -86,7 +89,7 @@ def _write_table(ws: Worksheet, table: Table) -> None:
 def _readme(ws: Worksheet, sections: dict[str, CostSection], council_name: str, contents: list[tuple[str, str]],
             params: dict[str, Any]) -> None:
     """The README sheet: what the workbook is, its sources and vintages, the method and the disclosure rule."""
-    ws.append([f"Cost of care and value for money: {council_name}"])
+    append_row(ws, [f"Cost of care and value for money: {council_name}"])
     ws["A1"].font = Font(bold=True, size=14)
     synthetic = any(s.get("synthetic") for sec in sections.values() for s in sec.sources)
     cpi = latest_cpi(params)
@@ -108,18 +111,18 @@ def _readme(ws: Worksheet, sections: dict[str, CostSection], council_name: str, 
         ["Source", "Service", "File", "Vintage"],
     ]
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
     header_row = ws.max_row
     for service, section in sections.items():
         for s in section.sources:
-            ws.append([s["source"], SERVICE_NAMES[service], s["file"], s["vintage"]])
+            append_row(ws, [s["source"], SERVICE_NAMES[service], s["file"], s["vintage"]])
         if not section.available:
-            ws.append(["(none)", SERVICE_NAMES[service], "", " ".join(section.messages)])
+            append_row(ws, ["(none)", SERVICE_NAMES[service], "", " ".join(section.messages)])
     ws.append([])
     ws.append(["Sheet", "Contents"])
     contents_row = ws.max_row
     for name, caption in contents:
-        ws.append([name, caption])
+        append_row(ws, [name, caption])
     for r in (header_row, contents_row):
         for cell in ws[r]:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
