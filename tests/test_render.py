@@ -190,13 +190,21 @@ def test_html_inlines_its_stylesheet_and_references_no_other_file(rendered: dict
     assert not EXTERNAL_REFERENCE.search(html)
 
 
-def test_a_stylesheet_with_urls_is_embedded_by_pandoc_with_its_images(tmp_path: Path) -> None:
+def test_a_stylesheet_that_points_elsewhere_is_refused(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    (project / "mps.css").write_text("body { background: url(artefacts/care_homes/ratings.png); }\n",
-                                     encoding="utf-8")
-    html = render(project, tmp_path / "out", formats=("html",), engine="pandoc")["html"].read_text(encoding="utf-8")
-    assert "background: url(data:image/png;base64," in html and "url(artefacts" not in html
-    assert not EXTERNAL_REFERENCE.search(html)
+    (project / "mps.css").write_text("body { background: url(https://example.org/x.png); }\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="url"):
+        render(project, tmp_path / "out", formats=("html",), engine="pandoc")
+    assert not (tmp_path / "out" / "mps.html").exists()
+
+
+@pytest.mark.parametrize("src", ["/etc/hostname", "../outside.png", "http://127.0.0.1:9/x.png"])
+def test_an_image_outside_the_project_is_refused_not_read_or_fetched(tmp_path: Path, src: str) -> None:
+    project = make_project(tmp_path)
+    (tmp_path / "outside.png").write_bytes((project / "artefacts" / "care_homes" / "ratings.png").read_bytes())
+    (project / "index.qmd").write_text(f"---\ntitle: Alt\n---\n\n![Caption]({src})\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="inside the project"):
+        render(project, tmp_path / "out", formats=("html",), engine="pandoc")
 
 
 def test_html_image_takes_its_alt_text_from_fig_alt(tmp_path: Path) -> None:
@@ -300,3 +308,11 @@ def test_quarto_engine_renders_the_same_sources(tmp_path: Path) -> None:
     assert "Sheffield" in "".join(page.extract_text() for page in PdfReader(outputs["pdf"]).pages)
     html = outputs["html"].read_text(encoding="utf-8")
     assert "plotly-graph-div" in html and "Synthetic demo data" in html
+
+
+def test_an_include_outside_the_project_is_refused(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (tmp_path / "private.txt").write_text("SECRET NOTES", encoding="utf-8")
+    (project / "index.qmd").write_text("---\ntitle: T\n---\n\n{{< include ../private.txt >}}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="outside the project"):
+        render(project, tmp_path / "out", formats=("html",), engine="pandoc")

@@ -20,6 +20,8 @@ SERVICE_NAMES = {"care_homes": "Care homes", "home_care": "Home care", "supporte
                  "day_opportunities": "Day opportunities", "All": "All services"}
 STATUS_WORDS = {"Green": "on track", "Amber": "at risk", "Red": "off track"}
 RAG_COLOURS = {"Green": "#00703c", "Amber": "#c77c02", "Red": "#b3261e", "Complete": "#505a5f", "Ongoing": "#1d70b8"}
+# Text written on each colour with at least 4.5:1 contrast (black on amber: white would be 3.3:1).
+RAG_TEXT_COLOURS = {"Green": "#ffffff", "Amber": "#000000", "Red": "#ffffff", "Complete": "#ffffff", "Ongoing": "#ffffff"}
 TOTAL_ROW = "All actions"
 HEADERS = {"theme": "Theme", "action": "Action", "service": "Service", "owner": "Owner", "target": "Target date",
            "status": "Status"}

@@ -18,7 +18,9 @@ from helpers.councils import council
 from helpers.errors import DataQualityLog, UsageError
 from helpers.inputs import Inputs
 from helpers.services import SERVICES, Service, service
-from helpers.sources import cost_returns, cqc_ratings, occupancy, ons_population
+from helpers.sources import (action_plan, ascfr, ascof, cost_returns, cqc_directory, cqc_ratings, fee_rates,
+                             financial_sustainability, home_care_activity, kpis, occupancy, ons_population,
+                             skills_for_care)
 from helpers.tables import Table
 
 SERVICE_TITLES = {"care_homes": "Care homes", "home_care": "Home care", "supported_living": "Supported living",
@@ -35,6 +37,7 @@ class Section:
     messages: list[str]
     items: list[Table | Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    source: str = ""
 
 
 @dataclass
@@ -75,6 +78,8 @@ def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path 
     inputs = Inputs(data_dir, area["code"], cache_dir)
     key: dict[str, object] = {}
     sections = [build(svc, inputs, area, key) for build in SECTIONS]
+    for section in sections:
+        section.source = source_line(section.key, inputs.sources)
     synthetic = any(s["synthetic"] for s in inputs.sources)
     return Assessment(council_code=area["code"], council_name=area["name"], service=svc.key, title=svc.title,
                       sections=sections, key_figures=key, sources=inputs.sources, synthetic=synthetic,
@@ -102,9 +107,43 @@ def assess_oversight(data_dir: Path, council_code: str, cache_dir: Path | None =
     log = DataQualityLog()
     log.extend(result.log)
     sources = [*inputs.sources, *result.sources]
+    for section in sections:
+        section.source = source_line(section.key, sources)
     return Assessment(council_code=area["code"], council_name=area["name"], service=OVERSIGHT,
                       title="Market oversight and what we will do", sections=sections, key_figures=result.key_figures,
                       sources=sources, synthetic=any(s["synthetic"] for s in sources), log=publishable_log(log))
+
+
+# The sources each section's charts and tables are drawn from, by the names the loaders record.
+SECTION_SOURCES = {
+    "sufficiency": (cqc_directory.SOURCE, ons_population.SOURCE_SNPP, ascfr.SOURCE, occupancy.SPEC.title,
+                    home_care_activity.SPEC.title, fee_rates.SPEC.title),
+    "quality": (cqc_directory.SOURCE, cqc_ratings.SOURCE, ascof.SOURCE),
+    "stability": (cqc_directory.SOURCE,),
+    "workforce": (skills_for_care.SOURCE, ascof.SOURCE),
+    "cost": (cost_returns.SPEC.title, fee_rates.SPEC.title),
+    "demand": (ons_population.SOURCE_SNPP, ascfr.SOURCE, cqc_directory.SOURCE, occupancy.SPEC.title,
+               home_care_activity.SPEC.title, fee_rates.SPEC.title),
+    "actions": (action_plan.SPEC.title,),
+    "kpis": (kpis.SPEC.title,),
+    "home_care_delivery": (home_care_activity.SPEC.title,),
+    "financial_risk": (financial_sustainability.SPEC.title,),
+}
+
+
+def source_line(section_key: str, sources: list[dict[str, object]]) -> str:
+    """'Source: …' for a section's charts and tables: each source it draws on that was read, with its vintage."""
+    names = SECTION_SOURCES.get(section_key, ())
+    used = [s for name in names for s in sources if s["source"] == name]
+    seen: list[str] = []
+    for s in used:
+        text = f"{s['source']}, {s['vintage']}"
+        if text not in seen:
+            seen.append(text)
+    if not seen:
+        return ""
+    synthetic = " (synthetic demo data)" if any(s["synthetic"] for s in used) else ""
+    return "Source: " + "; ".join(seen) + synthetic + "."
 
 
 def _base_year(inputs: Inputs) -> int:

@@ -32,7 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.api.typing import DataFrameGroupBy
 
-from helpers.charts import TEMPLATE, Chart
+from helpers.charts import LAYOUT, TEMPLATE, Chart
 from helpers.errors import DataQualityLog, InputError
 from helpers.params import load, path_of, require
 from helpers.sources.cost_returns import COST_LINES, SPEC as RETURNS_SPEC, UNITS
@@ -633,9 +633,9 @@ def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
                       annotation_text=f"HCA minimum price {hca[0]}: {_money(hca[1])}")
     title = f"Fee rates and median cost of {SERVICE_NAMES[service]} in {council}"
     top = max([*rate, *[u for u in uq if u is not None], hca[1] if hca and service == "home_care" else 0, 1])
-    fig.update_layout(title=title, template=TEMPLATE, barmode="group", height=420, width=760,
-                      yaxis=dict(title=f"£ {UNITS[service]}", range=[0, top * 1.2]), font=dict(size=13),
-                      legend=dict(orientation="h", y=-0.2), margin=dict(l=70, r=30, t=60, b=110))
+    fig.update_layout(title=title, barmode="group", height=420,
+                      yaxis=dict(title=f"£ {UNITS[service]}", range=[0, top * 1.2]),
+                      legend=dict(orientation="h", y=-0.2), margin=dict(l=70, r=20, t=60, b=110), **LAYOUT)
     parts = []
     for b, r, m, g, pct in zip(label, rate, med, gaps["gap_gbp"], gaps["gap_pct"]):
         if m is None:
@@ -646,7 +646,9 @@ def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
         if hca is not None and service == "home_care" else ""
     alt = (f"Bar chart comparing each fee band's current rate with the median cost of care from providers' returns, "
            f"£ {UNITS[service]}. " + "; ".join(parts) + "." + hca_text)
-    return Chart("cost_gap", fig, title, alt)
+    data = pd.DataFrame({"Fee band": label, "Current rate, £": rate, "Median cost, £": med,
+                         "Lower quartile, £": lq, "Upper quartile, £": uq})
+    return Chart("cost_gap", fig, title, alt, data)
 
 
 def median_chart(stats_pub: pd.DataFrame, service: str, council: str, p: dict[str, Any]) -> Chart:
@@ -663,14 +665,15 @@ def median_chart(stats_pub: pd.DataFrame, service: str, council: str, p: dict[st
                                         array=[(u - m) if m is not None else None for m, u in zip(med, uq)],
                                         arrayminus=[(m - q) if m is not None else None for m, q in zip(med, lq)])))
     title = f"Median cost of {SERVICE_NAMES[service]} in {council} (no fee rates supplied)"
-    fig.update_layout(title=title, template=TEMPLATE, height=420, width=760, font=dict(size=13),
+    fig.update_layout(title=title, height=420, margin=dict(l=70, r=20, t=60, b=50), **LAYOUT,
                       yaxis=dict(title=f"£ {UNITS[service]}",
                                  range=[0, max([u for u in uq if u is not None] or [1]) * 1.2]))
     parts = [f"{b}: median {_money(m)}" if m is not None else f"{b}: suppressed (fewer than {p['min_providers']} "
              "returns)" for b, m in zip(label, med)]
     alt = (f"Bar chart of the median total cost of {SERVICE_NAMES[service]} from providers' returns, £ "
            f"{UNITS[service]}, with whiskers from the lower to the upper quartile. " + "; ".join(parts) + ".")
-    return Chart("cost_gap", fig, title, alt)
+    data = pd.DataFrame({"Category": label, "Median cost, £": med, "Lower quartile, £": lq, "Upper quartile, £": uq})
+    return Chart("cost_gap", fig, title, alt, data)
 
 
 # ---------------------------------------------------------------------------------------------- messages

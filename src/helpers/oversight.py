@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from helpers import action_tracker, financial_sustainability, home_care_delivery, kpi_tracker, provider_risk
 from helpers import params as params_module
-from helpers.charts import TEMPLATE, Chart
+from helpers.charts import LAYOUT, Chart, count_axis
 from helpers.errors import DataQualityLog
 from helpers.render import render
 from helpers.sources import action_plan, cqc_directory, home_care_activity, kpis, occupancy, provider_intelligence
@@ -98,16 +98,17 @@ def _status_chart(counts: pd.DataFrame) -> Chart:
     for status in action_plan.STATUSES:
         fig.add_trace(go.Bar(y=body["theme"], x=body[status], name=status, orientation="h",
                              marker_color=action_tracker.RAG_COLOURS[status],
+                             insidetextfont=dict(color=action_tracker.RAG_TEXT_COLOURS[status]),
                              text=[f"{status}: {n}" if n else "" for n in body[status]], textposition="inside"))
     title = "Actions by theme and status"
-    fig.update_layout(barmode="stack", title=title, template=TEMPLATE, height=360, width=760,
-                      margin=dict(l=230, r=30, t=60, b=50),
-                      xaxis=dict(title="Number of actions",  # whole actions: a tick per action while they fit
-                                 dtick=1 if body[list(action_plan.STATUSES)].sum(axis=1).max() <= 10 else None),
-                      yaxis=dict(autorange="reversed"), font=dict(size=13))
+    fig.update_layout(barmode="stack", title=title, height=360, margin=dict(l=10, r=20, t=60, b=50),
+                      xaxis=count_axis(body[list(action_plan.STATUSES)].sum(axis=1).max(), title="Number of actions"),
+                      yaxis=dict(autorange="reversed", automargin=True), legend=dict(orientation="h", yanchor="top", y=-0.3),
+                      **LAYOUT)
     parts = "; ".join(f"{row['theme']}: " + ", ".join(f"{s} {int(row[s])}" for s in action_plan.STATUSES if row[s])
                       for _, row in body.iterrows())
-    return Chart("action_status", fig, title, f"Stacked bar chart of actions per theme by status. {parts}.")
+    return Chart("action_status", fig, title, f"Stacked bar chart of actions per theme by status. {parts}.",
+                 body[["theme", *action_plan.STATUSES]])
 
 
 def kpi_part(kpi_rows: pd.DataFrame, margin: float) -> tuple[list[Table], dict, list[str]]:
@@ -172,19 +173,21 @@ def _day(iso: str | None) -> str:
 def _calls_chart(weekly: pd.DataFrame) -> Chart:
     """Weekly % of calls of 15 and of 16–30 minutes, lines with distinct markers (not colour alone)."""
     fig = go.Figure()
-    for column, name, symbol in (("calls_15_pct", "15-minute calls", "circle"),
-                                 ("calls_30_pct", "16 to 30-minute calls", "square")):
+    for column, name, symbol, dash in (("calls_15_pct", "15-minute calls", "circle", "solid"),
+                                       ("calls_30_pct", "16 to 30-minute calls", "square", "dash")):
         fig.add_trace(go.Scatter(x=weekly["week_ending"], y=weekly[column].astype(float), name=name,
-                                 mode="lines+markers", marker_symbol=symbol))
+                                 mode="lines+markers", marker_symbol=symbol, line_dash=dash))
     title = "Share of home care calls by planned length, week by week"
-    fig.update_layout(title=title, template=TEMPLATE, height=360, width=760, yaxis=dict(title="% of calls"),
-                      xaxis=dict(title="Week ending"), font=dict(size=13))
+    fig.update_layout(title=title, height=360, yaxis=dict(title="% of calls"), xaxis=dict(title="Week ending"),
+                      legend=dict(orientation="h", y=-0.25), margin=dict(l=70, r=20, t=60, b=50), **LAYOUT)
     last = weekly.iloc[-1]
     alt = (f"Line chart of the weekly share of home care calls of 15 minutes and of 16 to 30 minutes over "
            f"{len(weekly)} weeks. In the latest week, ending {last['week_ending']:%d %B %Y}, "
            f"{float(last['calls_15_pct']):.1f}% of calls were 15 minutes and {float(last['calls_30_pct']):.1f}% "
            f"were 16 to 30 minutes.")
-    return Chart("home_care_calls", fig, title, alt)
+    data = weekly[["week_ending", "calls_15_pct", "calls_30_pct"]].rename(
+        columns={"week_ending": "Week ending", "calls_15_pct": "15-minute calls, %", "calls_30_pct": "16 to 30-minute calls, %"})
+    return Chart("home_care_calls", fig, title, alt, data)
 
 
 def finance_part(homes: pd.DataFrame) -> tuple[list[Table], dict, list[str]]:

@@ -8,33 +8,56 @@ import plotly.io as pio
 
 from helpers import chart_export
 from helpers.assessment import Assessment
-from helpers.charts import Chart
+from helpers.charts import PRINT_WIDTH, Chart
+from helpers.escape import html_text, markdown, plain, plotly_figure, script_json
 
+CHART_HTML = """<figure class="chart" id="{id}" aria-label="{title}" aria-describedby="{id}-alt">
+<div class="plotly-graph-div" id="{id}-plot"></div>
+<script type="application/json" class="chart-spec" data-target="{id}-plot">{spec}</script>
+<p class="visually-hidden" id="{id}-alt">{alt}</p>
+<figcaption class="source">{source}</figcaption>
+</figure>"""
 FIGURE_SNIPPET = """::: {{.content-visible when-format="html"}}
 ```{{=html}}
-<figure class="chart" role="group" aria-label="{alt}">
-{div}
-</figure>
+{html}
 ```
 :::
 
 ::: {{.content-visible when-format="pdf"}}
-![{title}]({png}){{fig-alt="{alt}" width="100%"}}
+![{caption}]({png}){{fig-alt="{alt}" width="100%"}}
 :::
 """
 
 
-def figure_snippet(chart: Chart, png_path: str) -> str:
-    """Markdown for a chart: interactive Plotly in HTML, the static PNG (with alt text) in PDF."""
-    div = pio.to_html(chart.figure, full_html=False, include_plotlyjs=False, div_id=f"fig-{chart.name}",
-                      config={"displaylogo": False, "responsive": True})
-    alt = chart.alt.replace('"', "'")
-    return FIGURE_SNIPPET.format(alt=alt, div=div, title=chart.title, png=png_path)
+def chart_id(service: str, name: str) -> str:
+    """The chart's id on the page, unique across the statement: service × chart (the one place ids are made)."""
+    return f"fig-{service}-{name}".replace("_", "-")
+
+
+def chart_spec(chart: Chart) -> dict[str, object]:
+    """The figure as plain JSON for the page: data and layout without the shared template or a fixed width."""
+    spec = plotly_figure(json.loads(pio.to_json(chart.figure, validate=False)))
+    spec["layout"].pop("template", None)
+    spec["layout"].pop("width", None)
+    return {"data": spec["data"], "layout": spec["layout"]}
+
+
+def figure_snippet(chart: Chart, png_path: str, service: str, source: str) -> str:
+    """Markdown for a chart: interactive Plotly in HTML, the static PNG (with alt text) in PDF; input text escaped."""
+    chart_html = CHART_HTML.format(id=chart_id(service, chart.name), title=html_text(chart.title),
+                                   spec=script_json(chart_spec(chart)), alt=html_text(chart.alt),
+                                   source=html_text(source))
+    caption = markdown(f"{chart.title}. {source}" if source else chart.title)
+    alt = plain(chart.alt).replace("\\", "/").replace('"', "'")
+    return FIGURE_SNIPPET.format(html=chart_html, caption=caption, png=png_path, alt=alt)
 
 
 def export_png(charts: list[Chart], folder: Path) -> None:
-    """Export every chart as PNG in one batch through the process's long-lived browser."""
-    chart_export.write_pngs([c.figure for c in charts], [folder / f"{c.name}.png" for c in charts])
+    """Export every chart as PNG in one batch through the process's long-lived browser, at the printed width."""
+    figures = [plotly_figure(json.loads(pio.to_json(chart.figure, validate=False))) for chart in charts]
+    for figure in figures:
+        figure["layout"]["width"] = PRINT_WIDTH
+    chart_export.write_pngs(figures, [folder / f"{c.name}.png" for c in charts])
 
 
 def artefact_dir(project: Path, service: str) -> Path:
@@ -44,7 +67,7 @@ def artefact_dir(project: Path, service: str) -> Path:
 
 def _section_manifest(result: Assessment) -> list[dict[str, object]]:
     """The chapter's structure for the MPS: per section its messages, items (tables/charts) in order and notes."""
-    return [{"key": sec.key, "title": sec.title, "messages": sec.messages, "notes": sec.notes,
+    return [{"key": sec.key, "title": sec.title, "messages": sec.messages, "notes": sec.notes, "source": sec.source,
              "items": [{"kind": "chart" if isinstance(item, Chart) else "table", "name": item.name,
                         "caption": item.title if isinstance(item, Chart) else item.caption} for item in sec.items]}
             for sec in result.sections]
@@ -60,12 +83,16 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
         (folder / f"{table.name}.md").write_text(table.markdown(), encoding="utf-8")
         written[table.name] = folder / f"{table.name}.md"
     export_png(result.charts, folder)
-    for chart in result.charts:
-        (folder / f"{chart.name}.json").write_text(chart.figure.to_json(), encoding="utf-8")
-        png = (folder / f"{chart.name}.png").relative_to(project).as_posix()
-        (folder / f"{chart.name}.fig.md").write_text(figure_snippet(chart, png), encoding="utf-8")
-        written[f"{chart.name}.fig"] = folder / f"{chart.name}.fig.md"
-    (folder / "messages.md").write_text("".join(f"- {m}\n" for m in result.messages), encoding="utf-8")
+    for section in result.sections:
+        for chart in (item for item in section.items if isinstance(item, Chart)):
+            (folder / f"{chart.name}.json").write_text(chart.figure.to_json(), encoding="utf-8")
+            if chart.data is not None:
+                chart.data.to_csv(folder / f"{chart.name}.chart.csv", index=False)
+            png = (folder / f"{chart.name}.png").relative_to(project).as_posix()
+            snippet = figure_snippet(chart, png, result.service, section.source)
+            (folder / f"{chart.name}.fig.md").write_text(snippet, encoding="utf-8")
+            written[f"{chart.name}.fig"] = folder / f"{chart.name}.fig.md"
+    (folder / "messages.md").write_text("".join(f"- {markdown(m)}\n" for m in result.messages), encoding="utf-8")
     summary = {"council_code": result.council_code, "council_name": result.council_name, "service": result.service,
                "title": result.title, "synthetic": result.synthetic, "key_figures": result.key_figures,
                "messages": result.messages, "sections": _section_manifest(result), "sources": result.sources,

@@ -7,6 +7,7 @@ moved into place, so a failed render leaves the previous output untouched.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import tempfile
 import uuid
 from importlib import resources
 from pathlib import Path
+from urllib.parse import unquote
 
 import pypandoc
 import yaml
@@ -27,7 +29,7 @@ ENGINES = ("auto", "quarto", "pandoc")
 QUARTO_FORMATS = {"html": "html", "pdf": "typst"}  # our output → Quarto/pandoc format
 # _quarto.yml format options the pandoc engine handles itself or ignores; the rest become document metadata.
 NOT_METADATA = {"toc", "toc-depth", "number-sections", "css", "include-in-header", "embed-resources",
-                "output-file", "pdf-standard", "keep-typ"}
+                "output-file", "pdf-standard", "keep-typ", "template"}
 _SHORTCODE = re.compile(r"\{\{<\s*(\S+)(.*?)>\}\}")
 
 
@@ -36,14 +38,17 @@ class RenderError(Exception):
 
 
 def expand_includes(path: Path) -> str:
-    """Return the .qmd text with every {{< include X >}} replaced by X's expanded text (X relative to its includer)."""
+    """Return the .qmd text with every {{< include X >}} replaced by X's expanded text (X relative to its includer).
+
+    X must be inside the folder of the file expanded first (the project): nothing outside it is ever read.
+    """
     path = Path(path).resolve()
     if not path.is_file():
         raise InputError("file not found", file=path)
-    return _expand(path, ())
+    return _expand(path, (), path.parent)
 
 
-def _expand(path: Path, chain: tuple[Path, ...]) -> str:
+def _expand(path: Path, chain: tuple[Path, ...], root: Path) -> str:
     chain = (*chain, path)
 
     def replace(match: re.Match[str]) -> str:
@@ -51,12 +56,14 @@ def _expand(path: Path, chain: tuple[Path, ...]) -> str:
         if name != "include":
             raise InputError(f"unsupported Quarto shortcode {match.group(0)} (only include is supported)", file=path)
         target = (path.parent / argument).resolve()
+        if not target.is_relative_to(root):
+            raise InputError(f"include outside the project refused: {argument}", file=path)
         if target in chain:
             cycle = " → ".join(p.name for p in (*chain[chain.index(target):], target))
             raise InputError(f"include cycle: {cycle}", file=path)
         if not target.is_file():
             raise InputError(f"included file not found: {argument}", file=path)
-        return _expand(target, chain)
+        return _expand(target, chain, root)
 
     return _SHORTCODE.sub(replace, path.read_text(encoding="utf-8"))
 
@@ -142,8 +149,9 @@ def _with_project_metadata(text: str, config: dict, options: dict) -> str:
 
 def _pandoc(source: str, project: Path, to: str, options: dict, extra: list[str]) -> bytes:
     with resources.as_file(resources.files("helpers").joinpath("mps", "quarto_subset.lua")) as lua_filter:
+        # --sandbox: pandoc reads only the files named here and fetches nothing, whatever the text asks for.
         args = [pypandoc.get_pandoc_path(), "--from=markdown", f"--to={to}", "--standalone", "--wrap=none",
-                "--fail-if-warnings", f"--lua-filter={lua_filter}", *extra]
+                "--sandbox", "--fail-if-warnings", f"--lua-filter={lua_filter}", *extra]
         if options.get("toc"):
             args.append("--toc")
         if "toc-depth" in options:
@@ -158,19 +166,21 @@ def _pandoc(source: str, project: Path, to: str, options: dict, extra: list[str]
 
 
 def _pandoc_html(source: str, project: Path, options: dict) -> bytes:
-    """Self-contained HTML; include-in-header files go in after pandoc's embedding step (which is slow on plotly.js).
+    """One self-contained HTML file: the stylesheets and include-in-header files inlined, nothing else referenced.
 
-    The stylesheets are inlined here; pandoc's --embed-resources (a third of the HTML render: it
-    re-parses the whole page) runs only when the page has something else to embed, e.g. an image.
+    The page must not point at anything outside itself (an image, a script, a stylesheet's url()): that is an
+    error, not something to fetch or embed, so no input can make the render read a file or a URL.
     """
     stylesheets = _as_list(options.get("css"))
-    css_args = [f"--css={css}" for css in stylesheets]
-    html = _pandoc(source, project, "html5", options, css_args)
-    styles = _inline_styles(html, project, stylesheets)
-    if styles is None:
-        html = _pandoc(source, project, "html5", options, ["--embed-resources", *css_args])
-    else:
-        html = styles
+    extra = [f"--css={css}" for css in stylesheets] + ["--section-divs"]
+    if options.get("template"):
+        extra.append(f"--template={options['template']}")
+    html = _embed_images(_inline_styles(_pandoc(source, project, "html5", options, extra), project, stylesheets),
+                         project)
+    outside = _EXTERNAL.search(html)
+    if outside:
+        raise RenderError(f"{project / 'index.qmd'}: the page would reference something outside itself "
+                          f"({outside.group(0)[:120].decode('utf-8', 'replace')}…); the MPS embeds everything it shows")
     headers = []
     for name in _as_list(options.get("include-in-header")):
         if not (project / name).is_file():
@@ -184,18 +194,42 @@ _EXTERNAL = re.compile(rb'<(?:img|script|link|source|video|audio|iframe|embed|ob
                        rb'\s(?:src|href|data|poster)="(?!data:|#)', re.IGNORECASE)
 
 
-def _inline_styles(html: bytes, project: Path, stylesheets: list[str]) -> bytes | None:
-    """The page with each stylesheet link replaced by a <style> of its text; None if it needs pandoc's embedding."""
+_IMG_SRC = re.compile(rb'(<img\b[^>]*?\ssrc=")([^"]*)(")', re.IGNORECASE)
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+def _embed_images(html: bytes, project: Path) -> bytes:
+    """Each <img> from a file inside the project as a data: URI; an image elsewhere (a path outside, a URL) is an error."""
+    def embed(match: re.Match[bytes]) -> bytes:
+        src = unquote(match.group(2).decode("utf-8"))
+        if src.startswith("data:"):
+            return match.group(0)
+        path = (project / src).resolve()
+        kind = _IMAGE_TYPES.get(path.suffix.lower())
+        if "://" in src or not path.is_relative_to(project.resolve()) or kind is None or not path.is_file():
+            raise RenderError(f"{project / 'index.qmd'}: image '{src}' is not an image file inside the project; "
+                              "the statement shows only images from its own folder")
+        data = base64.b64encode(path.read_bytes())
+        return match.group(1) + f"data:{kind};base64,".encode() + data + match.group(3)
+
+    return _IMG_SRC.sub(embed, html)
+
+
+def _inline_styles(html: bytes, project: Path, stylesheets: list[str]) -> bytes:
+    """The page with each stylesheet link replaced by a <style> of its text (which may not import or url() anything)."""
     for css in stylesheets:
         path = project / css
         if not path.is_file():
-            raise RenderError(f"could not embed resources: stylesheet {css} not found in {project}")
+            raise RenderError(f"stylesheet {css} not found in {project}")
         text = path.read_bytes()
         link = f'<link rel="stylesheet" href="{css}" />'.encode()
-        if b"url(" in text or b"@import" in text or html.count(link) != 1:
-            return None
+        if b"url(" in text or b"@import" in text:
+            raise RenderError(f"stylesheet {path} may not use url() or @import: the page embeds everything it shows")
+        if html.count(link) != 1:
+            raise RenderError(f"stylesheet {css} is not linked exactly once by the page's template")
         html = html.replace(link, b"<style>\n" + text + b"\n</style>")
-    return None if _EXTERNAL.search(html) else html
+    return html
 
 
 def _pandoc_pdf(source: str, project: Path, options: dict) -> bytes:

@@ -6,13 +6,18 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from plotly.offline import get_plotlyjs
+from plotly.io.json import to_json_plotly
 
 from helpers.assessment import OVERSIGHT, SERVICE_TITLES
+from helpers.charts import TEMPLATE
+from helpers.escape import markdown, script_json
 from helpers.publish import artefact_dir
 from helpers.sources.cqc_directory import SOURCE as DIRECTORY
 
-TEMPLATE_FILES = ["_quarto.yml", "mps.css", "mps.typ"]
+TEMPLATE_FILES = ["_quarto.yml", "mps.css", "mps.typ", "mps.html5"]
+# plotly.js "basic" (scatter, bar, pie: every trace type the MPS draws), 1.2 MB against the full bundle's 4.8 MB;
+# the same plotly.js version plotly.py writes figures for (scripts/update_plotly_bundle.sh refreshes it).
+PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
 METHOD = """Each service is defined in `params/services.yml`: the council's active CQC-registered locations (adult
 social care directorate, not dormant) registered for the service's CQC service types. Capacity is in the
 service's unit: care home beds from the CQC directory; home care hours delivered in the latest week of the
@@ -31,9 +36,9 @@ in it is invented to show how the workbook works: none describes {council}'s rea
 :::
 """
 INDEX = """---
-title: "Market Position Statement {year}: {council}"
+title: {title}
 subtitle: "Adult social care market assessment (Care Act 2014, section 5)"
-date: "Data as at {vintage}"
+date: {date}
 lang: en-GB
 ---
 
@@ -58,10 +63,10 @@ def read_service_summaries(project: Path, services: list[str]) -> dict[str, dict
 
 def _methods(summaries: dict[str, dict]) -> str:
     sources = {(s["source"], s["file"], s["vintage"], s["synthetic"]) for d in summaries.values() for s in d["sources"]}
-    listing = "".join(f"- **{name}**{' (synthetic demo data)' if synthetic else ''}: `{file}`, as at {vintage}.\n"
-                      for name, file, vintage, synthetic in sorted(sources))
+    listing = "".join(f"- **{markdown(name)}**{' (synthetic demo data)' if synthetic else ''}: file "
+                      f"{markdown(file)}, as at {markdown(vintage)}.\n" for name, file, vintage, synthetic in sorted(sources))
     warnings = [w for d in summaries.values() for w in d["warnings"]]
-    quality = ("## Data quality\n\n" + ("".join(f"- {w}\n" for w in warnings) if warnings
+    quality = ("## Data quality\n\n" + ("".join(f"- {markdown(w)}\n" for w in warnings) if warnings
                                         else "No data quality problems were found in the inputs.\n"))
     return f"{METHOD}\n\n## Sources\n\n{listing}\n{quality}"
 
@@ -73,16 +78,28 @@ def _anchor(*parts: str) -> str:
 def chapter(service: str, summary: dict) -> str:
     """A service chapter in Quarto markdown: key messages, then each section's messages, items and notes."""
     base = f"artefacts/{service}"
-    lines = [f"# {summary.get('title') or SERVICE_TITLES[service]} {{#{_anchor(service)}}}", "",
+    lines = [f"# {markdown(summary.get('title') or SERVICE_TITLES[service])} {{#{_anchor(service)}}}", "",
              "::: {.callout-note}", "## Key messages", f"{{{{< include {base}/messages.md >}}}}", ":::", ""]
     for section in summary["sections"]:
-        lines += [f"## {section['title']} {{#{_anchor(service, section['key'])}}}", ""]
-        lines += [f"- {m}" for m in section["messages"]] + [""]
+        lines += [f"## {markdown(section['title'])} {{#{_anchor(service, section['key'])}}}", ""]
+        lines += [f"- {markdown(m)}" for m in section["messages"]] + [""]
         for item in section["items"]:
-            suffix = ".fig.md" if item["kind"] == "chart" else ".md"
-            lines += [f"{{{{< include {base}/{item['name']}{suffix} >}}}}", ""]
-        lines += [f"*{note}*\n" for note in section["notes"]]
+            if item["kind"] == "chart":
+                lines += [f"{{{{< include {base}/{item['name']}.fig.md >}}}}", ""]
+            else:
+                lines += [f"{{{{< include {base}/{item['name']}.md >}}}}", ""]
+                lines += [f"[{markdown(section['source'])}]{{.source}}", ""] if section.get("source") else []
+        lines += [f"*{markdown(note)}*\n" for note in section["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def chart_scripts() -> str:
+    """The page header's scripts: plotly.js, the charts' shared layout template, and the code that draws them."""
+    mps = resources.files("helpers.mps")
+    bundle = mps.joinpath(PLOTLY_BUNDLE).read_text(encoding="utf-8")
+    template = script_json(to_json_plotly(TEMPLATE.to_plotly_json()))
+    return (f"<script>{bundle}</script>\n<script>window.MPS_TEMPLATE = {template};</script>\n"
+            f"<script>{mps.joinpath('charts.js').read_text(encoding='utf-8')}</script>\n")
 
 
 def build_project(project: Path, council_name: str, year: int, services: list[str]) -> dict[str, object]:
@@ -93,7 +110,7 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
         with resources.as_file(template.joinpath(name)) as src:
             shutil.copyfile(src, project / name)
     (project / "artefacts").mkdir(parents=True, exist_ok=True)
-    (project / "artefacts" / "plotly.html").write_text(f"<script>{get_plotlyjs()}</script>\n", encoding="utf-8")
+    (project / "artefacts" / "plotly.html").write_text(chart_scripts(), encoding="utf-8")
     if (artefact_dir(project, OVERSIGHT) / "key_figures.json").exists() and OVERSIGHT not in services:
         services = [*services, OVERSIGHT]
     summaries = read_service_summaries(project, services)
@@ -101,9 +118,11 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
         (project / f"_{service}.qmd").write_text(chapter(service, summary), encoding="utf-8")
     synthetic = any(d["synthetic"] for d in summaries.values())
     vintage = next(s["vintage"] for d in summaries.values() for s in d["sources"] if s["source"] == DIRECTORY)
-    summary = "".join(f"- **{d['title']}.** {m}\n" for d in summaries.values() for m in d["messages"][:2])
-    index = INDEX.format(year=year, council=council_name, vintage=vintage,
-                         banner=BANNER.format(council=council_name) if synthetic else "", summary=summary,
+    summary = "".join(f"- **{markdown(d['title'])}.** {markdown(m)}\n" for d in summaries.values()
+                      for m in d["messages"][:2])
+    index = INDEX.format(title=json.dumps(markdown(f"Market Position Statement {year}: {council_name}")),
+                         date=json.dumps(markdown(f"Data as at {vintage}")),
+                         banner=BANNER.format(council=markdown(council_name)) if synthetic else "", summary=summary,
                          chapters="\n".join(f"{{{{< include _{s}.qmd >}}}}\n" for s in services),
                          methods=_methods(summaries))
     (project / "index.qmd").write_text(index, encoding="utf-8")

@@ -1,7 +1,7 @@
 """Tables for the MPS as Markdown pipe tables (they render the same in HTML and Typst).
 
 Cell formats: int (1,234), pct (12.3%), gbp (£1,234.56), gbp0 (£1,235), num1 (1,234.5); a string
-cell (e.g. a suppression marker) is shown as it is; a missing value as an en dash.
+cell (e.g. a suppression marker) is shown as literal text (escaped: never markup); a missing value as an en dash.
 """
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from helpers.escape import markdown
+
 
 def _cell(value: object, fmt: str | None) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if isinstance(value, str):
-        return value.replace("|", "\\|")
+        return markdown(value)
     if fmt == "int" or (fmt is None and isinstance(value, (int, np.integer))):
         return f"{int(round(float(value))):,}"
     if fmt == "pct":
@@ -26,7 +28,7 @@ def _cell(value: object, fmt: str | None) -> str:
         return f"£{float(value):,.0f}"
     if fmt == "num1":
         return f"{float(value):,.1f}"
-    return str(value).replace("|", "\\|")
+    return markdown(value)
 
 
 def pipe_table(frame: pd.DataFrame, caption: str, headers: dict[str, str] | None = None,
@@ -35,11 +37,11 @@ def pipe_table(frame: pd.DataFrame, caption: str, headers: dict[str, str] | None
     headers, formats = headers or {}, formats or {}
     cols = list(frame.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in cols}
-    lines = ["| " + " | ".join(headers.get(c, c) for c in cols) + " |",
+    lines = ["| " + " | ".join(markdown(headers.get(c, c)) for c in cols) + " |",
              "|" + "|".join("---:" if numeric[c] else ":---" for c in cols) + "|"]
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(_cell(v, formats.get(c)) for c, v in zip(cols, row)) + " |")
-    return "\n".join(lines) + f"\n\n: {caption}\n"
+    return "\n".join(lines) + f"\n\n: {markdown(caption)}\n"
 
 
 @dataclass

@@ -7,6 +7,8 @@ The Quarto subset the Market Position Statement uses, for plain pandoc (helpers.
   * `fig-alt="..."` on images: the HTML alt attribute; in Typst, `image(..., alt: "...")`
   * `@sec-id` cross-references to headings: a link labelled with the heading's text
   * Quarto-only attributes (fig-*, tbl-*, layout*) are dropped; callouts keep only their id.
+  * HTML: every table sits in a scroll region named by its caption (role="region", tabindex="0"), so a wide
+    table scrolls by itself, by keyboard too, and never makes the page scroll sideways.
 ]]
 
 local TYPST = FORMAT == "typst"
@@ -89,6 +91,21 @@ local function typst_image(img)
   return "image(" .. table.concat(args, ", ") .. ")"
 end
 
+-- HTML: a table in a labelled, focusable scroll region.
+local table_count = 0
+local function Table(tbl)
+  tbl = strip_quarto_attributes(tbl)
+  if TYPST then
+    return tbl
+  end
+  table_count = table_count + 1
+  local label = pandoc.utils.stringify(tbl.caption.long)
+  if label == "" then
+    label = "Table " .. table_count
+  end
+  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" }, { role = "region", tabindex = "0", ["aria-label"] = label }))
+end
+
 -- Pass 1: collect heading texts for @sec- references.
 local section_titles = {}
 
@@ -164,6 +181,6 @@ end
 
 return {
   { Header = collect_heading },
-  { Div = Div, Span = Span, Figure = Figure, Table = strip_quarto_attributes },
+  { Div = Div, Span = Span, Figure = Figure, Table = Table },
   { Image = Image, Cite = Cite },
 }
