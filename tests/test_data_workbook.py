@@ -138,3 +138,19 @@ def test_workbook_is_readable_like_the_other_outputs(tmp_path, mask):
         os.umask(previous)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask == stat.S_IMODE(neighbour.stat().st_mode)
     assert sorted(p.name for p in path.parent.iterdir()) == ["mps_data.xlsx", "neighbour.txt"]
+
+
+def test_each_charts_data_gets_its_own_sheet(tmp_path):
+    project = make_project(tmp_path / "p", {"care_homes": {"occupancy": pd.DataFrame({"year": [2025], "pct": [90.0]})}})
+    folder = artefact_dir(project, "care_homes")
+    summary = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
+    summary["sections"][0]["items"] += [{"kind": "chart", "name": "occupancy", "caption": "=Occupancy trend"},
+                                        {"kind": "chart", "name": "no_data", "caption": "A chart without data"}]
+    (folder / "key_figures.json").write_text(json.dumps(summary), encoding="utf-8")
+    write_csv(pd.DataFrame({"home": ["@Home"], "beds": [-3]}), folder / "occupancy.chart.csv")
+    wb = load_workbook(write_data_workbook(project, ["care_homes"], tmp_path / "d.xlsx", "X", 2026))
+    assert wb.sheetnames == ["README", "CH occupancy", "CH occupancy chart"]
+    ws = wb["CH occupancy chart"]
+    assert (ws["A2"].value, ws["A2"].data_type, ws["B2"].value, ws["B2"].data_type) == ("@Home", "s", -3, "n")
+    readme = [[c.value for c in row] for row in wb["README"].iter_rows()]
+    assert ["CH occupancy chart", "Care homes", "occupancy chart", "=Occupancy trend"] in readme

@@ -81,17 +81,18 @@ def read_table(csv: Path) -> pd.DataFrame:
 
 
 def write_data_workbook(project: Path, services: list[str], path: Path, council_name: str, year: int) -> Path:
-    """Write every published table of the MPS project's artefacts to one xlsx (temp file, then moved into place)."""
+    """Write every published table and chart's data (``<chart>.chart.csv``) of the MPS project's artefacts to one
+    xlsx (temp file, then moved into place)."""
     wb = Workbook()
     readme = wb.active
     readme.title = "README"
     append_row(readme, [f"Market Position Statement {year}: {council_name} — the data behind every chart and table"])
     readme["A1"].font = Font(bold=True, size=14)
-    append_row(readme, ["One sheet per table, named by service (CH care homes, HC home care, SL supported living, "
-                   "DO day opportunities, OV oversight) and table. '[c]' marks a cost figure suppressed because "
-                   "fewer than the minimum number of providers returned costs."])
+    append_row(readme, ["One sheet per table and per chart's data, named by service (CH care homes, HC home care, "
+                        "SL supported living, DO day opportunities, OV oversight) and table or chart. '[c]' marks a "
+                        "cost figure suppressed because fewer than the minimum number of providers returned costs."])
     readme.append([])
-    readme.append(["Sheet", "Service", "Table", "Caption"])
+    readme.append(["Sheet", "Service", "Table or chart", "Caption"])
     for cell in readme[4]:
         cell.font = Font(bold=True)
     used: set[str] = {"readme"}
@@ -102,12 +103,14 @@ def write_data_workbook(project: Path, services: list[str], path: Path, council_
         synthetic |= bool(summary.get("synthetic"))
         for section in summary["sections"]:
             for item in section["items"]:
-                csv = folder / f"{item['name']}.csv"
-                if item["kind"] != "table" or not csv.exists():
+                chart = item["kind"] == "chart"
+                csv = folder / f"{item['name']}{'.chart' if chart else ''}.csv"
+                if item["kind"] not in ("table", "chart") or not csv.exists():
                     continue
-                name = _sheet_name(service, item["name"], used)
+                label = f"{item['name']} chart" if chart else item["name"]
+                name = _sheet_name(service, label, used)
                 _write_sheet(wb, name, read_table(csv), item.get("formats"))
-                append_row(readme, [name, summary.get("title", service), item["name"], item["caption"]])
+                append_row(readme, [name, summary.get("title", service), label, item["caption"]])
     if synthetic:
         readme.insert_rows(2)
         readme["A2"] = "SYNTHETIC DEMO DATA: every figure is invented to show how the workbook works."
