@@ -27,6 +27,7 @@ from helpers import params as params_module
 from helpers.charts import LAYOUT, Chart, count_axis
 from helpers.errors import DataQualityLog
 from helpers.render import render
+from helpers.spreadsheet_text import read_csv, write_csv
 from helpers.sources import action_plan, cqc_directory, home_care_activity, kpis, occupancy, provider_intelligence
 from helpers.sources import financial_sustainability as finance_source
 from helpers.sources.local import LocalSource, load_council
@@ -272,7 +273,7 @@ def read_previous(path: Path) -> pd.DataFrame | None:
     path = Path(path)
     if not path.is_file():
         return None
-    return pd.read_csv(path, dtype={"location_id": "str", "service": "str", "rag": "str"}, keep_default_na=False)
+    return read_csv(path, dtype={"location_id": "str", "service": "str", "rag": "str"}, keep_default_na=False)
 
 
 def write_internal_dashboard(data_dir: Path, council_code: str, council_name: str, out_dir: Path,
@@ -299,7 +300,7 @@ def write_internal_dashboard(data_dir: Path, council_code: str, council_name: st
         _write_project(project, council_name, today, risk, previous, activity, homes, sources, log)
         render(project, staged, ("html",), engine, basename=DASHBOARD)
         if risk is not None:
-            risk.assign(as_at=risk["as_at"].dt.strftime("%Y-%m-%d")).to_csv(staged / RISK_CSV, index=False)
+            write_csv(risk.assign(as_at=risk["as_at"].dt.strftime("%Y-%m-%d")), staged / RISK_CSV)
         _swap_into_place(staged, out_dir, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -412,7 +413,8 @@ def _risk_html(risk: pd.DataFrame) -> str:
             "</select></label> "
             f"<label>RAG <select id=\"filter-rag\"><option value=\"\">All</option>{rag_options}</select></label> "
             f"<span id=\"shown-count\" aria-live=\"polite\">{len(risk)} of {len(risk)} locations shown</span></div>\n"
-            "<div class=\"table-wrap\"><table id=\"risk-table\" class=\"risk\">"
+            "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Provider risk by location\">"
+            "<table id=\"risk-table\" class=\"risk\">"
             f"<caption>Provider risk by location ({INTERNAL}); select a heading to sort</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></div>\n```\n")
 
@@ -480,7 +482,7 @@ format:
 """
 
 CSS = """body { font-family: "Segoe UI", Arial, sans-serif; margin: 0 auto; padding: 1rem 2rem; max-width: 110rem;
-  line-height: 1.4; color: #1b1b1b; }
+  line-height: 1.4; color: #1b1b1b; overflow-wrap: break-word; }
 h1, h2 { color: #003a6b; }
 .internal-banner { background: #b3261e; color: #fff; padding: 0.5rem 1rem; font-size: 1.1rem; text-align: center; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
@@ -488,7 +490,9 @@ th, td { border: 1px solid #b1b4b6; padding: 0.25rem 0.5rem; vertical-align: top
 th { background: #f3f2f1; }
 th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; text-align: left; }
 td.num { text-align: right; }
-.table-wrap { overflow-x: auto; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.table-scroll:focus { outline: 3px solid #fd0; }
+@media (max-width: 40rem) { body { padding: 0.5rem 1rem; } }
 .filters { margin: 0.5rem 0; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
 td.rag { font-weight: 700; }
 td.rag-red { background: #b3261e; color: #fff; }

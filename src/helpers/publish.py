@@ -10,6 +10,7 @@ from helpers import chart_export
 from helpers.assessment import Assessment
 from helpers.charts import PRINT_WIDTH, Chart
 from helpers.escape import html_text, markdown, plain, plotly_figure, script_json
+from helpers.spreadsheet_text import write_csv
 
 CHART_HTML = """<figure class="chart" id="{id}" aria-label="{title}" aria-describedby="{id}-alt">
 <div class="plotly-graph-div" id="{id}-plot"></div>
@@ -68,8 +69,9 @@ def artefact_dir(project: Path, service: str) -> Path:
 def _section_manifest(result: Assessment) -> list[dict[str, object]]:
     """The chapter's structure for the MPS: per section its messages, items (tables/charts) in order and notes."""
     return [{"key": sec.key, "title": sec.title, "messages": sec.messages, "notes": sec.notes, "source": sec.source,
-             "items": [{"kind": "chart" if isinstance(item, Chart) else "table", "name": item.name,
-                        "caption": item.title if isinstance(item, Chart) else item.caption} for item in sec.items]}
+             "items": [{"kind": "chart", "name": item.name, "caption": item.title} if isinstance(item, Chart) else
+                       {"kind": "table", "name": item.name, "caption": item.caption, "formats": item.formats}
+                       for item in sec.items]}
             for sec in result.sections]
 
 
@@ -79,7 +81,7 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     for table in result.tables:
-        table.frame.to_csv(folder / f"{table.name}.csv", index=False)
+        write_csv(table.frame, folder / f"{table.name}.csv")
         (folder / f"{table.name}.md").write_text(table.markdown(), encoding="utf-8")
         written[table.name] = folder / f"{table.name}.md"
     export_png(result.charts, folder)
@@ -87,7 +89,7 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
         for chart in (item for item in section.items if isinstance(item, Chart)):
             (folder / f"{chart.name}.json").write_text(chart.figure.to_json(), encoding="utf-8")
             if chart.data is not None:
-                chart.data.to_csv(folder / f"{chart.name}.chart.csv", index=False)
+                write_csv(chart.data, folder / f"{chart.name}.chart.csv")
             png = (folder / f"{chart.name}.png").relative_to(project).as_posix()
             snippet = figure_snippet(chart, png, result.service, section.source)
             (folder / f"{chart.name}.fig.md").write_text(snippet, encoding="utf-8")
