@@ -10,6 +10,8 @@ from pathlib import Path
 from helpers.assessment import SERVICES
 from helpers.errors import InputError, UsageError
 
+COUNCIL_TIMEOUT = 900  # `run --timeout` default, seconds per council (a council takes ~5-20 s; a cell may take 600)
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="caremarket", description="Care Market Workbook: market assessments and "
@@ -39,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
     run.add_argument("--engine", choices=["auto", "quarto", "pandoc"], default="auto",
                      help="renderer: Quarto when installed (auto), or the built-in pandoc + typst engine")
+    run.add_argument("--timeout", type=float, default=COUNCIL_TIMEOUT, metavar="SECONDS",
+                     help="time limit per council: a council still running after it is stopped and reported "
+                          f"failed, its previous output untouched, and the others go on (default: {COUNCIL_TIMEOUT}; "
+                          "0: no limit)")
     return p
 
 
@@ -68,7 +74,10 @@ def _run(args: argparse.Namespace) -> int:
     jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: expected a number of worker processes, 1 or more")
+    if not args.timeout >= 0 or args.timeout == float("inf"):
+        raise UsageError(f"--timeout {args.timeout:g}: expected a number of seconds, or 0 for no limit")
     services = args.service or list(SERVICES)
+    pipeline.check_out(args.out, args.year)  # before anything is written (--all writes the cache under --out)
     if args.all:
         if not args.data.is_dir():
             raise InputError(f"data folder not found: {args.data}")
@@ -78,7 +87,8 @@ def _run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a scheduler stops the run as Ctrl-C does
     try:
         results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
-                               echo=lambda m: print(m, file=sys.stderr), jobs=jobs, force=args.force)
+                               echo=lambda m: print(m, file=sys.stderr), jobs=jobs, force=args.force,
+                               timeout=args.timeout or None)
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(summary_table(results), file=sys.stderr)

@@ -1,5 +1,7 @@
 """Run manifests: what a run read (files with hashes and vintages), with which parameters and versions,
-and what happened to each unit — one per council beside its reports, one for the whole run.
+and what happened to each unit — one per council beside its reports, one for the whole run (the last
+successful run's in run_manifest.json; a failed or interrupted run's in run_manifest.failed.json, so it never
+replaces the last good one).
 
 A council's manifest also holds the unit keys the next run compares against (see run_cache).
 """
@@ -16,7 +18,8 @@ from helpers import params
 from helpers.run_cache import InputFile, RunInputs, file_hash, library_versions
 
 COUNCIL_MANIFEST = "manifest.json"
-RUN_MANIFEST = "run_manifest.json"
+RUN_MANIFEST = "run_manifest.json"  # the last run that succeeded
+RUN_MANIFEST_FAILED = "run_manifest.failed.json"  # the last run that failed or was interrupted, beside it
 SCHEMA = 1
 
 

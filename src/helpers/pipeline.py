@@ -6,11 +6,16 @@ executing notebooks in one warm kernel with one long-lived chart-export browser 
 ``run_council`` is one council's recipe: every step is a unit, timed and with its error caught; its
 outputs are written into a staging folder and moved into place only when every unit succeeded, so
 a failed or interrupted run never leaves a half-written folder or loses the previous good output.
+
+Staging folders are the only things a run ever deletes outside its councils' own folders, and only
+those it can prove it made: the exact name ``.staging-<pid>-<8 hex>`` *and* a marker file inside
+naming that pid (written when the folder is made). Anything else under the output root is left alone.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -22,7 +27,7 @@ from typing import Callable, Iterator
 
 from helpers import manifest, params, render, run_cache, statement, workers
 from helpers.councils import council
-from helpers.errors import InputError
+from helpers.errors import InputError, UsageError
 from helpers.run_cache import InputFile, RunInputs
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "market_assessment.ipynb"
@@ -34,6 +39,8 @@ EXPECTED_ERRORS = {"InputError", "UsageError"}
 NOTEBOOK_TIMEOUT = 600  # seconds per cell
 RENDER = "render"  # the unit name of a council's render (its other units are named by service)
 STAGING_PREFIX = ".staging-"
+STAGING_NAME = re.compile(r"\.staging-(\d+)-([0-9a-f]{8})")  # exactly what new_staging makes
+STAGING_MARKER = ".caremarket-staging"  # written inside every staging folder when it is made
 
 
 @dataclass
@@ -277,7 +284,11 @@ def replace_dir(new: Path, final: Path, staging: Path | None = None) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     old = staging / f"old-{uuid.uuid4().hex}"
     note = old.with_suffix(".target")
-    note.write_text(str(final), encoding="utf-8")
+    try:  # relative to the output root, so the note stays right whatever the working folder of the next run
+        where = final.resolve().relative_to(staging.resolve().parent).as_posix()
+    except ValueError:
+        where = str(final.resolve())
+    note.write_text(where, encoding="utf-8")
     if final.exists():
         final.rename(old)
     new.rename(final)
@@ -286,37 +297,167 @@ def replace_dir(new: Path, final: Path, staging: Path | None = None) -> None:
 
 
 def new_staging(out_root: Path) -> Path:
-    """This run's staging folder under the output root (same file system, so moves are renames)."""
+    """This run's staging folder under the output root (same file system, so moves are renames), with its marker."""
     folder = Path(out_root) / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     folder.mkdir(parents=True)
+    write_staging_marker(folder, os.getpid())
     return folder
 
 
-def recover_staging(out_root: Path) -> None:
-    """Clear the staging folders of runs that were killed, putting back any previous output caught mid-move."""
-    for folder in Path(out_root).glob(f"{STAGING_PREFIX}*"):
-        if not _pid_alive(folder.name[len(STAGING_PREFIX):].split("-")[0]):
-            clear_staging(folder)
+def write_staging_marker(folder: Path, pid: int) -> None:
+    """The marker that proves a staging folder is this program's: the owning pid and that process's start time."""
+    (Path(folder) / STAGING_MARKER).write_text(json.dumps(
+        {"program": "caremarket", "pid": pid, "process_start": _process_start(pid), "created": manifest.now()}),
+        encoding="utf-8")
 
 
-def clear_staging(folder: Path) -> None:
-    """Remove a staging folder, first moving back any previous output whose replacement never arrived."""
-    for note in folder.glob("old-*.target"):
-        old, final = note.with_suffix(""), Path(note.read_text(encoding="utf-8"))
-        if old.is_dir() and not final.exists():
+def staging_owner(folder: Path) -> dict | None:
+    """The marker of a staging folder this program made, or None: the name must match exactly, the folder be a real
+    folder (not a link) and hold a marker naming the same pid."""
+    folder = Path(folder)
+    match = STAGING_NAME.fullmatch(folder.name)
+    if not match or folder.is_symlink() or not folder.is_dir():
+        return None
+    marker = folder / STAGING_MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    record = manifest.read_json(marker)
+    if record.get("program") != "caremarket" or str(record.get("pid")) != match.group(1):
+        return None
+    return record
+
+
+def recover_staging(out_root: Path, echo: Callable[[str], None] = print) -> None:
+    """Clear the staging folders of runs that were killed, putting back any previous output caught mid-move.
+
+    Only staging folders this program provably made are touched (see staging_owner); a folder that has the
+    name but not the marker is reported and left alone, as is everything else (a user's `.staging-notes`).
+    """
+    out_root = Path(out_root)
+    for folder in sorted(out_root.glob(f"{STAGING_PREFIX}*")):
+        if not STAGING_NAME.fullmatch(folder.name):
+            continue  # not a name this program makes: not ours
+        owner = staging_owner(folder)
+        if owner is None:
+            if folder.is_dir() and not folder.is_symlink():
+                echo(f"warning: {folder} looks like a caremarket staging folder but has no valid "
+                     f"{STAGING_MARKER} marker; left alone (remove it yourself if it is not needed)")
+            continue
+        if not _owner_alive(owner):
+            clear_staging(folder, echo)
+
+
+def clear_staging(folder: Path, echo: Callable[[str], None] = print) -> bool:
+    """Remove one of this program's staging folders, first moving back any previous output whose replacement
+    never arrived. A folder not provably ours, or holding a previous output that cannot be put back, is kept
+    (and reported); returns True when the folder was removed."""
+    folder = Path(folder)
+    if staging_owner(folder) is None:
+        echo(f"warning: {folder} is not a caremarket staging folder; left alone")
+        return False
+    root = folder.parent.resolve()
+    kept = False
+    for note in sorted(folder.glob("old-*.target")):
+        old = note.with_suffix("")
+        if old.is_symlink() or not old.is_dir():
+            continue
+        final = root / note.read_text(encoding="utf-8").strip()
+        if root not in final.resolve().parents:
+            echo(f"warning: {folder} holds a previous output for {final}, outside {root}; left alone")
+            kept = True
+        elif not final.exists():
             final.parent.mkdir(parents=True, exist_ok=True)
             old.rename(final)
+    if kept:
+        return False
     shutil.rmtree(folder, ignore_errors=True)
+    return True
+
+
+def _process_start(pid: int) -> str | None:
+    """When a process started (clock ticks since boot, from /proc), to tell it from a later one with its pid."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2:].split()[19]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _owner_alive(owner: dict) -> bool:
+    """True while the run that made a staging folder is still running (a reused pid does not count)."""
+    pid = owner.get("pid")
+    if not _pid_alive(str(pid)):
+        return False
+    started = owner.get("process_start")
+    return started is None or _process_start(int(pid)) in (None, started)
 
 
 def _pid_alive(pid: str) -> bool:
     try:
         os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
+    except (ValueError, ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True
     return int(pid) != os.getpid()  # our own pid: a finished earlier run in this process
+
+
+# ------------------------------------------------------------------------------- the output folder
+
+
+def check_out(out_root: Path, year: int | None = None, codes: list[str] | tuple[str, ...] = ()) -> None:
+    """Raise a UsageError, before any work, when the run could not write its output: the output root (or the
+    nearest existing folder above it, if it is to be created) must be a writable folder, and so must every
+    existing folder the run writes into or replaces — OUT/<year>/, the caches, and each council's folders.
+
+    Writable means a probe file can be created and removed in it (permission bits alone say nothing for root
+    or on a read-only file system). Nothing is left behind.
+    """
+    out_root = Path(out_root)
+
+    def fail(what: str) -> UsageError:
+        return UsageError(f"--out {out_root}: {what}")
+
+    existing = next((p for p in [out_root, *out_root.parents] if os.path.lexists(p)), None)
+    if existing is None:
+        raise fail("no part of this path exists")
+    if existing != out_root:
+        problem = _folder_problem(existing)
+        if problem:
+            raise fail(f"cannot be created: {existing} {problem}")
+        return  # everything below it is created by the run
+    problem = _folder_problem(out_root)
+    if problem:
+        raise fail(problem)
+    if year is None:
+        return
+    folders = [out_root / str(year), out_root / ".cache", out_root / ".failed", out_root / INTERNAL,
+               out_root / INTERNAL / str(year)]
+    for folder in folders:
+        if os.path.lexists(folder) and (problem := _folder_problem(folder)):
+            raise fail(f"{folder} {problem}")
+    for code in codes:  # a folder moved to another parent must itself be writable (its '..' entry changes)
+        for folder in (out_root / str(year) / code, internal_dir(out_root, year, code)):
+            if os.path.lexists(folder) and (problem := _folder_problem(folder)):
+                raise fail(f"{folder} {problem}, so it cannot be replaced")
+
+
+def _folder_problem(path: Path) -> str | None:
+    """Why path is not a folder the run can write in (phrased after the path), or None when it is."""
+    path = Path(path)
+    if not path.exists():
+        return "is a broken link" if path.is_symlink() else "does not exist"
+    if not path.is_dir():
+        return "is a file, not a folder"
+    if not os.access(path, os.W_OK | os.X_OK):
+        return "is not writable (permission denied)"
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".caremarket-probe-", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return f"is not writable ({exc.strerror or exc})"
+    return None
 
 
 # -------------------------------------------------------------------------------------- the run
@@ -378,34 +519,51 @@ def prewarm(jobs: list[CouncilJob]) -> None:
             pass
 
 
-def execute(jobs: list[CouncilJob], processes: int) -> Iterator[tuple[CouncilJob, list[UnitResult]]]:
-    """Run the jobs in this process (one worker) or in a pool of worker processes; yield each as it finishes."""
+def execute(jobs: list[CouncilJob], processes: int,
+            timeout: float | None = None) -> Iterator[tuple[CouncilJob, list[UnitResult]]]:
+    """Run the jobs in a pool of worker processes (in this process when there is no time limit and only one worker
+    or one job); yield each as it finishes. With ``timeout`` (seconds per council) a council still running is
+    stopped by the parent (its worker terminated, its staged output removed) and reported failed; the others go on."""
     from helpers import warm_kernel
-    if processes <= 1 or len(jobs) <= 1:
+    if not jobs:
+        return
+    if timeout is None and (processes <= 1 or len(jobs) <= 1):
         try:
             for job in jobs:
                 yield job, run_council(job)
         finally:
             warm_kernel.discard()
         return
-    prewarm(jobs)
-    with closing(workers.imap_unordered(run_council, jobs, processes, teardown=warm_kernel.discard)) as done:
+    if processes > 1 and len(jobs) > 1:
+        prewarm(jobs)
+    with closing(workers.imap_unordered(run_council, jobs, processes, teardown=warm_kernel.discard,
+                                        timeout=timeout)) as done:
         for job, outcome in done:
-            yield job, outcome if isinstance(outcome, list) else [UnitResult(job.code, "*", "failed", 0.0, str(outcome))]
+            if isinstance(outcome, list):
+                yield job, outcome
+            elif isinstance(outcome, workers.TimedOut):
+                yield job, [UnitResult(job.code, "*", "failed", outcome.seconds,
+                                       f"{outcome} (the time limit per council, --timeout)")]
+            else:
+                yield job, [UnitResult(job.code, "*", "failed", 0.0, str(outcome))]
 
 
 def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: list[str],
         formats: tuple[str, ...] = ("html", "pdf"), engine: str = "auto", echo=print, *, jobs: int = 1,
-        force: bool = False, progress_bar: bool | None = None) -> list[UnitResult]:
+        force: bool = False, progress_bar: bool | None = None, timeout: float | None = None) -> list[UnitResult]:
     """Run every council: unchanged councils are skipped, the rest run in a worker pool; one failure does not
-    stop the others. Writes OUT/<year>/run_manifest.json, also when interrupted (then it re-raises)."""
+    stop the others, nor does a council still running after ``timeout`` seconds (None: no limit), which is
+    stopped and failed. Writes OUT/<year>/run_manifest.json when every unit succeeded, else (failed,
+    interrupted — then it re-raises) run_manifest.failed.json beside the last good one (see write_run_manifest).
+    An output folder it cannot write is a UsageError before any work (check_out)."""
     from helpers.progress import Progress
     data_dir, out_root = Path(data_dir), Path(out_root)
     if not data_dir.is_dir():
         raise InputError(f"data folder not found: {data_dir}")
+    check_out(out_root, year, codes)
     started, clock = manifest.now(), time.perf_counter()
     out_root.mkdir(parents=True, exist_ok=True)
-    recover_staging(out_root)
+    recover_staging(out_root, echo)
     inputs = run_cache.run_inputs(data_dir, params.fingerprint(), [NOTEBOOK, OVERSIGHT_NOTEBOOK])
     staging = new_staging(out_root)
     results: list[UnitResult] = []
@@ -417,7 +575,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
              f"{len(todo)} to run with {processes} worker(s)")
         bar = Progress(len(todo), bar=progress_bar)
         try:
-            for job, units in execute(todo, processes):
+            for job, units in execute(todo, processes, timeout):
                 results += units
                 bar.council_done(job.code, units)
         finally:
@@ -427,23 +585,29 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         outcome = "interrupted"
         raise
     finally:
-        clear_staging(staging)
+        clear_staging(staging, echo)
         done = {u.council for u in results}
         results += [UnitResult(c, "*", "not run", 0.0) for c in codes if c not in done]
         write_run_manifest(out_root, year, started, time.perf_counter() - clock, outcome, inputs, results, {
             "data_dir": str(data_dir.resolve()), "out": str(out_root.resolve()), "year": year, "councils": codes,
-            "services": services, "formats": list(formats), "engine": engine, "jobs": jobs, "force": force})
+            "services": services, "formats": list(formats), "engine": engine, "jobs": jobs, "force": force,
+            "timeout": timeout})
     return results
 
 
 def write_run_manifest(out_root: Path, year: int, started: str, seconds: float, outcome: str, inputs: RunInputs,
                        results: list[UnitResult], options: dict[str, object]) -> Path:
-    """Write OUT/<year>/run_manifest.json: every input (hash, vintage), params, versions and each unit's outcome."""
+    """Write the run's manifest: every input (hash, vintage), params, versions and each unit's outcome.
+
+    A run whose outcome is "ok" writes OUT/<year>/run_manifest.json; any other (failed, interrupted, error)
+    writes OUT/<year>/run_manifest.failed.json instead, so run_manifest.json always describes the last run that
+    succeeded. Neither is ever deleted: compare their "finished" times to see which run came last."""
     known: dict[str, str] = {}
     for code in {u.council for u in results}:
         for record in manifest.read_json(out_root / str(year) / code / manifest.COUNCIL_MANIFEST).get("inputs", []):
             if record.get("vintage"):
                 known[Path(record["path"]).name] = record["vintage"]
-    return manifest.write_json(out_root / str(year) / manifest.RUN_MANIFEST, manifest.run_manifest(
+    name = manifest.RUN_MANIFEST if outcome == "ok" else manifest.RUN_MANIFEST_FAILED
+    return manifest.write_json(out_root / str(year) / name, manifest.run_manifest(
         options=options, started=started, seconds=seconds, outcome=outcome, inputs=inputs, known_vintages=known,
         units=[unit_record(u) for u in results], params_info=manifest.params_record(), env=manifest.environment()))

@@ -1,6 +1,8 @@
 """A small process pool for council jobs: each job goes to one idle worker over its own pipe, so the parent
 always knows which worker holds which job. A worker that dies fails only its own job and is replaced;
-closing the pool (normally, on an error or on Ctrl-C) stops every worker.
+closing the pool (normally, on an error or on Ctrl-C) stops every worker. With a time limit, a job still
+running when it passes is reported as TimedOut at once and its worker is stopped the same way (SIGTERM,
+then SIGKILL after STOP_SECONDS) while the other workers go on; a fresh worker takes the next job.
 
 Workers ignore SIGINT — the parent decides — and turn SIGTERM into KeyboardInterrupt so their own
 clean-up (temporary folders, the warm kernel and its browser) runs before they exit; once that clean-up
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import signal
+import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -27,11 +30,20 @@ class JobFailed(Exception):
     """The job raised in the worker; the message carries the worker's exception."""
 
 
+class TimedOut(Exception):
+    """The job was still running when its time limit passed; its worker was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s")
+        self.seconds = seconds
+
+
 @dataclass
 class _Worker:
     process: mp.process.BaseProcess
     conn: Connection
     job: object | None = None
+    since: float = 0.0  # time.monotonic() when the job was sent; for a stopping worker, when it is killed
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -64,8 +76,8 @@ def _start(ctx: mp.context.BaseContext, fn: Callable, teardown: Callable[[], Non
     return _Worker(process, parent)
 
 
-def _stop(workers: list[_Worker]) -> None:
-    """Ask idle workers to finish, terminate busy ones, and make sure every one has exited."""
+def _stop(workers: list[_Worker], stopping: list[_Worker] = ()) -> None:
+    """Ask idle workers to finish, terminate busy ones, and make sure every one (and every stopping one) has exited."""
     for w in workers:
         try:
             if w.job is None and w.process.is_alive():
@@ -75,40 +87,85 @@ def _stop(workers: list[_Worker]) -> None:
         except (OSError, ValueError):
             w.process.terminate()
     for w in workers:
-        w.process.join(STOP_SECONDS)
-        if w.process.is_alive():
-            w.process.kill()
-            w.process.join()
-        w.conn.close()
+        _finish(w, time.monotonic() + STOP_SECONDS)
+    for w in stopping:
+        _finish(w, w.since)
+
+
+def _finish(w: _Worker, kill_at: float) -> None:
+    """Wait for a worker to exit until kill_at, then kill it."""
+    w.process.join(max(0.0, kill_at - time.monotonic()))
+    if w.process.is_alive():
+        w.process.kill()
+        w.process.join()
+    w.conn.close()
+
+
+def _reap(stopping: list[_Worker], now: float) -> list[_Worker]:
+    """The stopping workers still cleaning up; those that exited are closed, those past their deadline killed."""
+    left = []
+    for w in stopping:
+        if w.process.is_alive() and now < w.since:
+            left.append(w)
+        else:
+            _finish(w, now)
+    return left
+
+
+def _wait_seconds(busy: list[_Worker], stopping: list[_Worker], timeout: float | None) -> float | None:
+    """How long the pool may wait before a job's time limit or a stopping worker's kill deadline passes."""
+    deadlines = [w.since + timeout for w in busy] if timeout is not None else []
+    deadlines += [w.since for w in stopping]
+    return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
 
 
 def imap_unordered(fn: Callable[[J], object], jobs: Iterable[J], processes: int,
-                   teardown: Callable[[], None] | None = None) -> Iterator[tuple[J, object]]:
-    """Yield (job, result) as jobs finish; result is a WorkerDied or JobFailed when the job did not return.
+                   teardown: Callable[[], None] | None = None,
+                   timeout: float | None = None) -> Iterator[tuple[J, object]]:
+    """Yield (job, result) as jobs finish; result is a WorkerDied, JobFailed or TimedOut when the job did not return.
 
+    ``timeout`` (seconds, None for none) limits each job from when it is handed to a worker.
     ``fn`` and ``teardown`` must be importable top-level functions (workers are spawned fresh).
     """
     ctx = mp.get_context("spawn")
     todo = deque(jobs)
-    workers = [_start(ctx, fn, teardown) for _ in range(max(1, min(processes, len(todo))))]
+    workers: list[_Worker | None] = [_start(ctx, fn, teardown) for _ in range(min(max(1, processes), len(todo)))]
+    stopping: list[_Worker] = []  # workers stopped at their job's time limit, cleaning up
     try:
-        while todo or any(w.job is not None for w in workers):
+        while True:
+            workers = [w for w in workers if w is not None]
             for w in workers:
                 if w.job is None and todo:
-                    w.job = todo.popleft()
+                    w.job, w.since = todo.popleft(), time.monotonic()
                     w.conn.send(w.job)
             busy = [w for w in workers if w.job is not None]
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            if not busy:
+                break
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy + stopping],
+                         _wait_seconds(busy, stopping, timeout))
+            now = time.monotonic()
+            stopping = _reap(stopping, now)
             for i, w in enumerate(workers):
-                if w.job is None or (w.conn not in ready and w.process.sentinel not in ready):
+                if w is None or w.job is None:
                     continue
-                job, w.job = w.job, None
-                yield job, _receive(w)
-                if not w.process.is_alive():
-                    w.conn.close()
-                    workers[i] = _start(ctx, fn, teardown)
+                if w.conn in ready or w.process.sentinel in ready:
+                    job, w.job = w.job, None
+                    outcome = _receive(w)
+                    if not w.process.is_alive():
+                        w.conn.close()
+                        workers[i] = _start(ctx, fn, teardown) if todo else None
+                elif timeout is not None and now - w.since >= timeout:
+                    job, w.job = w.job, None
+                    w.process.terminate()  # its clean-up runs, as on Ctrl-C; killed if it takes too long
+                    w.since = now + STOP_SECONDS
+                    stopping.append(w)
+                    workers[i] = _start(ctx, fn, teardown) if todo else None
+                    outcome = TimedOut(timeout)
+                else:
+                    continue
+                yield job, outcome
     finally:
-        _stop(workers)
+        _stop([w for w in workers if w is not None], stopping)
 
 
 def _receive(w: _Worker) -> object:
