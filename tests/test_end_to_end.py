@@ -125,7 +125,8 @@ def test_html_is_self_contained_interactive_and_carries_the_banner_and_vintage(s
     _, folder = sheffield_run
     html = (folder / "mps.html").read_text(encoding="utf-8")
     assert "<title>" in html and "Sheffield" in html
-    assert "Plotly.newPlot" in html and 'id="fig-ratings"' in html
+    assert "Plotly.newPlot" in html and 'id="fig-care-homes-ratings"' in html and 'class="chart-spec"' in html
+    assert len(html.encode()) <= 2_000_000  # the plotly.js basic bundle, not the full 4.8 MB one
     assert not re.search(r'<script[^>]+src="https?://', html), "HTML loads a script from the network"
     assert "Synthetic demo data" in html
     assert "01 November 2026" in html

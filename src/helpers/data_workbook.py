@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from helpers.file_modes import as_published
 from helpers.publish import artefact_dir
 from helpers.spreadsheet_text import (append_row, cell_value, display_number, excel_number, force_text, read_csv,
                                       write_cell)
@@ -119,19 +120,6 @@ def write_data_workbook(project: Path, services: list[str], path: Path, council_
     return save_atomically(wb, path)
 
 
-def _umask() -> int:
-    """The process's umask, read without changing it where the system says it (Linux), else set and restored."""
-    try:
-        for line in Path("/proc/self/status").read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def save_atomically(wb: Workbook, path: Path) -> Path:
     """Save a workbook to a temp file beside the target, then move it into place (a failure leaves the old file).
 
@@ -145,7 +133,7 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
+        as_published(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 from helpers import manifest, params, render, run_cache, statement, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
+from helpers.file_modes import as_published
 from helpers.run_cache import InputFile, RunInputs
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "market_assessment.ipynb"
@@ -255,7 +256,7 @@ class Staging:
         """A new empty folder that will become ``final`` on commit."""
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{final.name}-", dir=self.root))
-        tmp.chmod(0o755)
+        as_published(tmp)
         self.pending.append((tmp, Path(final)))
         return tmp
 
