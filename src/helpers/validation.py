@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Callable
 
 from helpers.councils import councils
-from helpers.errors import InputError
+from helpers.errors import DataWarning, InputError
 from helpers.sources import (ascfr, ascof, cqc_deactivated, cqc_directory, cqc_ratings, ons_population,
                              skills_for_care)
-from helpers.sources.reading import SourceTable, data_files
+from helpers.sources.reading import SourceTable, data_files, text_encoding
 
 Loader = Callable[[Path, Path | None], list[SourceTable]]
 CODE_COLUMNS = ("la_code", "area_code", "geography_code", "ons_code", "council_code")
@@ -76,8 +76,8 @@ def identify(path: Path, sources: list[Source]) -> Source | None:
     by_name = next((s for s in sources if any(fnmatch.fnmatch(name, p.lower()) for p in s.patterns)), None)
     if by_name or path.suffix.lower() != ".csv":
         return by_name
-    with path.open(encoding="utf-8-sig", errors="replace") as f:
-        head = "".join(f.readline() for _ in range(10))
+    with path.open("rb") as f:  # the first lines only, however long the file; the loader reports bad bytes
+        head = "\n".join(f.read(64 * 1024).decode("utf-8-sig", errors="replace").splitlines()[:10])
     return next((s for s in sources if s.signature and all(cell in head for cell in s.signature)), None)
 
 
@@ -107,9 +107,17 @@ def validate(data_dir: Path, cache_dir: Path | None = None) -> list[SourceReport
             report.vintage = tables[0].vintage
             report.rows = sum(len(t.data) for t in tables)
             report.councils = _councils(tables)
-            report.warnings = [str(w) for t in tables for w in t.log.warnings]
+            report.warnings = [str(w) for t in tables for w in t.log.warnings] + encoding_notes(source, path)
         reports.append(report)
     return reports
+
+
+def encoding_notes(source: Source, path: Path) -> list[str]:
+    """A note when a CSV was read as Windows-1252 rather than UTF-8 (read correctly, but worth checking)."""
+    if path.suffix.lower() not in {".csv", ".txt"} or text_encoding(path) == "utf-8":
+        return []
+    return [str(DataWarning(source.name, "read as Windows-1252 text, not UTF-8: check that £ signs and accented "
+                            "letters look right, or save it as 'CSV UTF-8 (Comma delimited)'", file=str(path)))]
 
 
 def summary_table(reports: list[SourceReport], root: Path) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import DataQualityLog, InputError
+from helpers.sources import file_guard
 
 SUPPRESSION_MARKERS = {"*": "suppressed", ":": "suppressed", "[c]": "suppressed",
                        "[x]": "not available", "[z]": "not applicable", "..": "not available"}
@@ -92,7 +93,12 @@ def _cell_text(value: object) -> str:
 
 
 def read_raw(path: Path, sheet_candidates: Iterable[str] = ()) -> RawSheet:
-    """Read every cell of a CSV, or of the first matching sheet of an xlsx/ods, as text."""
+    """Read every cell of a CSV, or of the first matching sheet of an xlsx/ods, as text.
+
+    Before any parser sees a spreadsheet, ``file_guard`` checks that it is the kind of file its
+    name says (not a web page, not damaged) and that the sheet would not load larger than any
+    published layout: a stray far cell would otherwise abort the process inside calamine.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=path)
@@ -100,26 +106,121 @@ def read_raw(path: Path, sheet_candidates: Iterable[str] = ()) -> RawSheet:
         raise InputError("the file is empty", file=path)
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt"}:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        rows = list(csv.reader(io.StringIO(text)))
-        return RawSheet(path, None, _frame(rows))
+        return RawSheet(path, None, _frame(_csv_rows(path)))
     if suffix not in {".xlsx", ".xlsm", ".xls", ".ods"}:
         raise InputError(f"unsupported file type '{suffix}': expected .ods, .xlsx or .csv", file=path)
+    wanted = list(sheet_candidates)
+    if suffix == ".ods":
+        chosen: str | None = choose_sheet(path, file_guard.check_ods(path), wanted)
+    elif suffix in {".xlsx", ".xlsm"}:
+        parts = file_guard.xlsx_sheets(path)
+        chosen = choose_sheet(path, list(parts), wanted)
+        file_guard.check_xlsx_sheet(path, chosen, parts[chosen])
+    else:  # .xls holds at most 65,536 x 256 cells: nothing to measure
+        file_guard.check_kind(path, suffix)
+        chosen = None
+    return _calamine_sheet(path, chosen, wanted)
+
+
+def choose_sheet(path: Path, names: list[str], wanted: list[str]) -> str:
+    """The first sheet named like a candidate (trimmed, case-insensitive); the first sheet when none is asked for."""
+    chosen = next((n for w in wanted for n in names if n.strip().casefold() == w.casefold()), None)
+    if chosen is not None:
+        return chosen
+    if wanted:
+        raise InputError(f"no sheet named {' or '.join(repr(w) for w in wanted)}; sheets found: "
+                         f"{', '.join(repr(n) for n in names)}", file=path)
+    if not names:
+        raise InputError("the spreadsheet has no sheets", file=path)
+    return names[0]
+
+
+def _calamine_sheet(path: Path, chosen: str | None, wanted: list[str]) -> RawSheet:
+    """The chosen sheet read by calamine; any failure of the reader (even a Rust panic) is an InputError."""
     from python_calamine import CalamineWorkbook
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError(f"cannot open as a spreadsheet ({exc})", file=path) from None
-    names = list(book.sheet_names)
-    wanted = list(sheet_candidates)
-    chosen = next((n for w in wanted for n in names if n.strip().casefold() == w.casefold()), None)
-    if chosen is None:
-        if wanted:
-            raise InputError(f"no sheet named {' or '.join(repr(w) for w in wanted)}; sheets found: "
-                             f"{', '.join(repr(n) for n in names)}", file=path)
-        chosen = names[0]
-    rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        if chosen is None:
+            chosen = choose_sheet(path, list(book.sheet_names), wanted)
+        rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except BaseException as exc:  # calamine raises its own types; a Rust panic is a BaseException
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        raise InputError(f"cannot open as a spreadsheet ({exc})", file=path, sheet=chosen) from None
     return RawSheet(path, chosen, _frame(rows))
+
+
+_UTF8_ADVICE = "save it again as 'CSV UTF-8 (Comma delimited)'"
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """The text of a CSV or text file and the encoding it was read with: "utf-8" (with or without a
+    byte-order mark) or, failing that, "cp1252" (Windows' encoding, which Excel uses for 'CSV (Comma
+    delimited)' on English systems). Nothing is ever replaced: a file in neither encoding, or mixing
+    UTF-8 with other bytes, is an InputError naming the line and byte.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"the file is UTF-16 text (Excel's 'Unicode Text'), not a CSV: {_UTF8_ADVICE}", file=path)
+    head = data[:512]
+    if file_guard.web_page(head):
+        raise InputError("this is a web page, not a CSV file (was it downloaded from a link that needed signing in?)",
+                         file=path)
+    if head.startswith(file_guard.ZIP_MAGIC) or head.startswith(file_guard.OLE2_MAGIC):
+        raise InputError("this is a spreadsheet workbook saved under a .csv name, not a CSV file: rename it to its "
+                         "real type (.xlsx or .ods) or export the sheet as CSV", file=path)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _line_and_column(data, nul)
+        raise InputError(f"the file contains NUL bytes (the first at line {line}, character {column}, byte {nul + 1}), "
+                         f"which text never has: it is not a CSV file, or it is damaged", file=path, row=line)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    line, column = _line_and_column(data, bad)
+    where = f"byte 0x{data[bad]:02X} at line {line}, character {column} (byte {bad + 1} of the file)"
+    if _UTF8_NON_ASCII.search(data.decode("utf-8", "surrogateescape")):
+        raise InputError(f"the file mixes UTF-8 with another encoding: {where} is not UTF-8, yet other "
+                         f"characters in the file are; {_UTF8_ADVICE}", file=path, row=line)
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line, column = _line_and_column(data, exc.start)
+        raise InputError(f"the file is neither UTF-8 nor Windows-1252 text: byte 0x{data[exc.start]:02X} at line "
+                         f"{line}, character {column} (byte {exc.start + 1} of the file) cannot be read; "
+                         f"{_UTF8_ADVICE}", file=path, row=line) from None
+
+
+_UTF8_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
+    return data.count(b"\n", 0, offset) + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def text_encoding(path: Path) -> str:
+    """The encoding ``read_raw`` reads a CSV or text file with ("utf-8" or "cp1252"); an InputError when neither."""
+    path = Path(path)
+    return decode_text(path.read_bytes(), path)[1]
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    text, _ = decode_text(path.read_bytes(), path)
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            message = (f"a field is longer than {csv.field_size_limit():,} characters, the most a CSV cell is read "
+                       f"with: a quotation mark is probably not closed, or this is not a CSV file")
+        else:
+            message = f"cannot be read as CSV ({exc})"
+        raise InputError(message, file=path, row=reader.line_num) from None
+    return rows
 
 
 def _frame(rows: list[list[object]]) -> pd.DataFrame:
