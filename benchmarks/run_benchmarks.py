@@ -4,7 +4,7 @@
     export as the notebook does it without a long-lived browser, then build + render per council;
 (b) `caremarket run --council ... --jobs N --force` into a fresh reports folder (cold parquet cache);
 (c) the same command again without --force: the unchanged rerun;
-(d) the floor: helpers.assessment.assess for every council × service in one process (warm cache),
+(d) the floor: helpers.assess.assessment.assess for every council × service in one process (warm cache),
     no notebooks and no rendering;
 plus one council on its own. Wall-clock medians of --repeats runs, peak memory of the whole process
 tree (sampled). Run on demand (not in the test suite): `python benchmarks/run_benchmarks.py --help`.
@@ -31,9 +31,11 @@ WORK = ROOT / "benchmarks" / "work"
 NAIVE = """
 import sys, papermill as pm
 from pathlib import Path
-from helpers import oversight, pipeline, render, statement
+from helpers.assess import oversight
+from helpers.present import render, statement
+from helpers.run import pipeline
 from helpers.councils import council
-from helpers.data_workbook import write_data_workbook
+from helpers.present.data_workbook import write_data_workbook
 data, out, year, formats = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), int(sys.argv[3]), tuple(sys.argv[4].split(","))
 services, codes = sys.argv[5].split(","), sys.argv[6:]
 for code in codes:
@@ -59,7 +61,7 @@ for code in codes:
 FLOOR = """
 import sys
 from pathlib import Path
-from helpers.assessment import assess, assess_oversight
+from helpers.assess.assessment import assess, assess_oversight
 data, cache, services, codes = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].split(","), sys.argv[4:]
 for code in codes:
     for service in services:
@@ -125,13 +127,13 @@ def repeat(label: str, runs: int, fn) -> dict[str, float]:
 
 def councils(data: Path, limit: int | None) -> list[str]:
     """The councils in the data (reference order), the first `limit` of them."""
-    from helpers.pipeline import councils_in_data
+    from helpers.run.pipeline import councils_in_data
     codes = councils_in_data(data, WORK / "councils-cache")
     return codes[:limit] if limit else codes
 
 
 def main() -> None:
-    from helpers.assessment import SERVICES
+    from helpers.assess.assessment import SERVICES
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=ROOT / "data" / "demo", help="data folder (default: data/demo)")
     p.add_argument("--councils", type=int, default=None, help="only the first N councils in the data")

@@ -24,7 +24,7 @@ CELLS = [
              '# cache_dir: parquet cache of parsed inputs; empty means no cache.\n'
              'council = "E08000019"\nyear = 2026\nservice = "care_homes"\ndata_dir = "../data/demo"\n'
              'mps_dir = ""\ncache_dir = ""', ["parameters"]),
-    ("code", "from helpers.assessment import assess\nfrom helpers.publish import write_artefacts\n\n"
+    ("code", "from helpers.assess.assessment import assess\nfrom helpers.present.publish import write_artefacts\n\n"
              "result = assess(service, data_dir, council, cache_dir or None)\n"
              "print(f\"{result.council_name} ({result.council_code}), {service}\"\n"
              "      + (\" — SYNTHETIC DEMO DATA\" if result.synthetic else \"\"))"),
@@ -41,7 +41,7 @@ OVERSIGHT_CELLS = [
                  "dashboard is written separately, outside the published MPS, by `caremarket run`."),
     ("code", 'council = "E08000019"\nyear = 2026\ndata_dir = "../data/demo"\nmps_dir = ""\ncache_dir = ""',
      ["parameters"]),
-    ("code", "from helpers.assessment import assess_oversight\nfrom helpers.publish import write_artefacts\n\n"
+    ("code", "from helpers.assess.assessment import assess_oversight\nfrom helpers.present.publish import write_artefacts\n\n"
              "result = assess_oversight(data_dir, council, cache_dir or None)\n"
              "print(f\"{result.council_name} ({result.council_code}): {result.title}\"\n"
              "      + (\" — SYNTHETIC DEMO DATA\" if result.synthetic else \"\"))"),
@@ -55,7 +55,7 @@ EXPLORE_CELLS = [
                  "**INTERNAL — NOT FOR PUBLICATION.** This notebook shows provider-level cost returns (provider "
                  "IDs and each provider's figures). Do not share its outputs outside the commissioning and finance "
                  "teams. The published figures (quartiles, suppressed below the minimum number of returns) are the "
-                 "ones `helpers.cost_of_care.cost_section` gives the Market Position Statement.\n\n"
+                 "ones `helpers.assess.cost_of_care.cost_section` gives the Market Position Statement.\n\n"
                  "Set the parameters below (council code, service, data folder) and run all cells. "
                  "All logic lives in `src/helpers`; see `docs/cost_of_care.md`."),
     ("code", '# council: ONS code; service: care_homes, home_care, supported_living or day_opportunities.\n'
@@ -67,8 +67,8 @@ EXPLORE_CELLS = [
              "import pandas as pd\n\n"
              "from helpers import cost_of_care as coc\n"
              "from helpers.councils import council as council_of\n"
-             "from helpers.sources import cost_returns, fee_rates\n"
-             "from helpers.sources.local import load_council\n\n"
+             "from helpers.load import cost_returns, fee_rates\n"
+             "from helpers.load.local import load_council\n\n"
              "local_dir = Path(data_dir) / \"local\"\n"
              "returns = load_council(cost_returns.SPEC, local_dir, council)\n"
              "fees = load_council(fee_rates.SPEC, local_dir, council)\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import pipeline
+from helpers.run import pipeline
 from helpers.cli import main
 
 def caremarket(*args: str) -> subprocess.CompletedProcess:
@@ -71,7 +71,7 @@ def test_demo_data_rejects_a_bad_council_count(tmp_path, capsys):
 def test_demo_data_is_deterministic_for_a_seed(tmp_path):
     assert main(["demo-data", "--out", str(tmp_path / "a"), "--councils", "E06000001", "--seed", "7"]) == 0
     assert main(["demo-data", "--out", str(tmp_path / "b"), "--councils", "E06000001", "--seed", "7"]) == 0
-    from helpers.sources.cqc_directory import load_latest
+    from helpers.load.cqc_directory import load_latest
     a, b = load_latest(tmp_path / "a").data, load_latest(tmp_path / "b").data
     assert a.equals(b) and len(a) > 0
 

@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from helpers.assessment import SERVICES
+from helpers.assess.assessment import SERVICES
 from helpers.errors import InputError, UsageError
 
 COUNCIL_TIMEOUT = 900  # `run --timeout` default, seconds per council (a council takes ~5-20 s; a cell may take 600)
@@ -63,9 +63,9 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from helpers import pipeline
+    from helpers.run import pipeline
     from helpers.councils import council
-    from helpers.progress import summary_table
+    from helpers.run.progress import summary_table
     if not 1900 < args.year < 2200:
         raise UsageError(f"--year {args.year}: expected a four-digit year such as 2026")
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
@@ -107,7 +107,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from helpers import validation
+    from helpers.load import validation
     reports = validation.validate(args.data)
     if not reports:
         raise InputError(f"no known source files found under {args.data}")
@@ -121,7 +121,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from helpers.sources.local import write_templates
+    from helpers.load.local import write_templates
     for path in write_templates(args.out):
         print(path)
     return 0

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from helpers import params
 from helpers.errors import InputError, UsageError
-from helpers.sources.cqc_directory import FLAGS
-from helpers.sources.ons_population import BANDS
+from helpers.load.cqc_directory import FLAGS
+from helpers.load.ons_population import BANDS
 
 SERVICES = ("care_homes", "home_care", "supported_living", "day_opportunities")
 CAPACITY_SOURCES = ("cqc_beds", "delivered_hours", "contracted_volume")

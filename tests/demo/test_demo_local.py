@@ -12,8 +12,8 @@ from python_calamine import CalamineWorkbook
 from helpers.councils import councils
 from helpers.demo import cqc
 from helpers.demo.local import write_local
-from helpers.sources import action_plan, cost_returns, home_care_activity, occupancy
-from helpers.sources.local import SOURCES, find_files, load_local
+from helpers.load import action_plan, cost_returns, home_care_activity, occupancy
+from helpers.load.local import SOURCES, find_files, load_local
 
 CODES = ["E08000019", "E08000018"]  # Sheffield, Rotherham
 SEED = 2026

@@ -18,8 +18,8 @@ from helpers.demo.ascfr import write_ascfr
 from helpers.demo.ascof import write_ascof
 from helpers.demo.population import write_mid_year, write_snpp
 from helpers.demo.ratings import SCALE, write_ratings
-from helpers.sources import ascfr, ascof, cqc_ratings, ons_population
-from helpers.validation import identify, national_sources, validate
+from helpers.load import ascfr, ascof, cqc_ratings, ons_population
+from helpers.load.validation import identify, national_sources, validate
 
 CODES = ["E08000019", "E08000018", "E10000008"]  # Sheffield, Rotherham (Yorkshire), Devon (South West)
 SEED = 2026

@@ -8,8 +8,8 @@ import pytest
 
 from helpers.councils import councils
 from helpers.demo.skills_for_care import FILE_NAME, JOB_ROLES, SECTORS, SERVICES, write_skills_for_care
-from helpers.sources import skills_for_care
-from helpers.sources.reading import sheet_lines
+from helpers.load import skills_for_care
+from helpers.load.reading import sheet_lines
 
 CODES = ["E08000019", "E08000018", "E06000052", "E06000053"]  # Sheffield, Rotherham, Cornwall, Isles of Scilly
 

@@ -7,7 +7,7 @@ Without this, a council that reaches its render before the interrupt is (correct
 """
 import time
 
-import helpers.render
+import helpers.present.render
 
 
 def _held(*args, **kwargs):
@@ -15,4 +15,4 @@ def _held(*args, **kwargs):
     raise RuntimeError("the render was held for 120 s and the test never interrupted the run")
 
 
-helpers.render.render = _held
+helpers.present.render.render = _held

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.demo.local import AS_AT, _write  # noqa: PLC2701
-from helpers.sources.financial_sustainability import SPEC
+from helpers.load.financial_sustainability import SPEC
 
 STREAM = zlib.crc32(b"financial_sustainability")  # its own random stream: the other local files stay unchanged
 FEE_PER_BED_MONTH = (2900.0, 3600.0)  # £ a council-funded bed earns a home in a month

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.demo.cqc import SYNTHETIC_NOTICE
-from helpers.sources.cqc_ratings import DOMAINS, KEY_QUESTIONS
+from helpers.load.cqc_ratings import DOMAINS, KEY_QUESTIONS
 
 LOCATION_COLUMNS = [
     "Location ID", "Location ODS Code", "Location Name", "Care Home?", "Location Type",

@@ -28,7 +28,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from helpers.sources import skills_for_care as sfc
+from helpers.load import skills_for_care as sfc
 
 FILE_NAME = "LA-data-download.xlsx"
 YEAR = "2024/25"

@@ -1,0 +1,88 @@
+"""Action plan tracker (PRODUCT §2.13, §3 "Action plan and KPIs"): counts, overdue, due soon, "what we will do".
+
+Overdue: not Complete and the target date is before today (a target date of today is not overdue).
+Due soon: not Complete and the target date is from today to today + ``due_soon_days`` inclusive.
+The published table's RAG cell is a text label ("Red – overdue", "Green – on track") so it reads in
+greyscale; ``RAG_COLOURS`` gives the matching colours for formats that can show them.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from helpers import params as params_module
+from helpers.load.action_plan import COMPLETE, STATUSES, THEMES, overdue
+
+PARAMS = "oversight"
+SERVICE_NAMES = {"care_homes": "Care homes", "home_care": "Home care", "supported_living": "Supported living",
+                 "day_opportunities": "Day opportunities", "All": "All services"}
+STATUS_WORDS = {"Green": "on track", "Amber": "at risk", "Red": "off track"}
+RAG_COLOURS = {"Green": "#00703c", "Amber": "#c77c02", "Red": "#b3261e", "Complete": "#505a5f", "Ongoing": "#1d70b8"}
+# Text written on each colour with at least 4.5:1 contrast (black on amber: white would be 3.3:1).
+RAG_TEXT_COLOURS = {"Green": "#ffffff", "Amber": "#000000", "Red": "#ffffff", "Complete": "#ffffff", "Ongoing": "#ffffff"}
+TOTAL_ROW = "All actions"
+HEADERS = {"theme": "Theme", "action": "Action", "service": "Service", "owner": "Owner", "target": "Target date",
+           "status": "Status"}
+
+
+def due_soon_days(raw: dict[str, Any] | None = None) -> int:
+    """The due-soon window in days (``actions.due_soon_days`` of params/oversight.yml)."""
+    raw = params_module.load(PARAMS) if raw is None else raw
+    return params_module.require(raw, "actions.due_soon_days", "int", name=PARAMS, minimum=0)
+
+
+def overdue_mask(plan: pd.DataFrame, today: date | pd.Timestamp) -> pd.Series:
+    """True for actions not Complete whose target date is before today (strictly)."""
+    return ((plan["target_date"] < pd.Timestamp(today)) & (plan["status"] != COMPLETE)).fillna(False).astype(bool)
+
+
+def due_soon_mask(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> pd.Series:
+    """True for actions not Complete whose target date is from today to today + days (inclusive)."""
+    start = pd.Timestamp(today)
+    inside = (plan["target_date"] >= start) & (plan["target_date"] <= start + pd.Timedelta(days=days))
+    return (inside & (plan["status"] != COMPLETE)).fillna(False).astype(bool)
+
+
+def due_soon(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> pd.DataFrame:
+    """The actions due soon, soonest first."""
+    return plan[due_soon_mask(plan, today, days)].sort_values("target_date").reset_index(drop=True)
+
+
+def counts_by(plan: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Actions per ``by`` value (theme in plan order, or service) × status, with a Total column and row."""
+    order = [t for t in THEMES if t in set(plan["theme"])] if by == "theme" else sorted(set(plan[by]))
+    counts = pd.crosstab(plan[by], plan["status"]).reindex(index=order, columns=list(STATUSES), fill_value=0)
+    counts.loc[TOTAL_ROW] = counts.sum()
+    counts["Total"] = counts.sum(axis=1)
+    return counts.rename_axis(index=by, columns=None).reset_index()
+
+
+def status_label(status: str, late: bool, soon: bool) -> str:
+    """The text shown in the RAG cell: the status and what it means, e.g. 'Red – overdue'."""
+    if status == COMPLETE or status not in STATUS_WORDS and not late:
+        return status
+    if late:
+        return f"{status} – overdue"
+    return f"{status} – {STATUS_WORDS[status]}{', due soon' if soon else ''}"
+
+
+def what_we_will_do(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> pd.DataFrame:
+    """The published action table: theme, action, service, owner, target date (text), status label; plan order."""
+    late, soon = overdue_mask(plan, today), due_soon_mask(plan, today, days)
+    order = plan["theme"].map({t: i for i, t in enumerate(THEMES)})
+    out = pd.DataFrame({
+        "theme": plan["theme"], "action": plan["action"],
+        "service": plan["service"].map(SERVICE_NAMES).fillna(plan["service"]), "owner": plan["owner"],
+        "target": plan["target_date"].map(lambda d: "Ongoing" if pd.isna(d) else f"{d.day} {d:%B %Y}"),
+        "status": [status_label(s, bool(a), bool(b)) for s, a, b in zip(plan["status"], late, soon)],
+        "_order": order, "_date": plan["target_date"]}, index=plan.index)
+    out = out.sort_values(["_order", "_date"], kind="stable", na_position="last").drop(columns=["_order", "_date"])
+    return out.astype("str").reset_index(drop=True)
+
+
+def summary(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> dict[str, Any]:
+    """Headline counts: actions, per status, overdue and due soon."""
+    return {"actions": int(len(plan)), **{s: int((plan["status"] == s).sum()) for s in STATUSES},
+            "overdue": int(overdue(plan, today).shape[0]), "due_soon": int(due_soon_mask(plan, today, days).sum())}

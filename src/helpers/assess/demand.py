@@ -1,0 +1,128 @@
+"""Demand: current usage rate per age band × projected population (ONS SNPP), against current capacity.
+
+Projected demand assumes each age band's usage rate stays at today's level: only the size of the
+population changes. Bands must not overlap (e.g. 18-64 and 65+, not 65+ and 75+), or people would be
+counted twice in the totals. Demand and capacity must be in the same unit (people and beds, or hours).
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from helpers.load.ons_population import BANDS, projection
+
+TOTAL = "Total"
+HORIZONS = (5, 10)
+SURPLUS, SHORTFALL, BALANCED = "surplus", "shortfall", "balanced"
+
+
+def _check_no_overlap(population: pd.DataFrame, bands: Iterable[str]) -> None:
+    """Bands used together must not overlap (checked where the population frame gives their ages)."""
+    if not {"age_from", "age_to"} <= set(population.columns):
+        return
+    ages = population.drop_duplicates("band").set_index("band").loc[list(bands), ["age_from", "age_to"]]
+    spans = sorted((int(lo), np.inf if pd.isna(hi) else int(hi), name) for name, (lo, hi) in ages.iterrows())
+    for (_, hi, a), (lo, _, b) in zip(spans, spans[1:]):
+        if lo <= hi:
+            raise ValueError(f"age bands '{a}' and '{b}' overlap: demand would count people twice")
+
+
+def usage_rates(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Per age band, users ÷ population (columns band, users, population, rate, rate_per_1000).
+
+    ``users``: band, users; ``population``: band, population (one year, e.g. from
+    ons_population.age_band_population). A band with zero population has rate NaN (not inf); a band
+    of users with no population row is an error.
+    """
+    pop = population[["band", "population"]].drop_duplicates("band")
+    missing = sorted(set(users["band"]) - set(pop["band"]))
+    if missing:
+        raise ValueError(f"no population for age band(s) {', '.join(map(str, missing))}")
+    _check_no_overlap(population, users["band"])
+    out = users[["band", "users"]].merge(pop, on="band", how="left", validate="one_to_one")
+    out = out.astype({"users": "float64", "population": "float64"})
+    out["rate"] = out["users"] / out["population"].where(out["population"] > 0)
+    out["rate_per_1000"] = out["rate"] * 1000
+    return out.reset_index(drop=True)
+
+
+def projected_population(snpp: pd.DataFrame, area_code: str, base_year: int, bands: Iterable[str] = ("18-64", "65+"),
+                         horizons: tuple[int, ...] = HORIZONS,
+                         band_ages: Mapping[str, tuple[int, int | None]] = BANDS) -> pd.DataFrame:
+    """An area's population per band at the base year and +5/+10 years from the SNPP frame.
+
+    Columns (from ons_population.projection): area_code, band, horizon, year, population, change, change_pct.
+    """
+    wanted = {b: band_ages[b] for b in bands}
+    return projection(snpp, area_code, base_year, horizons, wanted)
+
+
+def projected_demand(rates: pd.DataFrame, projected_population: pd.DataFrame) -> pd.DataFrame:
+    """Per band and year: population, rate and demand = rate × population; plus a "Total" row per year.
+
+    ``rates``: band, rate (from usage_rates); ``projected_population``: band, year, population (and
+    horizon if present). Columns: band, [horizon,] year, population, rate, demand. A band without a
+    rate (NaN) has NaN demand, and so does that year's total; the total's rate is demand ÷ population.
+    """
+    missing = sorted(set(rates["band"]) - set(projected_population["band"]))
+    if missing:
+        raise ValueError(f"no projected population for age band(s) {', '.join(map(str, missing))}")
+    keys = ["horizon", "year"] if "horizon" in projected_population else ["year"]
+    pop = projected_population[projected_population["band"].isin(rates["band"])]
+    out = pop[["band", *keys, "population"]].merge(rates[["band", "rate"]], on="band", how="left")
+    out = out.astype({"population": "float64", "rate": "float64"})
+    out["demand"] = out["rate"] * out["population"]
+    totals = out.groupby(keys, sort=True).agg(population=("population", "sum"),
+                                              demand=("demand", lambda s: s.sum(skipna=False))).reset_index()
+    totals["band"] = TOTAL
+    totals["rate"] = totals["demand"] / totals["population"].where(totals["population"] > 0)
+    out = pd.concat([out, totals], ignore_index=True)
+    return out[["band", *keys, "population", "rate", "demand"]].sort_values(
+        [*keys, "band"], key=lambda c: c.eq(TOTAL) if c.name == "band" else c, kind="stable").reset_index(drop=True)
+
+
+def capacity_gap(demand_by_year: pd.DataFrame, capacity: float, occupancy: float | None,
+                 target_occupancy: float) -> pd.DataFrame:
+    """Per year: demand against usable capacity (capacity × target occupancy); surplus +, shortfall −.
+
+    ``demand_by_year``: year, demand (projected_demand's output is fine: its "Total" rows are used).
+    Columns: year, [horizon,] demand, capacity, target_occupancy, usable_capacity, surplus
+    (usable − demand), surplus_pct (of demand), status, current_occupancy, occupied_now
+    (capacity × current occupancy; NaN when occupancy is unknown). Capacity is held at today's level.
+    """
+    if not 0 < target_occupancy <= 1:
+        raise ValueError(f"target occupancy must be a fraction above 0 and at most 1, not {target_occupancy}")
+    if occupancy is not None and not 0 <= occupancy <= 1:
+        raise ValueError(f"occupancy must be a fraction from 0 to 1, not {occupancy}")
+    frame = demand_by_year[demand_by_year["band"] == TOTAL] if "band" in demand_by_year else demand_by_year
+    keys = [c for c in ("year", "horizon") if c in frame]
+    out = frame[keys + ["demand"]].astype({"demand": "float64"}).reset_index(drop=True)
+    out["capacity"] = float(capacity)
+    out["target_occupancy"] = float(target_occupancy)
+    out["usable_capacity"] = out["capacity"] * target_occupancy
+    out["surplus"] = out["usable_capacity"] - out["demand"]
+    out["surplus_pct"] = out["surplus"] / out["demand"].where(out["demand"] > 0) * 100
+    status = np.select([out["surplus"] > 0, out["surplus"] < 0, out["surplus"] == 0], [SURPLUS, SHORTFALL, BALANCED],
+                       default="unknown")
+    out["status"] = pd.Series(status, index=out.index, dtype="string")
+    out["current_occupancy"] = np.nan if occupancy is None else float(occupancy)
+    out["occupied_now"] = out["capacity"] * out["current_occupancy"]
+    return out.sort_values("year", kind="stable").reset_index(drop=True)
+
+
+def gap_assumptions(base_year: int, capacity: float, unit: str, occupancy: float | None,
+                    target_occupancy: float, bands: Iterable[str], source: str = "ONS 2022-based SNPP") -> list[str]:
+    """The assumptions behind capacity_gap, as plain-English sentences for the report."""
+    lines = [f"Usage rates per age band ({', '.join(bands)}) stay at their {base_year} level; only the "
+             f"population changes ({source}).",
+             f"Capacity stays at today's {capacity:,.0f} {unit}; no services open or close.",
+             f"Usable capacity is {target_occupancy:.0%} of capacity (the target occupancy), leaving room for "
+             "choice and turnover."]
+    if occupancy is not None:
+        lines.append(f"Current occupancy is {occupancy:.0%}, so about {capacity * occupancy:,.0f} {unit} are in use "
+                     "today.")
+    else:
+        lines.append("Current occupancy is not known.")
+    return lines

@@ -1,0 +1,80 @@
+"""Sufficiency: how much care is on the market — providers, locations, capacity and its use."""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.services import Service
+from helpers.load.local import percent_of
+
+ALL = "All"
+ALL_CARE_HOMES = "All care homes"
+
+
+def active_adult_social_care(locations: pd.DataFrame, la_code: str | None = None) -> pd.DataFrame:
+    """Locations regulated by CQC's adult social care directorate and not dormant (of one council, or all)."""
+    keep = (locations["directorate"] == "Adult social care") & ~locations["dormant"]
+    if la_code is not None:
+        keep &= locations["la_code"] == la_code
+    return locations[keep].copy()
+
+
+def service_locations(locations: pd.DataFrame, svc: Service, la_code: str | None = None) -> pd.DataFrame:
+    """Active locations registered for the service (any of its CQC service types), each with its sub-category."""
+    active = active_adult_social_care(locations, la_code)
+    registered = active[list(svc.cqc_service_types)].any(axis=1) & (active["care_home"] == svc.care_home)
+    out = active[registered].copy()
+    out["category"] = svc.title
+    for label, flag in reversed(list(svc.subcategories.items())):
+        out.loc[out[flag], "category"] = label
+    return out
+
+
+def supply(locs: pd.DataFrame, svc: Service) -> pd.DataFrame:
+    """Locations, providers (and beds for care homes) by sub-category and in total."""
+    total = ALL_CARE_HOMES if svc.care_home else f"All {svc.title.lower()}"
+    parts = [(c, locs[locs["category"] == c]) for c in svc.subcategories] + [(total, locs)]
+    rows = [{"category": name, "locations": int(len(part)), "providers": int(part["provider_id"].nunique())}
+            | ({"beds": int(part["beds"].sum())} if svc.capacity == "cqc_beds" else {}) for name, part in parts]
+    return pd.DataFrame(rows)
+
+
+def per_thousand(numerator: float | None, population: float | None) -> float | None:
+    """numerator per 1,000 population; None when either is missing or the population is 0."""
+    if numerator is None or population is None or pd.isna(numerator) or pd.isna(population) or population <= 0:
+        return None
+    return float(numerator) / float(population) * 1000
+
+
+def occupancy_latest(trend: pd.DataFrame) -> pd.DataFrame:
+    """The latest date's rows of an occupancy trend (helpers.load.occupancy.occupancy_by_period)."""
+    return trend[trend["date"] == trend["date"].max()].reset_index(drop=True)
+
+
+def weekly_totals(activity: pd.DataFrame) -> pd.DataFrame:
+    """Home care per week: commissioned and delivered hours, people supported, packages and hours awaiting care."""
+    out = activity.groupby("week_ending", as_index=False).agg(
+        commissioned_hours=("commissioned_hours", "sum"), delivered_hours=("delivered_hours", "sum"),
+        people_supported=("people_supported", "sum"), people_waiting=("packages_awaiting", "sum"),
+        hours_waiting=("hours_awaiting", "sum"))
+    out["hours_waiting_pct"] = percent_of(out["hours_waiting"], out["commissioned_hours"])
+    return out.sort_values("week_ending").reset_index(drop=True)
+
+
+def unmet_need_by_zone(activity: pd.DataFrame) -> pd.DataFrame:
+    """People and hours waiting in the latest week by zone, with hours waiting as % of commissioned hours."""
+    latest = activity[activity["week_ending"] == activity["week_ending"].max()]
+    zones = latest.assign(zone=latest["zone"].replace("", "Not zoned"))
+    out = zones.groupby("zone", as_index=False).agg(
+        people_waiting=("packages_awaiting", "sum"), hours_waiting=("hours_awaiting", "sum"),
+        commissioned_hours=("commissioned_hours", "sum"))
+    out["hours_waiting_pct"] = percent_of(out["hours_waiting"], out["commissioned_hours"])
+    return out.sort_values("zone").reset_index(drop=True)
+
+
+def contracted_per_week(fees: pd.DataFrame, service: str) -> float | None:
+    """Contracted units a week of one service from the fee-rates table (units a year ÷ 52); None if none."""
+    rows = fees[fees["service"] == service]
+    if rows.empty:
+        return None
+    latest = rows[rows["financial_year"] == rows["financial_year"].max()]
+    return float(latest["contracted_volume"].sum()) / 52

@@ -1,0 +1,51 @@
+"""Fee rates and budgets (PRODUCT §2.10): the council's current rate per service and band.
+
+Contracted volume is in the rate's units a year (hours, bed-weeks or sessions), so rate × volume is
+a year's cost and a fee gap × volume is the budget impact.
+"""
+from __future__ import annotations
+
+from helpers.load.local import SERVICES, Check, Field, LocalSource
+
+UNITS = ("per hour", "per week", "per session")
+BUDGET_TOLERANCE = 0.2
+
+FIELDS = (
+    Field("service", "Service", "code", allowed=SERVICES, description="The service the rate pays for."),
+    Field("band", "Band or category", "text",
+          description="The rate's band, e.g. Residential standard, Nursing enhanced, Rural hourly rate."),
+    Field("unit", "Unit", "code", allowed=UNITS, description="What one rate buys."),
+    Field("current_rate", "Current rate (£)", "money", minimum=0, description="The rate paid now, £ per unit."),
+    Field("contracted_volume", "Contracted volume (units a year)", "number", minimum=0,
+          description="Units bought a year at this rate: hours, bed-weeks (beds × 52) or sessions."),
+    Field("budget", "Budget (£)", "money", required=False, minimum=0,
+          description="The year's budget for this band, £; blank if not set per band."),
+    Field("financial_year", "Financial year", "text", pattern=r"20\d\d-\d\d",
+          description="The financial year the rate applies to, like 2026-27"),
+)
+
+CHECKS = (
+    Check("budget", "budget (£{budget:,.0f}) differs by more than 20% from current rate × contracted volume "
+          "(£{current_rate:,.2f} × {contracted_volume:,.0f}): is the volume in units a year?",
+          lambda d: (d["budget"] - d["current_rate"] * d["contracted_volume"]).abs()
+          > BUDGET_TOLERANCE * d["current_rate"] * d["contracted_volume"]),
+)
+
+EXAMPLES = [
+    {"service": "care_homes", "band": "Example: residential standard", "unit": "per week", "current_rate": 812.40,
+     "contracted_volume": 52000, "budget": 42244800, "financial_year": "2026-27"},
+    {"service": "care_homes", "band": "Example: nursing standard", "unit": "per week", "current_rate": 945.10,
+     "contracted_volume": 20800, "budget": 19658080, "financial_year": "2026-27"},
+    {"service": "home_care", "band": "Example: standard hourly rate", "unit": "per hour", "current_rate": 24.50,
+     "contracted_volume": 1300000, "budget": 31850000, "financial_year": "2026-27"},
+    {"service": "day_opportunities", "band": "Example: standard session", "unit": "per session",
+     "current_rate": 48.00, "contracted_volume": 45000, "financial_year": "2026-27"},
+]
+
+SPEC = LocalSource(
+    name="fee_rates", title="Fee rates and budgets", sheet="Fee rates", fields=FIELDS,
+    key=("service", "band", "financial_year"), checks=CHECKS, vintage_field="financial_year", examples=EXAMPLES,
+    readme="""The council's current fee rate for each service and band, the volume it buys a year
+    and the budget. Used to compare rates with the median cost of care and to size the budget impact of
+    closing the gap (gap £ per unit × contracted volume).""",
+)

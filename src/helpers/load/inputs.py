@@ -1,0 +1,131 @@
+"""The inputs of one council's assessment: every source found under the data folder, loaded once, on demand.
+
+National files are found by the same file-name patterns ``caremarket validate`` uses; the
+council's own files by their template name plus the council code. Optional sources that are
+absent load as None (the MPS then says the section could not be computed and why). Each source
+loaded is recorded (name, file, vintage, synthetic) for the MPS's sources list, and its warnings
+are collected in one DataQualityLog.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from helpers.errors import DataQualityLog, InputError
+from helpers.load import ascfr, ascof, cqc_directory, cqc_ratings, local, ons_population, skills_for_care
+from helpers.load.reading import SourceTable, file_hash, files_named, kept
+from helpers.load.validation import national_sources
+
+
+NATIONAL_MEMORY = 16  # national tables kept per process
+_national: OrderedDict[tuple[str, str, str], SourceTable] = OrderedDict()
+
+
+def load_national(loader: Callable[[Path, Path | None], SourceTable], path: Path,
+                  cache_dir: Path | None) -> SourceTable:
+    """A national file's table, loaded (parsed and checked) once per process; each caller gets its own copy.
+
+    England-wide files are the same for every council, so a worker running many councils keeps them,
+    keyed on the file's content hash, instead of re-checking them for every notebook.
+    """
+    key = (f"{loader.__module__}.{loader.__qualname__}", file_hash(path), str(cache_dir))
+    table = kept(_national, key, NATIONAL_MEMORY, lambda: loader(path, cache_dir))
+    log = DataQualityLog()
+    log.extend(table.log)
+    return dataclasses.replace(table, data=table.data.copy(deep=False), log=log)
+
+
+class Inputs:
+    """Lazy access to the sources of one council's assessment."""
+
+    def __init__(self, data_dir: Path, council_code: str, cache_dir: Path | None = None) -> None:
+        self.data_dir, self.council_code = Path(data_dir), council_code
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        if not self.data_dir.is_dir():
+            raise InputError(f"data folder not found: {self.data_dir}")
+        self.log = DataQualityLog()
+        self.sources: list[dict[str, object]] = []
+
+    def _record(self, name: str, table: SourceTable) -> SourceTable:
+        if not any(s["file"] == table.file.name for s in self.sources):
+            self.sources.append({"source": name, "file": table.file.name, "vintage": str(table.vintage),
+                                 "synthetic": bool(table.synthetic) or "synthetic" in table.file.name.casefold()})
+            self.log.extend(table.log)
+        return table
+
+    def _files(self, source_name: str) -> list[Path]:
+        patterns = next(s.patterns for s in national_sources() if s.name == source_name)
+        return files_named(self.data_dir, *patterns)
+
+    @cached_property
+    def snapshots(self) -> list[SourceTable]:
+        """Every CQC directory snapshot, oldest first (the last is the current market)."""
+        files = cqc_directory.find_files(self.data_dir, self.cache_dir)
+        if not files:
+            raise InputError(f"no CQC care directory found: expected a file named like "
+                             f"'01_November_2026_HSCA_Active_Locations.ods' under {self.data_dir}")
+        return [load_national(cqc_directory.load, f, self.cache_dir) for f in files]
+
+    @cached_property
+    def directory(self) -> SourceTable:
+        """The latest CQC directory snapshot."""
+        return self._record(cqc_directory.SOURCE, self.snapshots[-1])
+
+    @cached_property
+    def vintage_date(self) -> pd.Timestamp:
+        """The date of the latest directory: 'now' for every figure."""
+        return cqc_directory.vintage_of(self.directory.file, self.cache_dir)
+
+    @cached_property
+    def ratings(self) -> SourceTable | None:
+        """The latest CQC ratings file, if any."""
+        files = self._files(cqc_ratings.SOURCE)
+        return self._record(cqc_ratings.SOURCE, load_national(cqc_ratings.load, files[-1], self.cache_dir)) if files else None
+
+    @cached_property
+    def snpp(self) -> SourceTable:
+        """ONS subnational population projections (required: every rate is per 1,000 of an age band)."""
+        files = self._files(ons_population.SOURCE_SNPP)
+        if not files:
+            raise InputError(f"no ONS population projections found: expected a file named like "
+                             f"'2022 SNPP Population persons.csv' under {self.data_dir}")
+        return self._record(ons_population.SOURCE_SNPP, load_national(ons_population.load_snpp, files[-1], self.cache_dir))
+
+    @cached_property
+    def ascfr(self) -> SourceTable | None:
+        """The latest ASC-FR activity and finance file, if any."""
+        tables = [load_national(ascfr.load, f, self.cache_dir) for f in self._files(ascfr.SOURCE)]
+        if not tables:
+            return None
+        return self._record(ascfr.SOURCE, max(tables, key=lambda t: int(t.data["fy_ending"].max())))
+
+    def _ascof(self, loader) -> SourceTable | None:
+        files = self._files(ascof.SOURCE)
+        return self._record(ascof.SOURCE, load_national(loader, files[-1], self.cache_dir)) if files else None
+
+    @cached_property
+    def ascof_turnover(self) -> SourceTable | None:
+        """ASCOF Table_6a (staff turnover), if an ASCOF file is present."""
+        return self._ascof(ascof.staff_turnover)
+
+    @cached_property
+    def ascof_ratings(self) -> SourceTable | None:
+        """ASCOF Table_6b (% of residential providers rated Good or Outstanding), if present."""
+        return self._ascof(ascof.provider_ratings)
+
+    @cached_property
+    def skills_for_care(self) -> SourceTable | None:
+        """The Skills for Care LA workforce file, if any."""
+        files = self._files(skills_for_care.SOURCE)
+        return self._record(skills_for_care.SOURCE, load_national(skills_for_care.load, files[-1], self.cache_dir)) if files else None
+
+    def local(self, name: str) -> SourceTable | None:
+        """The council's own file of a local source (e.g. 'occupancy'), or None when not supplied."""
+        spec = local.SOURCES[name]
+        table = local.load_council(spec, self.data_dir, self.council_code, self.cache_dir)
+        return None if table is None else self._record(spec.title, table)

@@ -1,0 +1,57 @@
+"""Key performance indicators with targets (PRODUCT §2.14), and their RAG against target."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.load.local import SERVICES, Check, Field, LocalSource
+
+UNITS = ("%", "number", "£")
+HIGHER, LOWER = "Higher is better", "Lower is better"
+
+FIELDS = (
+    Field("kpi", "KPI", "text", description="What is measured, in plain English."),
+    Field("service", "Service", "code", allowed=(*SERVICES, "All"), description="The service measured, or All."),
+    Field("target", "Target", "number", description="The target value, in the unit (85 for 85%)."),
+    Field("actual", "Actual", "number", required=False, description="The value achieved; blank if not yet known."),
+    Field("unit", "Unit", "code", allowed=UNITS, description="% (percentage points), number or £."),
+    Field("period", "Period", "text", description="The period measured, e.g. 2025-26 or Q2 2026-27."),
+    Field("direction", "Direction", "code", allowed=(HIGHER, LOWER), description="Whether more is better or worse."),
+)
+
+CHECKS = tuple(
+    Check(column, f"{column} {{{column}:g}} with unit % looks like a fraction: write 85 for 85%",
+          lambda d, c=column: (d["unit"] == "%") & (d[c] > 0) & (d[c] < 1))
+    for column in ("target", "actual"))
+
+EXAMPLES = [
+    {"kpi": "Example: % of care workers who have completed the Care Certificate", "service": "All", "target": 85,
+     "actual": 78.5, "unit": "%", "period": "2026-27", "direction": HIGHER},
+    {"kpi": "Example: % of new home care customers offered assistive technology", "service": "home_care",
+     "target": 60, "unit": "%", "period": "2026-27", "direction": HIGHER},
+    {"kpi": "Example: people waiting for home care at month end", "service": "home_care", "target": 20, "actual": 18,
+     "unit": "number", "period": "2026-27", "direction": LOWER},
+]
+
+SPEC = LocalSource(
+    name="kpis", title="Key performance indicators", sheet="KPIs", fields=FIELDS,
+    key=("kpi", "service", "period"), checks=CHECKS, examples=EXAMPLES,
+    readme="""The council's market KPIs with their targets, e.g. % of care workers trained, % of
+    customers offered assistive technology. Write percentages as percentage points (85 for 85%).""",
+)
+
+
+def kpi_rag(df: pd.DataFrame, amber_margin: float) -> pd.DataFrame:
+    """Add ``gap`` (actual − target) and ``rag``: Green meets the target, Amber misses it by at most
+    amber_margin × |target| (e.g. 0.05 = within 5%), Red misses it by more, Not reported without an actual."""
+    if amber_margin < 0:
+        raise ValueError(f"amber_margin must be 0 or more, not {amber_margin}")
+    out = df.copy()
+    out["gap"] = out["actual"] - out["target"]
+    shortfall = out["gap"].where(out["direction"] == LOWER, -out["gap"])
+    tolerance = amber_margin * out["target"].abs()
+    rag = np.select([out["actual"].isna().to_numpy(dtype=bool), (shortfall <= 0).fillna(False).to_numpy(dtype=bool),
+                     (shortfall <= tolerance).fillna(False).to_numpy(dtype=bool)],
+                    ["Not reported", "Green", "Amber"], default="Red")
+    out["rag"] = rag
+    return out

@@ -1,0 +1,83 @@
+"""Care home occupancy (PRODUCT §2.8): the council's per-home return or Capacity Tracker export.
+
+One row per care home × date (weekly or monthly) × bed category. Occupancy is occupied beds over
+beds, summed over homes (so large homes weigh more); the range is over homes with at least one bed.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from helpers.load.local import CARE_HOME_CATEGORIES, Check, Field, LocalSource, percent_of
+
+ALL_CARE_HOMES = "All care homes"
+
+FIELDS = (
+    Field("council", "Council code", "council", description="ONS code of the council the home is in."),
+    Field("location_id", "Location ID", "text", pattern=r"1-\d+",
+          description="CQC location ID: '1-' then digits, as in the CQC care directory."),
+    Field("home_name", "Care home name", "text", description="The home's name as registered with CQC."),
+    Field("date", "Date", "date", description="The date the counts describe (e.g. the week ending or month end)."),
+    Field("category", "Category", "code", allowed=CARE_HOME_CATEGORIES,
+          description="Bed category; a home with several categories has one row for each."),
+    Field("beds", "Beds", "int", minimum=0,
+          description="Beds in this category that can be used (registered and open)."),
+    Field("occupied", "Occupied beds", "int", minimum=0, description="Beds occupied on the date, whoever pays."),
+    Field("vacant", "Vacant beds", "int", minimum=0,
+          description="Beds free to admit to on the date (closed beds are neither occupied nor vacant)."),
+    Field("council_funded", "Council-funded beds", "int", required=False, minimum=0,
+          description="Occupied beds paid for (wholly or partly) by the council; blank if not known."),
+)
+
+CHECKS = (
+    Check("occupied", "occupied beds ({occupied}) are more than beds ({beds})",
+          lambda d: d["occupied"] > d["beds"]),
+    Check("vacant", "occupied ({occupied}) plus vacant ({vacant}) beds are more than beds ({beds})",
+          lambda d: (d["occupied"] <= d["beds"]) & (d["occupied"] + d["vacant"] > d["beds"])),
+    Check("council_funded", "council-funded beds ({council_funded}) are more than occupied beds ({occupied})",
+          lambda d: d["council_funded"] > d["occupied"]),
+    Check("beds", "no beds in this category: the home is left out of the range of occupancy across homes",
+          lambda d: d["beds"] == 0),
+)
+
+EXAMPLES = [
+    {"council": "E08000019", "location_id": "1-000000001", "home_name": "Example House", "date": date(2026, 9, 27),
+     "category": "Residential", "beds": 30, "occupied": 27, "vacant": 3, "council_funded": 18},
+    {"council": "E08000019", "location_id": "1-000000001", "home_name": "Example House", "date": date(2026, 9, 27),
+     "category": "Residential dementia", "beds": 12, "occupied": 12, "vacant": 0, "council_funded": 9},
+    {"council": "E08000019", "location_id": "1-000000002", "home_name": "Example Court Nursing Home",
+     "date": date(2026, 9, 27), "category": "Nursing", "beds": 40, "occupied": 35, "vacant": 4},
+]
+
+SPEC = LocalSource(
+    name="occupancy", title="Care home occupancy", sheet="Occupancy", fields=FIELDS,
+    key=("location_id", "date", "category"), checks=CHECKS, vintage_field="date", examples=EXAMPLES,
+    readme="""Care home beds, occupied and vacant beds, per home, date and bed category: from the Capacity
+    Tracker export or the council's own occupancy return. Weekly or monthly dates both work; use the
+    same day each time (e.g. every Sunday or the last day of the month).""",
+)
+
+
+def occupancy_by_period(df: pd.DataFrame) -> pd.DataFrame:
+    """Occupancy and vacancy % (of beds summed) and the min/max occupancy across homes, per date × category."""
+    both = pd.concat([df, df.assign(category=ALL_CARE_HOMES)])
+    homes = both.groupby(["council", "date", "category", "location_id"], as_index=False)[
+        ["beds", "occupied", "vacant"]].sum()
+    homes["home_pct"] = percent_of(homes["occupied"], homes["beds"])
+    out = homes.groupby(["council", "date", "category"], as_index=False).agg(
+        homes=("location_id", "size"), beds=("beds", "sum"), occupied=("occupied", "sum"), vacant=("vacant", "sum"),
+        min_home_pct=("home_pct", "min"), max_home_pct=("home_pct", "max"))
+    out["occupancy_pct"] = percent_of(out["occupied"], out["beds"])
+    out["vacancy_pct"] = percent_of(out["vacant"], out["beds"])
+    out["category"] = pd.Categorical(out["category"], [*CARE_HOME_CATEGORIES, ALL_CARE_HOMES], ordered=True)
+    out = out.sort_values(["council", "date", "category"]).astype({"category": str})
+    return out[["council", "date", "category", "homes", "beds", "occupied", "vacant", "occupancy_pct",
+                "vacancy_pct", "min_home_pct", "max_home_pct"]].reset_index(drop=True)
+
+
+def occupancy_summary(df: pd.DataFrame) -> pd.DataFrame:
+    """``occupancy_by_period`` for the latest date only (per council)."""
+    trend = occupancy_by_period(df)
+    latest = trend.groupby("council")["date"].transform("max")
+    return trend[trend["date"] == latest].reset_index(drop=True)

@@ -1,0 +1,103 @@
+"""Write one assessment's artefacts (tables, charts, key figures, messages) for the MPS to assemble."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.io as pio
+
+from helpers.present import chart_export
+from helpers.assess.assessment import Assessment
+from helpers.present.charts import PRINT_WIDTH, Chart
+from helpers.present.escape import html_text, markdown, plain, plotly_figure, script_json
+from helpers.present.spreadsheet_text import write_csv
+
+CHART_HTML = """<figure class="chart" id="{id}" aria-label="{title}" aria-describedby="{id}-alt">
+<div class="plotly-graph-div" id="{id}-plot"></div>
+<script type="application/json" class="chart-spec" data-target="{id}-plot">{spec}</script>
+<p class="visually-hidden" id="{id}-alt">{alt}</p>
+<figcaption class="source">{source}</figcaption>
+</figure>"""
+FIGURE_SNIPPET = """::: {{.content-visible when-format="html"}}
+```{{=html}}
+{html}
+```
+:::
+
+::: {{.content-visible when-format="pdf"}}
+![{caption}]({png}){{fig-alt="{alt}" width="100%"}}
+:::
+"""
+
+
+def chart_id(service: str, name: str) -> str:
+    """The chart's id on the page, unique across the statement: service × chart (the one place ids are made)."""
+    return f"fig-{service}-{name}".replace("_", "-")
+
+
+def chart_spec(chart: Chart) -> dict[str, object]:
+    """The figure as plain JSON for the page: data and layout without the shared template or a fixed width."""
+    spec = plotly_figure(json.loads(pio.to_json(chart.figure, validate=False)))
+    spec["layout"].pop("template", None)
+    spec["layout"].pop("width", None)
+    return {"data": spec["data"], "layout": spec["layout"]}
+
+
+def figure_snippet(chart: Chart, png_path: str, service: str, source: str) -> str:
+    """Markdown for a chart: interactive Plotly in HTML, the static PNG (with alt text) in PDF; input text escaped."""
+    chart_html = CHART_HTML.format(id=chart_id(service, chart.name), title=html_text(chart.title),
+                                   spec=script_json(chart_spec(chart)), alt=html_text(chart.alt),
+                                   source=html_text(source))
+    caption = markdown(f"{chart.title}. {source}" if source else chart.title)
+    alt = plain(chart.alt).replace("\\", "/").replace('"', "'")
+    return FIGURE_SNIPPET.format(html=chart_html, caption=caption, png=png_path, alt=alt)
+
+
+def export_png(charts: list[Chart], folder: Path) -> None:
+    """Export every chart as PNG in one batch through the process's long-lived browser, at the printed width."""
+    figures = [plotly_figure(json.loads(pio.to_json(chart.figure, validate=False))) for chart in charts]
+    for figure in figures:
+        figure["layout"]["width"] = PRINT_WIDTH
+    chart_export.write_pngs(figures, [folder / f"{c.name}.png" for c in charts])
+
+
+def artefact_dir(project: Path, service: str) -> Path:
+    """Where a service's artefacts live inside the MPS Quarto project."""
+    return Path(project) / "artefacts" / service
+
+
+def _section_manifest(result: Assessment) -> list[dict[str, object]]:
+    """The chapter's structure for the MPS: per section its messages, items (tables/charts) in order and notes."""
+    return [{"key": sec.key, "title": sec.title, "messages": sec.messages, "notes": sec.notes, "source": sec.source,
+             "items": [{"kind": "chart", "name": item.name, "caption": item.title} if isinstance(item, Chart) else
+                       {"kind": "table", "name": item.name, "caption": item.caption, "formats": item.formats}
+                       for item in sec.items]}
+            for sec in result.sections]
+
+
+def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
+    """Write tables (.csv, .md), charts (.json, .png, .fig.md), key figures, messages and the chapter structure."""
+    folder = artefact_dir(project, result.service)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for table in result.tables:
+        write_csv(table.frame, folder / f"{table.name}.csv")
+        (folder / f"{table.name}.md").write_text(table.markdown(), encoding="utf-8")
+        written[table.name] = folder / f"{table.name}.md"
+    export_png(result.charts, folder)
+    for section in result.sections:
+        for chart in (item for item in section.items if isinstance(item, Chart)):
+            (folder / f"{chart.name}.json").write_text(chart.figure.to_json(), encoding="utf-8")
+            if chart.data is not None:
+                write_csv(chart.data, folder / f"{chart.name}.chart.csv")
+            png = (folder / f"{chart.name}.png").relative_to(project).as_posix()
+            snippet = figure_snippet(chart, png, result.service, section.source)
+            (folder / f"{chart.name}.fig.md").write_text(snippet, encoding="utf-8")
+            written[f"{chart.name}.fig"] = folder / f"{chart.name}.fig.md"
+    (folder / "messages.md").write_text("".join(f"- {markdown(m)}\n" for m in result.messages), encoding="utf-8")
+    summary = {"council_code": result.council_code, "council_name": result.council_name, "service": result.service,
+               "title": result.title, "synthetic": result.synthetic, "key_figures": result.key_figures,
+               "messages": result.messages, "sections": _section_manifest(result), "sources": result.sources,
+               "warnings": [str(w) for w in result.log.warnings]}
+    (folder / "key_figures.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    return written

@@ -1,0 +1,1 @@
+"""Run: the orchestration of a run (notebooks per council with Papermill, cache, manifests, workers)."""

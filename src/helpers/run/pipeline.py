@@ -1,0 +1,616 @@
+"""The orchestration entry point: notebooks per council × service with Papermill, then the MPS render.
+
+Reads like a recipe. ``run`` hashes the inputs once, plans each council (an unchanged council is
+skipped, see run_cache), and hands the rest to a pool of worker processes (see workers), each
+executing notebooks in one warm kernel with one long-lived chart-export browser (see warm_kernel).
+``run_council`` is one council's recipe: every step is a unit, timed and with its error caught; its
+outputs are written into a staging folder and moved into place only when every unit succeeded, so
+a failed or interrupted run never leaves a half-written folder or loses the previous good output.
+
+Staging folders are the only things a run ever deletes outside its councils' own folders, and only
+those it can prove it made: the exact name ``.staging-<pid>-<8 hex>`` *and* a marker file inside
+naming that pid (written when the folder is made). Anything else under the output root is left alone.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from helpers import params
+from helpers.present import render, statement
+from helpers.run import manifest, run_cache, workers
+from helpers.councils import council
+from helpers.errors import InputError, UsageError
+from helpers.run.file_modes import as_published
+from helpers.run.run_cache import InputFile, RunInputs
+
+NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "market_assessment.ipynb"
+OVERSIGHT_NOTEBOOK = NOTEBOOK.with_name("market_oversight.ipynb")
+OVERSIGHT = "oversight"  # the council-wide chapter's unit, run after the service notebooks
+INTERNAL = "internal"  # the internal provider risk dashboard, written outside the published folder
+KERNEL = "python3"
+EXPECTED_ERRORS = {"InputError", "UsageError"}
+NOTEBOOK_TIMEOUT = 600  # seconds per cell
+RENDER = "render"  # the unit name of a council's render (its other units are named by service)
+STAGING_PREFIX = ".staging-"
+STAGING_NAME = re.compile(r"\.staging-(\d+)-([0-9a-f]{8})")  # exactly what new_staging makes
+STAGING_MARKER = ".caremarket-staging"  # written inside every staging folder when it is made
+
+
+@dataclass
+class UnitResult:
+    """The outcome of one unit: a council × service notebook, or a council's render."""
+
+    council: str
+    service: str
+    status: str  # ran | cached | failed | not run
+    seconds: float
+    error: str = ""
+    key: str = ""
+
+
+@dataclass
+class CouncilJob:
+    """Everything a worker needs to produce one council's outputs (plain data, so it can be sent to a process)."""
+
+    code: str
+    name: str
+    year: int
+    data_dir: Path
+    out_root: Path
+    staging: Path
+    services: list[str]
+    formats: tuple[str, ...]
+    engine: str
+    keys: dict[str, str]  # unit → key
+    reuse: list[str]  # services whose unchanged outputs are copied from the previous run
+    inputs: RunInputs
+    files: list[InputFile]
+    params_info: dict = field(default_factory=dict)
+    env: dict = field(default_factory=dict)
+
+    @property
+    def final(self) -> Path:
+        """The council's published folder."""
+        return self.out_root / str(self.year) / self.code
+
+    @property
+    def cache_dir(self) -> Path:
+        """The parquet cache of parsed inputs, shared by every worker."""
+        return self.out_root / ".cache"
+
+
+# ------------------------------------------------------------------------------------- one council
+
+
+def run_council(job: CouncilJob) -> list[UnitResult]:
+    """Produce OUT/<year>/<code>/: notebooks, the MPS project, mps.html/pdf, key_figures.json and manifest.json.
+
+    To add a step: ``units.append(unit(job, "<name>", lambda: my_step(job, folder)))`` after the
+    render; to write outside the published folder, stage that folder too with ``stage.folder(final)``
+    (e.g. OUT/internal/<year>/<code>/) — it is moved into place with the others, or not at all.
+    """
+    with Staging(job.staging) as stage:
+        folder = stage.folder(job.final)
+        project = folder / "source"
+        units = [unit(job, service, lambda s=service: notebook_step(job, s, folder, project))
+                 for service in job.services]
+        if succeeded(units):
+            units.append(unit(job, RENDER, lambda: render_step(job, folder, project)))
+        if succeeded(units):
+            write_council_manifest(job, folder, project, units)
+            stage.commit()
+    if succeeded(units):
+        units.append(unit(job, INTERNAL, lambda: internal_step(job)))
+    return units
+
+
+def internal_step(job: CouncilJob) -> None:
+    """The internal provider risk dashboard in OUT/internal/<year>/<code>/ (it stages and swaps its own folder)."""
+    from helpers.assess import oversight
+    from helpers.load.inputs import Inputs
+    today = Inputs(job.data_dir, job.code, job.cache_dir).vintage_date.date()
+    oversight.write_internal_dashboard(job.data_dir, job.code, job.name, internal_dir(job.out_root, job.year, job.code),
+                                       job.cache_dir, today, engine=job.engine)
+
+
+def internal_dir(out_root: Path, year: int, code: str) -> Path:
+    """Where a council's internal (never published) outputs go: a tree apart from OUT/<year>/."""
+    return Path(out_root) / INTERNAL / str(year) / code
+
+
+def unit(job: CouncilJob, name: str, step: Callable[[], str | None]) -> UnitResult:
+    """Run one step, timed; an error becomes a failed unit (the council stops, other councils go on)."""
+    start = time.perf_counter()
+    try:
+        status = step() or "ran"
+    except (InputError, render.RenderError) as exc:
+        return UnitResult(job.code, name, "failed", time.perf_counter() - start, str(exc), job.keys.get(name, ""))
+    except Exception as exc:  # an unexpected error in one council must not stop the others
+        return UnitResult(job.code, name, "failed", time.perf_counter() - start, f"{type(exc).__name__}: {exc}",
+                          job.keys.get(name, ""))
+    return UnitResult(job.code, name, status, time.perf_counter() - start, "", job.keys.get(name, ""))
+
+
+def succeeded(units: list[UnitResult]) -> bool:
+    """True when no unit failed."""
+    return all(u.status != "failed" for u in units)
+
+
+def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path) -> str:
+    """Execute the service's notebook into the staged folder, or copy its unchanged outputs from the last run."""
+    if service in job.reuse and copy_previous(job.final, folder, service):
+        return "cached"
+    (folder / "notebooks").mkdir(exist_ok=True)
+    project.mkdir(exist_ok=True)
+    parameters = {"council": job.code, "year": job.year, "data_dir": str(Path(job.data_dir).resolve()),
+                  "mps_dir": str(project.resolve()), "cache_dir": str(job.cache_dir.resolve())}
+    if service != OVERSIGHT:
+        parameters["service"] = service
+    execute_notebook(folder / "notebooks" / f"{service}.ipynb", parameters,
+                     keep_failed=job.out_root / ".failed" / str(job.year) / job.code / f"{service}.ipynb",
+                     notebook=OVERSIGHT_NOTEBOOK if service == OVERSIGHT else NOTEBOOK)
+    return "ran"
+
+
+def copy_previous(previous: Path, folder: Path, service: str) -> bool:
+    """Copy a service's executed notebook and artefacts from the previous output; False if they are missing."""
+    from helpers.present.publish import artefact_dir
+    notebook = previous / "notebooks" / f"{service}.ipynb"
+    artefacts = artefact_dir(previous / "source", service)
+    if not (notebook.is_file() and artefacts.is_dir()):
+        return False
+    (folder / "notebooks").mkdir(exist_ok=True)
+    shutil.copy2(notebook, folder / "notebooks" / notebook.name)
+    shutil.copytree(artefacts, artefact_dir(folder / "source", service))
+    return True
+
+
+def render_step(job: CouncilJob, folder: Path, project: Path) -> None:
+    """Assemble the MPS Quarto project from the artefacts, write key_figures.json and render HTML/PDF."""
+    from helpers.present.data_workbook import write_data_workbook
+    key_figures = statement.build_project(project, job.name, job.year, job.services)
+    (folder / "key_figures.json").write_text(json.dumps(key_figures, indent=2, sort_keys=True), encoding="utf-8")
+    write_data_workbook(project, job.services, folder / "mps_data.xlsx", job.name, job.year)
+    render.render(project, folder, formats=job.formats, engine=job.engine)
+
+
+def write_council_manifest(job: CouncilJob, folder: Path, project: Path, units: list[UnitResult]) -> None:
+    """Write manifest.json beside the council's reports: inputs, params, versions, unit keys and timings."""
+    manifest.write_json(folder / manifest.COUNCIL_MANIFEST, manifest.council_manifest(
+        code=job.code, name=job.name, year=job.year, inputs=job.inputs, files=job.files,
+        known_vintages=manifest.vintages(project), units=[unit_record(u) for u in units], formats=job.formats,
+        engine=job.engine, params_info=job.params_info, env=job.env))
+
+
+def unit_record(u: UnitResult) -> dict[str, object]:
+    """A unit's manifest entry."""
+    record = asdict(u)
+    record["unit"] = record.pop("service")
+    record["seconds"] = round(u.seconds, 3)
+    return record
+
+
+def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: Path | None = None,
+                     notebook: Path = NOTEBOOK) -> None:
+    """Run the market assessment notebook with Papermill in the warm kernel; an expected error becomes an InputError.
+
+    A kernel that fails to start or dies is replaced and the notebook retried once (jupyter_client
+    port races, STACK_NOTES). A failed notebook is kept at ``keep_failed`` for inspection.
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    from helpers.run import warm_kernel
+    if not notebook.exists():
+        raise InputError(f"notebook not found: {notebook} (run from a checkout of the project)")
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
+                                engine_name=warm_kernel.ENGINE, progress_bar=False,
+                                execution_timeout=NOTEBOOK_TIMEOUT)
+            return
+        except PapermillExecutionError as exc:
+            if exc.ename in EXPECTED_ERRORS:
+                raise InputError(exc.evalue) from None
+            kept = keep(output, keep_failed)
+            raise InputError(f"notebook {output.name} failed: {exc.ename}: {exc.evalue}"
+                             + (f" (see {kept})" if kept else "")) from None
+        except CellTimeoutError as exc:
+            warm_kernel.discard()
+            raise InputError(f"notebook {output.name} timed out: {exc}") from None
+        except Exception as exc:  # the kernel could not start, or died: start a fresh one and retry once
+            warm_kernel.discard()
+            if attempt == 2:
+                raise InputError(f"notebook {output.name} could not run: {type(exc).__name__}: {exc}") from None
+
+
+def keep(output: Path, target: Path | None) -> Path | None:
+    """Copy a failed notebook out of the staging folder so it survives the clean-up."""
+    if target is None or not output.is_file():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(output, target)
+    return target
+
+
+# ------------------------------------------------------------------------------- staging folders
+
+
+class Staging:
+    """Temporary folders in the run's staging folder, moved into place together by commit(), else removed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.pending: list[tuple[Path, Path]] = []
+
+    def folder(self, final: Path) -> Path:
+        """A new empty folder that will become ``final`` on commit."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{final.name}-", dir=self.root))
+        as_published(tmp)
+        self.pending.append((tmp, Path(final)))
+        return tmp
+
+    def commit(self) -> None:
+        """Move every staged folder into place, each replacing its previous version."""
+        while self.pending:
+            tmp, final = self.pending.pop(0)
+            replace_dir(tmp, final, self.root)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for tmp, _ in self.pending:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.pending.clear()
+
+
+def replace_dir(new: Path, final: Path, staging: Path | None = None) -> None:
+    """Move a finished folder into place, removing the previous one only once the new one is there.
+
+    The previous folder waits in the staging folder with a note of where it belongs, so a run killed
+    between the two renames is repaired by the next run (recover_staging).
+    """
+    staging = Path(staging or new.parent)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = staging / f"old-{uuid.uuid4().hex}"
+    note = old.with_suffix(".target")
+    try:  # relative to the output root, so the note stays right whatever the working folder of the next run
+        where = final.resolve().relative_to(staging.resolve().parent).as_posix()
+    except ValueError:
+        where = str(final.resolve())
+    note.write_text(where, encoding="utf-8")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    note.unlink()
+
+
+def new_staging(out_root: Path) -> Path:
+    """This run's staging folder under the output root (same file system, so moves are renames), with its marker."""
+    folder = Path(out_root) / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir(parents=True)
+    write_staging_marker(folder, os.getpid())
+    return folder
+
+
+def write_staging_marker(folder: Path, pid: int) -> None:
+    """The marker that proves a staging folder is this program's: the owning pid and that process's start time."""
+    (Path(folder) / STAGING_MARKER).write_text(json.dumps(
+        {"program": "caremarket", "pid": pid, "process_start": _process_start(pid), "created": manifest.now()}),
+        encoding="utf-8")
+
+
+def staging_owner(folder: Path) -> dict | None:
+    """The marker of a staging folder this program made, or None: the name must match exactly, the folder be a real
+    folder (not a link) and hold a marker naming the same pid."""
+    folder = Path(folder)
+    match = STAGING_NAME.fullmatch(folder.name)
+    if not match or folder.is_symlink() or not folder.is_dir():
+        return None
+    marker = folder / STAGING_MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    record = manifest.read_json(marker)
+    if record.get("program") != "caremarket" or str(record.get("pid")) != match.group(1):
+        return None
+    return record
+
+
+def recover_staging(out_root: Path, echo: Callable[[str], None] = print) -> None:
+    """Clear the staging folders of runs that were killed, putting back any previous output caught mid-move.
+
+    Only staging folders this program provably made are touched (see staging_owner); a folder that has the
+    name but not the marker is reported and left alone, as is everything else (a user's `.staging-notes`).
+    """
+    out_root = Path(out_root)
+    for folder in sorted(out_root.glob(f"{STAGING_PREFIX}*")):
+        if not STAGING_NAME.fullmatch(folder.name):
+            continue  # not a name this program makes: not ours
+        owner = staging_owner(folder)
+        if owner is None:
+            if folder.is_dir() and not folder.is_symlink():
+                echo(f"warning: {folder} looks like a caremarket staging folder but has no valid "
+                     f"{STAGING_MARKER} marker; left alone (remove it yourself if it is not needed)")
+            continue
+        if not _owner_alive(owner):
+            clear_staging(folder, echo)
+
+
+def clear_staging(folder: Path, echo: Callable[[str], None] = print) -> bool:
+    """Remove one of this program's staging folders, first moving back any previous output whose replacement
+    never arrived. A folder not provably ours, or holding a previous output that cannot be put back, is kept
+    (and reported); returns True when the folder was removed."""
+    folder = Path(folder)
+    if staging_owner(folder) is None:
+        echo(f"warning: {folder} is not a caremarket staging folder; left alone")
+        return False
+    root = folder.parent.resolve()
+    kept = False
+    for note in sorted(folder.glob("old-*.target")):
+        old = note.with_suffix("")
+        if old.is_symlink() or not old.is_dir():
+            continue
+        final = root / note.read_text(encoding="utf-8").strip()
+        if root not in final.resolve().parents:
+            echo(f"warning: {folder} holds a previous output for {final}, outside {root}; left alone")
+            kept = True
+        elif not final.exists():
+            final.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(final)
+    if kept:
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return True
+
+
+def _process_start(pid: int) -> str | None:
+    """When a process started (clock ticks since boot, from /proc), to tell it from a later one with its pid."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2:].split()[19]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _owner_alive(owner: dict) -> bool:
+    """True while the run that made a staging folder is still running (a reused pid does not count)."""
+    pid = owner.get("pid")
+    if not _pid_alive(str(pid)):
+        return False
+    started = owner.get("process_start")
+    return started is None or _process_start(int(pid)) in (None, started)
+
+
+def _pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != os.getpid()  # our own pid: a finished earlier run in this process
+
+
+# ------------------------------------------------------------------------------- the output folder
+
+
+def check_out(out_root: Path, year: int | None = None, codes: list[str] | tuple[str, ...] = ()) -> None:
+    """Raise a UsageError, before any work, when the run could not write its output: the output root (or the
+    nearest existing folder above it, if it is to be created) must be a writable folder, and so must every
+    existing folder the run writes into or replaces — OUT/<year>/, the caches, and each council's folders.
+
+    Writable means a probe file can be created and removed in it (permission bits alone say nothing for root
+    or on a read-only file system). Nothing is left behind.
+    """
+    out_root = Path(out_root)
+
+    def fail(what: str) -> UsageError:
+        return UsageError(f"--out {out_root}: {what}")
+
+    existing = next((p for p in [out_root, *out_root.parents] if os.path.lexists(p)), None)
+    if existing is None:
+        raise fail("no part of this path exists")
+    if existing != out_root:
+        problem = _folder_problem(existing)
+        if problem:
+            raise fail(f"cannot be created: {existing} {problem}")
+        return  # everything below it is created by the run
+    problem = _folder_problem(out_root)
+    if problem:
+        raise fail(problem)
+    if year is None:
+        return
+    folders = [out_root / str(year), out_root / ".cache", out_root / ".failed", out_root / INTERNAL,
+               out_root / INTERNAL / str(year)]
+    for folder in folders:
+        if os.path.lexists(folder) and (problem := _folder_problem(folder)):
+            raise fail(f"{folder} {problem}")
+    for code in codes:  # a folder moved to another parent must itself be writable (its '..' entry changes)
+        for folder in (out_root / str(year) / code, internal_dir(out_root, year, code)):
+            if os.path.lexists(folder) and (problem := _folder_problem(folder)):
+                raise fail(f"{folder} {problem}, so it cannot be replaced")
+
+
+def _folder_problem(path: Path) -> str | None:
+    """Why path is not a folder the run can write in (phrased after the path), or None when it is."""
+    path = Path(path)
+    if not path.exists():
+        return "is a broken link" if path.is_symlink() else "does not exist"
+    if not path.is_dir():
+        return "is a file, not a folder"
+    if not os.access(path, os.W_OK | os.X_OK):
+        return "is not writable (permission denied)"
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".caremarket-probe-", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return f"is not writable ({exc.strerror or exc})"
+    return None
+
+
+# -------------------------------------------------------------------------------------- the run
+
+
+def councils_in_data(data_dir: Path, cache_dir: Path | None = None) -> list[str]:
+    """The councils with at least one location in the latest CQC directory, in reference-list order."""
+    from helpers.councils import councils
+    from helpers.load import cqc_directory
+    present = set(cqc_directory.load_latest(Path(data_dir), cache_dir).data["la_code"].dropna())
+    return [c for c in councils()["code"] if c in present]
+
+
+def engine_used(engine: str) -> str:
+    """The engine a render will actually use (auto → quarto when installed, else pandoc)."""
+    if engine == "auto":
+        return "quarto" if render.quarto_available() else "pandoc"
+    return engine
+
+
+def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: list[str],
+         formats: tuple[str, ...], engine: str, force: bool, inputs: RunInputs,
+         staging: Path) -> tuple[list[CouncilJob], list[UnitResult]]:
+    """Split the councils into jobs to run and councils whose every unit is unchanged (returned as cached units)."""
+    jobs, cached = [], []
+    params_info, env = manifest.params_record(), manifest.environment()
+    services = [*services, OVERSIGHT]
+    for code in codes:
+        area = council(code)
+        keys = {s: run_cache.service_key(inputs, area["code"], year, s) for s in services}
+        keys[RENDER] = run_cache.render_key(keys, formats, engine_used(engine))
+        final = Path(out_root) / str(year) / area["code"]
+        previous = {} if force else run_cache.previous_keys(manifest.read_json(final / manifest.COUNCIL_MANIFEST))
+        if (previous and all(previous.get(u) == k for u, k in keys.items())
+                and outputs_exist(final, internal_dir(out_root, year, area["code"]), formats)):
+            cached += [UnitResult(area["code"], u, "cached", 0.0, "", k) for u, k in keys.items()]
+            continue
+        jobs.append(CouncilJob(area["code"], area["name"], year, Path(data_dir), Path(out_root), staging, services,
+                               formats, engine, keys, [s for s in services if previous.get(s) == keys[s]],
+                               inputs, run_cache.council_inputs(inputs.files, area["code"]), params_info, env))
+    return jobs, cached
+
+
+def outputs_exist(final: Path, internal: Path, formats: tuple[str, ...]) -> bool:
+    """True when the council's folder has every requested report and its manifest, and its internal dashboard exists."""
+    from helpers.assess.oversight import DASHBOARD
+    return (all((final / f"mps.{fmt}").is_file() for fmt in formats) and (final / manifest.COUNCIL_MANIFEST).is_file()
+            and (internal / f"{DASHBOARD}.html").is_file())
+
+
+def prewarm(jobs: list[CouncilJob]) -> None:
+    """Parse the national inputs into the shared parquet cache once, before workers would race to do it."""
+    from helpers.assess.assessment import assess
+    job = jobs[0]
+    for service in [s for s in job.services if s != OVERSIGHT]:
+        try:
+            assess(service, job.data_dir, job.code, job.cache_dir)
+        except Exception:  # the council's own run reports the error properly
+            pass
+
+
+def execute(jobs: list[CouncilJob], processes: int,
+            timeout: float | None = None) -> Iterator[tuple[CouncilJob, list[UnitResult]]]:
+    """Run the jobs in a pool of worker processes (in this process when there is no time limit and only one worker
+    or one job); yield each as it finishes. With ``timeout`` (seconds per council) a council still running is
+    stopped by the parent (its worker terminated, its staged output removed) and reported failed; the others go on."""
+    from helpers.run import warm_kernel
+    if not jobs:
+        return
+    if timeout is None and (processes <= 1 or len(jobs) <= 1):
+        try:
+            for job in jobs:
+                yield job, run_council(job)
+        finally:
+            warm_kernel.discard()
+        return
+    if processes > 1 and len(jobs) > 1:
+        prewarm(jobs)
+    with closing(workers.imap_unordered(run_council, jobs, processes, teardown=warm_kernel.discard,
+                                        timeout=timeout)) as done:
+        for job, outcome in done:
+            if isinstance(outcome, list):
+                yield job, outcome
+            elif isinstance(outcome, workers.TimedOut):
+                yield job, [UnitResult(job.code, "*", "failed", outcome.seconds,
+                                       f"{outcome} (the time limit per council, --timeout)")]
+            else:
+                yield job, [UnitResult(job.code, "*", "failed", 0.0, str(outcome))]
+
+
+def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: list[str],
+        formats: tuple[str, ...] = ("html", "pdf"), engine: str = "auto", echo=print, *, jobs: int = 1,
+        force: bool = False, progress_bar: bool | None = None, timeout: float | None = None) -> list[UnitResult]:
+    """Run every council: unchanged councils are skipped, the rest run in a worker pool; one failure does not
+    stop the others, nor does a council still running after ``timeout`` seconds (None: no limit), which is
+    stopped and failed. Writes OUT/<year>/run_manifest.json when every unit succeeded, else (failed,
+    interrupted — then it re-raises) run_manifest.failed.json beside the last good one (see write_run_manifest).
+    An output folder it cannot write is a UsageError before any work (check_out)."""
+    from helpers.run.progress import Progress
+    data_dir, out_root = Path(data_dir), Path(out_root)
+    if not data_dir.is_dir():
+        raise InputError(f"data folder not found: {data_dir}")
+    check_out(out_root, year, codes)
+    started, clock = manifest.now(), time.perf_counter()
+    out_root.mkdir(parents=True, exist_ok=True)
+    recover_staging(out_root, echo)
+    inputs = run_cache.run_inputs(data_dir, params.fingerprint(), [NOTEBOOK, OVERSIGHT_NOTEBOOK])
+    staging = new_staging(out_root)
+    results: list[UnitResult] = []
+    outcome = "error"
+    try:
+        todo, results = plan(data_dir, out_root, year, codes, services, formats, engine, force, inputs, staging)
+        processes = max(1, min(jobs, len(todo)))
+        echo(f"{len(codes)} council(s): {len(codes) - len(todo)} unchanged since their last run (skipped), "
+             f"{len(todo)} to run with {processes} worker(s)")
+        bar = Progress(len(todo), bar=progress_bar)
+        try:
+            for job, units in execute(todo, processes, timeout):
+                results += units
+                bar.council_done(job.code, units)
+        finally:
+            bar.close()
+        outcome = "ok" if succeeded(results) else "failed"
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    finally:
+        clear_staging(staging, echo)
+        done = {u.council for u in results}
+        results += [UnitResult(c, "*", "not run", 0.0) for c in codes if c not in done]
+        write_run_manifest(out_root, year, started, time.perf_counter() - clock, outcome, inputs, results, {
+            "data_dir": str(data_dir.resolve()), "out": str(out_root.resolve()), "year": year, "councils": codes,
+            "services": services, "formats": list(formats), "engine": engine, "jobs": jobs, "force": force,
+            "timeout": timeout})
+    return results
+
+
+def write_run_manifest(out_root: Path, year: int, started: str, seconds: float, outcome: str, inputs: RunInputs,
+                       results: list[UnitResult], options: dict[str, object]) -> Path:
+    """Write the run's manifest: every input (hash, vintage), params, versions and each unit's outcome.
+
+    A run whose outcome is "ok" writes OUT/<year>/run_manifest.json; any other (failed, interrupted, error)
+    writes OUT/<year>/run_manifest.failed.json instead, so run_manifest.json always describes the last run that
+    succeeded. Neither is ever deleted: compare their "finished" times to see which run came last."""
+    known: dict[str, str] = {}
+    for code in {u.council for u in results}:
+        for record in manifest.read_json(out_root / str(year) / code / manifest.COUNCIL_MANIFEST).get("inputs", []):
+            if record.get("vintage"):
+                known[Path(record["path"]).name] = record["vintage"]
+    name = manifest.RUN_MANIFEST if outcome == "ok" else manifest.RUN_MANIFEST_FAILED
+    return manifest.write_json(out_root / str(year) / name, manifest.run_manifest(
+        options=options, started=started, seconds=seconds, outcome=outcome, inputs=inputs, known_vintages=known,
+        units=[unit_record(u) for u in results], params_info=manifest.params_record(), env=manifest.environment()))

@@ -1,0 +1,120 @@
+"""Demand metrics on hand-computed tables: usage rates, projection arithmetic, capacity gap and its sign."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.assess.demand import (SHORTFALL, SURPLUS, TOTAL, capacity_gap, gap_assumptions, projected_demand,
+                            projected_population, usage_rates)
+
+# Population per band with distinct sizes, so a rate on the wrong band gives a different number.
+BASE = pd.DataFrame({"band": ["18-64", "65+", "75+", "85+"], "age_from": [18, 65, 75, 85],
+                     "age_to": pd.array([64, None, None, None], dtype="Int64"),
+                     "population": [200_000.0, 50_000.0, 20_000.0, 5_000.0]})
+
+
+def users(**counts: float) -> pd.DataFrame:
+    """Users per band, e.g. users(**{"65+": 1000})."""
+    return pd.DataFrame({"band": list(counts), "users": list(counts.values())})
+
+
+def test_rates_per_band_and_per_1000():
+    rates = usage_rates(users(**{"18-64": 400, "65+": 1000}), BASE).set_index("band")
+    assert rates.loc["18-64", "rate"] == pytest.approx(0.002)
+    assert rates.loc["65+", "rate"] == pytest.approx(0.02)
+    assert rates.loc["65+", "rate_per_1000"] == pytest.approx(20.0)
+    assert rates.loc["18-64", "rate_per_1000"] == pytest.approx(2.0)
+
+
+def test_per_1000_rate_uses_the_right_age_band():
+    per_1000 = usage_rates(users(**{"75+": 1000}), BASE)["rate_per_1000"].iloc[0]
+    assert per_1000 == pytest.approx(50.0)  # 1,000 / 20,000 aged 75+, not / 50,000 aged 65+ (20) or 5,000 85+ (200)
+    assert usage_rates(users(**{"85+": 1000}), BASE)["rate_per_1000"].iloc[0] == pytest.approx(200.0)
+
+
+def test_zero_population_gives_nan_not_inf():
+    pop = pd.DataFrame({"band": ["18-64", "65+"], "population": [0.0, 10_000.0]})
+    rates = usage_rates(users(**{"18-64": 5, "65+": 100}), pop).set_index("band")
+    assert math.isnan(rates.loc["18-64", "rate"]) and not np.isinf(rates["rate"]).any()
+    assert rates.loc["65+", "rate"] == pytest.approx(0.01)
+
+
+def test_missing_band_and_overlapping_bands_are_errors():
+    with pytest.raises(ValueError, match="no population"):
+        usage_rates(users(**{"90+": 5}), BASE)
+    with pytest.raises(ValueError, match="overlap"):
+        usage_rates(users(**{"65+": 5, "75+": 3}), BASE)
+
+
+PROJECTED = pd.DataFrame({"band": ["18-64", "65+"] * 3, "horizon": [0, 0, 5, 5, 10, 10],
+                          "year": [2026, 2026, 2031, 2031, 2036, 2036],
+                          "population": [200_000.0, 50_000.0, 190_000.0, 60_000.0, 180_000.0, 70_000.0]})
+
+
+def test_projected_demand_is_rate_times_population_with_totals():
+    rates = usage_rates(users(**{"18-64": 400, "65+": 1000}), BASE)
+    out = projected_demand(rates, PROJECTED)
+    assert out["band"].tolist() == ["18-64", "65+", TOTAL] * 3
+    by = out.set_index(["year", "band"])
+    assert by.loc[(2031, "65+"), "demand"] == pytest.approx(1200)  # 0.02 × 60,000
+    assert by.loc[(2031, "18-64"), "demand"] == pytest.approx(380)  # 0.002 × 190,000
+    assert by.loc[(2036, TOTAL), "demand"] == pytest.approx(360 + 1400)
+    assert by.loc[(2036, TOTAL), "population"] == pytest.approx(250_000)
+    assert by.loc[(2026, TOTAL), "demand"] == pytest.approx(1400)  # the base year gives back today's users
+    assert by.loc[(2036, TOTAL), "rate"] == pytest.approx(1760 / 250_000)
+
+
+def test_projected_total_is_nan_when_a_band_has_no_rate():
+    pop = pd.DataFrame({"band": ["18-64", "65+"], "population": [0.0, 10_000.0]})
+    rates = usage_rates(users(**{"18-64": 5, "65+": 100}), pop)
+    by = projected_demand(rates, PROJECTED).set_index(["year", "band"])
+    assert math.isnan(by.loc[(2031, TOTAL), "demand"])
+    assert by.loc[(2031, "65+"), "demand"] == pytest.approx(600)
+
+
+def test_capacity_gap_sign_and_usable_capacity():
+    demand = pd.DataFrame({"year": [2026, 2031, 2036], "demand": [900.0, 950.0, 1000.0]})
+    gap = capacity_gap(demand, 1000, 0.9, 0.95).set_index("year")
+    assert gap["usable_capacity"].tolist() == pytest.approx([950, 950, 950])
+    assert gap["surplus"].tolist() == pytest.approx([50, 0, -50])
+    assert gap["status"].tolist() == [SURPLUS, "balanced", SHORTFALL]
+    assert gap.loc[2036, "surplus_pct"] == pytest.approx(-5.0)
+    assert gap.loc[2026, "occupied_now"] == pytest.approx(900)
+    unknown = capacity_gap(demand, 1000, None, 1.0)
+    assert unknown["current_occupancy"].isna().all() and unknown["surplus"].tolist() == pytest.approx([100, 50, 0])
+    with pytest.raises(ValueError):
+        capacity_gap(demand, 1000, 0.9, 95)
+
+
+def test_capacity_gap_takes_the_totals_of_projected_demand():
+    rates = usage_rates(users(**{"18-64": 400, "65+": 1000}), BASE)
+    gap = capacity_gap(projected_demand(rates, PROJECTED), 1500, 0.9, 1.0)
+    assert gap["year"].tolist() == [2026, 2031, 2036]
+    assert gap["surplus"].tolist() == pytest.approx([100, -80, -260])
+    lines = gap_assumptions(2026, 1500, "beds", 0.9, 0.95, ["18-64", "65+"])
+    assert any("1,500 beds" in line for line in lines) and any("95%" in line for line in lines)
+
+
+def snpp_frame() -> pd.DataFrame:
+    """A tidy SNPP frame for one area: ages 0–89 and 90+; each age holds 10 people in 2026, +1 a year from 65."""
+    rows = []
+    for year in range(2026, 2037):
+        for age in range(91):
+            people = 10.0 + (year - 2026 if age >= 65 else 0)
+            group = "90+" if age == 90 else str(age)
+            rows.append({"area_code": "E08000019", "area_name": "Sheffield", "sex": "persons", "age_group": group,
+                         "age": age, "year": year, "population": people, "_row": 0})
+    return pd.DataFrame(rows)
+
+
+def test_projected_population_base_plus_5_and_10_by_band():
+    out = projected_population(snpp_frame(), "E08000019", 2026).set_index(["band", "horizon"])
+    assert out.loc[("18-64", 0), "population"] == pytest.approx(47 * 10)
+    assert out.loc[("65+", 0), "population"] == pytest.approx(26 * 10)  # ages 65–89 and 90+
+    assert out.loc[("65+", 5), "population"] == pytest.approx(26 * 15)
+    assert out.loc[("65+", 10), "year"] == 2036
+    assert out.loc[("65+", 10), "change_pct"] == pytest.approx(100.0)
+    assert set(out.index.get_level_values("band")) == {"18-64", "65+"}

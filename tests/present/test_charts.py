@@ -1,0 +1,46 @@
+"""Tests of helpers.present.charts: the MPS chart template."""
+import plotly.io as pio
+
+from helpers.present.charts import TEMPLATE
+
+
+def test_template_keeps_plotly_whites_look_without_its_unused_trace_defaults():
+    white = pio.templates["plotly_white"]
+    assert TEMPLATE.layout == white.layout
+    assert TEMPLATE.data.bar == white.data.bar and TEMPLATE.data.scatter == white.data.scatter
+    assert TEMPLATE.data.heatmap == () and white.data.heatmap != ()
+
+
+import pandas as pd  # noqa: E402
+
+from helpers.present.charts import (LINE_DASHES, LINE_SYMBOLS, count_axis, grouped_bar_chart, line_chart,  # noqa: E402
+                            rating_chart)
+
+
+def test_line_series_differ_by_marker_and_dash_not_colour_alone_and_keep_their_data() -> None:
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-01-01", "2026-02-01"]), "a": [80.0, 81.0], "b": [70.0, 72.0],
+                          "c": [60.0, 61.0]})
+    chart = line_chart("trend", frame, "date", {"a": "A", "b": "B", "c": "C"}, "Trend", "%", "%")
+    markers = [t.marker.symbol for t in chart.figure.data]
+    dashes = [t.line.dash for t in chart.figure.data]
+    assert markers == LINE_SYMBOLS[:3] and dashes == LINE_DASHES[:3]
+    assert chart.figure.layout.width is None  # sized by its container on the page
+    assert list(chart.data.columns) == ["date", "A", "B", "C"] and chart.data["B"].tolist() == [70.0, 72.0]
+
+
+def test_count_axes_tick_whole_numbers() -> None:
+    assert count_axis(7) == {"tickformat": ",d", "rangemode": "tozero", "dtick": 1}
+    assert "dtick" not in count_axis(120)
+    frame = pd.DataFrame({"year": [2025, 2026], "entries": [7, 7], "exits": [0, 1]})
+    chart = grouped_bar_chart("flows", frame, "year", {"entries": "Entries", "exits": "Exits"}, "Flows", "Locations")
+    assert chart.figure.layout.yaxis.dtick == 1 and chart.figure.layout.yaxis.tickformat == ",d"
+    assert chart.figure.layout.yaxis.range[1] > 7  # headroom: the labels above the bars are not clipped
+    assert all(t.cliponaxis is False for t in chart.figure.data)
+    assert chart.figure.data[1].marker.pattern.shape == "/"  # exits hatched, not told apart by colour alone
+
+
+def test_rating_chart_has_no_fixed_width_and_its_data() -> None:
+    dist = pd.DataFrame({"rating": ["Good", "Outstanding"], "locations": [3, 1], "percent": [75.0, 25.0]})
+    chart = rating_chart(dist, "Sheffield")
+    assert chart.figure.layout.width is None and chart.figure.layout.xaxis.dtick == 1
+    assert chart.data.set_index("rating").loc["Good", "locations"] == 3

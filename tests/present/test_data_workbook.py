@@ -1,0 +1,156 @@
+"""mps_data.xlsx from a tiny MPS project: hostile text stays text, numbers are numbers with formats, file mode."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from helpers.present.data_workbook import write_data_workbook
+from helpers.present.publish import artefact_dir
+from helpers.present.spreadsheet_text import write_csv
+
+PAYLOADS = ['=HYPERLINK("http://x","click")', "+1", "-x", "@SUM(A1)", "\tx", "\rx", "#N/A",
+            "first line\nsecond line", "long " * 2000]
+
+
+def raw_csv(frame: pd.DataFrame, path: Path) -> None:
+    """The artefact CSV as publish.py wrote it before the CSV-injection guard (text raw)."""
+    frame.to_csv(path, index=False)
+
+
+def make_project(root: Path, tables: dict[str, dict[str, pd.DataFrame]], writer=write_csv,
+                 formats: dict[str, dict[str, str]] | None = None, caption: str = "A caption") -> Path:
+    """artefacts/<service>/key_figures.json (one section listing its tables) and one CSV per table."""
+    for service, frames in tables.items():
+        folder = artefact_dir(root, service)
+        folder.mkdir(parents=True)
+        items = []
+        for name, frame in frames.items():
+            writer(frame, folder / f"{name}.csv")
+            item = {"kind": "table", "name": name, "caption": caption}
+            if formats and name in formats:
+                item["formats"] = formats[name]
+            items.append(item)
+        summary = {"title": service.replace("_", " ").capitalize(), "synthetic": True,
+                   "sections": [{"key": "s", "title": "S", "messages": [], "notes": [], "items": items}]}
+        (folder / "key_figures.json").write_text(json.dumps(summary), encoding="utf-8")
+    return root
+
+
+def hostile_frame(payloads: list[str] = PAYLOADS) -> pd.DataFrame:
+    return pd.DataFrame({"brand": payloads, "beds": range(len(payloads)), "share_pct": [39.0] * len(payloads)})
+
+
+def sheet_cells(path: Path, sheet: str) -> list[list]:
+    return [list(row) for row in load_workbook(path)[sheet].iter_rows()]
+
+
+def expected_text(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # XML keeps no CR: Excel's in-cell line break is LF
+
+
+# raw_csv: the artefacts as publish.py wrote them before write_csv. Its unquoted lone CR splits the row (the
+# CSV bug write_csv fixes), so that one payload is left out there.
+@pytest.mark.parametrize("writer, payloads", [(write_csv, PAYLOADS), (raw_csv, [p for p in PAYLOADS if p != "\rx"])],
+                         ids=["guarded_csv", "raw_csv"])
+def test_hostile_text_is_written_literally_as_string_cells(tmp_path, writer, payloads):
+    project = make_project(tmp_path / "p", {"care_homes": {"supply": hostile_frame(payloads)}}, writer,
+                           caption='=HYPERLINK("http://x","caption")')
+    path = write_data_workbook(project, ["care_homes"], tmp_path / "out" / "mps_data.xlsx", "=Council", 2026)
+    wb = load_workbook(path)
+    assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type in ("f", "e")]
+    rows = sheet_cells(path, "CH supply")
+    assert [c.value for c in rows[0]] == ["brand", "beds", "share_pct"]
+    brands = [row[0] for row in rows[1:]]
+    assert [c.value for c in brands] == [expected_text(p) for p in payloads]
+    assert all(c.data_type == "s" for c in brands)
+    assert brands[payloads.index("first line\nsecond line")].alignment.wrap_text
+    assert brands[-1].alignment.wrap_text and len(brands[-1].value) == 10_000
+    readme = [c.value for row in wb["README"].iter_rows() for c in row if c.value is not None]
+    assert '=HYPERLINK("http://x","caption")' in readme and any(str(v).endswith("=Council — the data behind "
+                                                                              "every chart and table") for v in readme)
+
+
+def test_numbers_are_number_cells_with_their_table_formats(tmp_path):
+    frame = pd.DataFrame({"category": ["Residential", "Nursing", "All"], "homes": [10, 12, 22],
+                          "occupancy_pct": [87.5, 91.25, -3.5], "rate": [812.4, 1010.0, None],
+                          "median": ["12.5", "[c]", "-3.5"]})
+    project = make_project(tmp_path / "p", {"care_homes": {"occupancy": frame}},
+                           formats={"occupancy": {"homes": "int", "occupancy_pct": "pct", "rate": "gbp",
+                                                  "median": "gbp"}})
+    rows = sheet_cells(write_data_workbook(project, ["care_homes"], tmp_path / "d.xlsx", "X", 2026), "CH occupancy")
+    homes, pct, rate, median = ([row[j] for row in rows[1:]] for j in (1, 2, 3, 4))
+    assert [(c.data_type, c.value, c.number_format) for c in homes] == [("n", 10, "#,##0"), ("n", 12, "#,##0"),
+                                                                         ("n", 22, "#,##0")]
+    assert [c.value for c in pct] == pytest.approx([0.875, 0.9125, -0.035])  # 87.5 (%) as a real fraction
+    assert {c.number_format for c in pct} == {"0.0%"} and {c.data_type for c in pct} == {"n"}
+    assert rate[0].value == 812.4 and rate[0].number_format == '"£"#,##0.00' and rate[2].value is None
+    assert (median[0].value, median[0].number_format) == (12.5, '"£"#,##0.00')
+    assert (median[1].value, median[1].data_type) == ("[c]", "s")  # the suppression marker stays a marker
+    assert (median[2].value, median[2].data_type) == (-3.5, "n")  # a negative number stays a number
+
+
+def test_numbers_shown_as_text_become_numbers_that_show_the_same(tmp_path):
+    # As the workforce, concentration, KPI and oversight tables publish them: values already formatted as text.
+    frame = pd.DataFrame({"measure": ["Turnover", "Pay", "Gap", "HHI", "Providers", "Band", "Target", "Missing"],
+                          "value": ["25.2%", "£12.56", "£-0.15", "1,016", "60 (60)", "unconcentrated", "39%", "–"]})
+    project = make_project(tmp_path / "p", {"oversight": {"kpis": frame}})
+    rows = sheet_cells(write_data_workbook(project, ["oversight"], tmp_path / "d.xlsx", "X", 2026), "OV kpis")
+    cells = [row[1] for row in rows[1:]]
+    assert [(c.data_type, c.number_format) for c in cells[:4]] == [
+        ("n", "0.0%"), ("n", '"£"#,##0.00'), ("n", '"£"#,##0.00'), ("n", "#,##0")]
+    assert [c.value for c in cells[:4]] == pytest.approx([0.252, 12.56, -0.15, 1016])
+    assert [(c.value, c.data_type) for c in cells[4:6]] == [("60 (60)", "s"), ("unconcentrated", "s")]
+    assert (cells[6].value, cells[6].number_format) == (pytest.approx(0.39), "0%")
+    assert (cells[7].value, cells[7].data_type) == ("–", "s")
+    assert [row[0].data_type for row in rows[1:]] == ["s"] * 8
+
+
+def test_text_that_only_looks_numeric_stays_text(tmp_path):
+    frame = pd.DataFrame({"code": ["007", "+1", "1e5", "12345678901234567"], "name": ["a", "b", "c", "d"]})
+    project = make_project(tmp_path / "p", {"home_care": {"ids": frame}})
+    rows = sheet_cells(write_data_workbook(project, ["home_care"], tmp_path / "d.xlsx", "X", 2026), "HC ids")
+    assert [(row[0].value, row[0].data_type) for row in rows[1:]] == [
+        ("007", "s"), ("+1", "s"), ("1e5", "s"), ("12345678901234567", "s")]
+
+
+def test_text_excel_cannot_hold_does_not_stop_the_workbook(tmp_path):
+    frame = pd.DataFrame({"brand": ["bell\x07name", "ok"], "n": [1, 2]})
+    project = make_project(tmp_path / "p", {"care_homes": {"supply": frame}})
+    rows = sheet_cells(write_data_workbook(project, ["care_homes"], tmp_path / "d.xlsx", "X", 2026), "CH supply")
+    assert rows[1][0].value == "bell\ufffdname"
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o002])
+def test_workbook_is_readable_like_the_other_outputs(tmp_path, mask):
+    project = make_project(tmp_path / "p", {"care_homes": {"supply": hostile_frame()}})
+    previous = os.umask(mask)
+    try:
+        path = write_data_workbook(project, ["care_homes"], tmp_path / "out" / "mps_data.xlsx", "X", 2026)
+        neighbour = tmp_path / "out" / "neighbour.txt"
+        neighbour.write_text("x")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask == stat.S_IMODE(neighbour.stat().st_mode)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["mps_data.xlsx", "neighbour.txt"]
+
+
+def test_each_charts_data_gets_its_own_sheet(tmp_path):
+    project = make_project(tmp_path / "p", {"care_homes": {"occupancy": pd.DataFrame({"year": [2025], "pct": [90.0]})}})
+    folder = artefact_dir(project, "care_homes")
+    summary = json.loads((folder / "key_figures.json").read_text(encoding="utf-8"))
+    summary["sections"][0]["items"] += [{"kind": "chart", "name": "occupancy", "caption": "=Occupancy trend"},
+                                        {"kind": "chart", "name": "no_data", "caption": "A chart without data"}]
+    (folder / "key_figures.json").write_text(json.dumps(summary), encoding="utf-8")
+    write_csv(pd.DataFrame({"home": ["@Home"], "beds": [-3]}), folder / "occupancy.chart.csv")
+    wb = load_workbook(write_data_workbook(project, ["care_homes"], tmp_path / "d.xlsx", "X", 2026))
+    assert wb.sheetnames == ["README", "CH occupancy", "CH occupancy chart"]
+    ws = wb["CH occupancy chart"]
+    assert (ws["A2"].value, ws["A2"].data_type, ws["B2"].value, ws["B2"].data_type) == ("@Home", "s", -3, "n")
+    readme = [[c.value for c in row] for row in wb["README"].iter_rows()]
+    assert ["CH occupancy chart", "Care homes", "occupancy chart", "=Occupancy trend"] in readme

@@ -1,0 +1,49 @@
+"""Tests of helpers.run.warm_kernel: notebooks share one kernel yet each starts as if fresh."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from helpers.run import warm_kernel
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
+    return path
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    return pm.execute_notebook(str(path), str(path.with_suffix(".out.ipynb")), kernel_name="python3",
+                               engine_name=warm_kernel.ENGINE, progress_bar=False)
+
+
+@pytest.fixture
+def kernel_after():
+    yield
+    warm_kernel.discard()
+
+
+def test_a_notebook_sees_nothing_of_the_one_before_it_and_counts_from_one(tmp_path, kernel_after):
+    first = write_notebook(tmp_path / "first.ipynb", "import os\nleftover = 42\npid = os.getpid()\nos.chdir('/')")
+    second = write_notebook(tmp_path / "second.ipynb", "print('leftover' in globals())", "import os\nprint(os.getcwd())",
+                            "import gc\nprint(type(gc.collect).__name__)", "print(os.getpid())")
+    ran = execute(first)
+    ran_second = execute(second)
+    printed = [cell.outputs[0]["text"].strip() for cell in ran_second.cells]
+    assert printed[0] == "False"  # the namespace was reset
+    assert printed[1] == str(tmp_path)  # and the working directory restored
+    assert printed[2] == "builtin_function_or_method"  # the reset's no-op gc.collect was put back
+    assert [cell.execution_count for cell in ran_second.cells] == [1, 2, 3, 4]
+    assert [cell.execution_count for cell in ran.cells] == [1]
+    assert warm_kernel._current is not None and warm_kernel._current.alive()  # one kernel served both
+
+
+def test_a_dead_kernel_is_replaced_for_the_next_notebook(tmp_path, kernel_after):
+    notebook = write_notebook(tmp_path / "pid.ipynb", "import os\nprint(os.getpid())")
+    before = execute(notebook).cells[0].outputs[0]["text"]
+    warm_kernel._current.km.shutdown_kernel(now=True)
+    after = execute(notebook).cells[0].outputs[0]["text"]
+    assert before != after

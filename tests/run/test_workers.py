@@ -1,0 +1,42 @@
+"""The worker pool's time limit: a job past it is reported TimedOut, its worker stopped (killed if it ignores
+SIGTERM) and replaced, and the other jobs finish. Jobs are defined here, in a module with light imports, so a
+spawned worker starts in about a second and the limits can be short."""
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+
+from helpers.run import workers
+
+
+def _job(n: int) -> int:
+    if n == 2:  # hangs; stops on SIGTERM as a council does (KeyboardInterrupt, then its clean-up)
+        time.sleep(300)
+    if n == 3:  # hangs and ignores SIGTERM: only the kill after STOP_SECONDS stops it
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        time.sleep(300)
+    return n * 10
+
+
+def test_a_job_past_its_time_limit_is_stopped_and_the_others_finish(monkeypatch):
+    monkeypatch.setattr(workers, "STOP_SECONDS", 2)  # the parent's grace before it kills
+    start = time.monotonic()
+    results = dict(workers.imap_unordered(_job, [1, 2, 3, 4, 5], processes=2, timeout=6))
+    assert {k: v for k, v in results.items() if k not in (2, 3)} == {1: 10, 4: 40, 5: 50}
+    assert all(isinstance(results[k], workers.TimedOut) and str(results[k]) == "timed out after 6 s" for k in (2, 3))
+    assert time.monotonic() - start < 120  # not the jobs' 300 s: they were stopped at the limit
+
+
+def test_no_worker_outlives_the_pool_after_a_time_limit(monkeypatch):
+    monkeypatch.setattr(workers, "STOP_SECONDS", 2)
+    seen = []
+    for job, result in workers.imap_unordered(_job, [3], processes=1, timeout=3):
+        seen.append((job, type(result)))
+    assert seen == [(3, workers.TimedOut)]
+    assert multiprocessing.active_children() == []  # the hung worker was killed and reaped
+
+
+def test_without_a_time_limit_results_are_unchanged():
+    assert dict(workers.imap_unordered(_job, [1, 4], processes=2)) == {1: 10, 4: 40}
+
