@@ -133,7 +133,7 @@ def councils(data: Path, limit: int | None) -> list[str]:
 
 
 def main() -> None:
-    from helpers.assess.assessment import SERVICES
+    from helpers.services import SERVICES
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=ROOT / "data" / "demo", help="data folder (default: data/demo)")
     p.add_argument("--councils", type=int, default=None, help="only the first N councils in the data")

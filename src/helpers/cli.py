@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from helpers.assess.assessment import SERVICES
+from helpers.services import SERVICES
 from helpers.errors import InputError, UsageError
 
 COUNCIL_TIMEOUT = 900  # `run --timeout` default, seconds per council (a council takes ~5-20 s; a cell may take 600)

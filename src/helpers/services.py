@@ -1,4 +1,4 @@
-"""The four service types, as defined in params/services.yml (validated on load)."""
+"""The four service types, as defined in params/services.yml (validated on load): the one home of their keys and titles."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +9,8 @@ from helpers.load.cqc_directory import FLAGS
 from helpers.load.ons_population import BANDS
 
 SERVICES = ("care_homes", "home_care", "supported_living", "day_opportunities")
+OVERSIGHT = "oversight"  # the council-wide chapter beside the four services
+OVERSIGHT_TITLE = "Market oversight and what we will do"
 CAPACITY_SOURCES = ("cqc_beds", "delivered_hours", "contracted_volume")
 PARAMS = "services"
 
@@ -63,3 +65,14 @@ def service(key: str) -> Service:
     if key not in raw:
         raise InputError(f"no definition for service '{key}'", file=params.path_of(PARAMS))
     return _service(key, raw)
+
+
+def title(key: str) -> str:
+    """A service's title as a heading shows it ("Care homes"); the oversight chapter's for OVERSIGHT."""
+    return OVERSIGHT_TITLE if key == OVERSIGHT else service(key).title
+
+
+def name(key: str) -> str:
+    """A service's title inside a sentence ("care homes")."""
+    text = title(key)
+    return text[:1].lower() + text[1:]

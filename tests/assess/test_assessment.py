@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from helpers.assess import oversight
-from helpers.assess.assessment import SERVICES, assess, assess_oversight
+from helpers.assess.assessment import assess, assess_oversight
+from helpers.services import SERVICES
 from helpers.present.charts import Chart
 
 

@@ -10,7 +10,8 @@ from conftest import REPO
 
 from helpers.errors import InputError
 from helpers.load.cost_returns import ALL_LINES, COST_LINES, GROUPS, LINE_GROUP, SPEC, UNITS
-from helpers.load.local import SERVICES, examples_frame, load_local, write_template
+from helpers.services import SERVICES
+from helpers.load.local import examples_frame, load_local, write_template
 
 ANNEX_B = REPO.parent / "shared" / "realdata" / "fair_cost_of_care" / "brighton_hove_annexB_carehome_table_EXCERPT.csv"
 LINE = {"provider_id": "H1", "service": "care_homes", "category": "Nursing", "cost_line": "Nursing staff",

@@ -17,7 +17,7 @@ import psutil
 import pytest
 
 from helpers.run import manifest, pipeline, run_cache, workers
-from helpers.assess.assessment import SERVICES
+from helpers.services import SERVICES
 from helpers.cli import main
 
 pytestmark = pytest.mark.slow

@@ -19,14 +19,12 @@ from helpers.present.charts import Chart
 from helpers.councils import council
 from helpers.errors import DataQualityLog, UsageError
 from helpers.load.inputs import Inputs
-from helpers.services import SERVICES, Service, service
+from helpers.services import OVERSIGHT, OVERSIGHT_TITLE, SERVICES, Service, service
 from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory, cqc_ratings, fee_rates,
                           financial_sustainability, home_care_activity, kpis, occupancy, ons_population,
                           skills_for_care)
 from helpers.present.tables import Table
 
-SERVICE_TITLES = {"care_homes": "Care homes", "home_care": "Home care", "supported_living": "Supported living",
-                  "day_opportunities": "Day opportunities"}
 BENCHMARK_HEADERS = {"area": "Area", "value": "Value", "councils": "Councils in the figure"}
 
 
@@ -88,7 +86,6 @@ def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path 
                       log=publishable_log(inputs.log))
 
 
-OVERSIGHT = "oversight"
 OVERSIGHT_PARTS = (("actions", "Action plan", ("action_status_chart", "action_status", "action_plan")),
                    ("kpis", "Key performance indicators", ("kpis",)),
                    ("home_care_delivery", "Home care delivery", ("home_care_calls", "home_care_delivery")),
@@ -112,7 +109,7 @@ def assess_oversight(data_dir: Path, council_code: str, cache_dir: Path | None =
     for section in sections:
         section.source = source_line(section.key, sources)
     return Assessment(council_code=area["code"], council_name=area["name"], service=OVERSIGHT,
-                      title="Market oversight and what we will do", sections=sections, key_figures=result.key_figures,
+                      title=OVERSIGHT_TITLE, sections=sections, key_figures=result.key_figures,
                       sources=sources, synthetic=any(s["synthetic"] for s in sources), log=publishable_log(log))
 
 

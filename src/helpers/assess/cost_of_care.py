@@ -36,7 +36,8 @@ from helpers.present.charts import LAYOUT, TEMPLATE, Chart
 from helpers.errors import DataQualityLog, InputError
 from helpers.params import load, path_of, require
 from helpers.load.cost_returns import COST_LINES, SPEC as RETURNS_SPEC, UNITS
-from helpers.load.local import CARE_HOME_CATEGORIES, SERVICES
+from helpers.load.local import CARE_HOME_CATEGORIES
+from helpers.services import SERVICES
 from helpers.load.reading import SourceTable
 from helpers.present.tables import Table
 

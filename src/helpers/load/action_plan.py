@@ -5,7 +5,8 @@ from datetime import date
 
 import pandas as pd
 
-from helpers.load.local import SERVICES, Field, LocalSource
+from helpers.services import SERVICES
+from helpers.load.local import Field, LocalSource
 
 THEMES = ("Market oversight", "Financial support and funding", "Finance processes", "Commissioning strategy",
           "Market shaping", "Contract management and quality", "Workforce")

@@ -12,7 +12,8 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers.load.local import CARE_HOME_CATEGORIES, SERVICES, Check, Field, LocalSource
+from helpers.load.local import CARE_HOME_CATEGORIES, Check, Field, LocalSource
+from helpers.services import SERVICES
 
 # The one list of cost lines: service → group → lines (Annex A wording where DHSC has a template).
 COST_LINES: dict[str, dict[str, tuple[str, ...]]] = {

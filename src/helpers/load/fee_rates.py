@@ -5,7 +5,8 @@ a year's cost and a fee gap × volume is the budget impact.
 """
 from __future__ import annotations
 
-from helpers.load.local import SERVICES, Check, Field, LocalSource
+from helpers.services import SERVICES
+from helpers.load.local import Check, Field, LocalSource
 
 UNITS = ("per hour", "per week", "per session")
 BUDGET_TOLERANCE = 0.2

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.load.local import SERVICES, Check, Field, LocalSource
+from helpers.services import SERVICES
+from helpers.load.local import Check, Field, LocalSource
 
 UNITS = ("%", "number", "£")
 HIGHER, LOWER = "Higher is better", "Lower is better"

@@ -34,12 +34,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers.councils import councils
+from helpers.services import SERVICES
 from helpers.errors import DataQualityLog, InputError
 from helpers.load.reading import (Column, RawSheet, SourceTable, files_named, cached, locate_header, read_raw, table_below_header,
                                      to_date, to_flag, to_number)
 
 KINDS = ("text", "int", "number", "money", "percent", "date", "code", "flag", "council")
-SERVICES = ("care_homes", "home_care", "supported_living", "day_opportunities")
 CARE_HOME_CATEGORIES = ("Residential", "Residential dementia", "Nursing", "Nursing dementia")
 FLAG_VALUES = ("Y", "N")
 EARLIEST, LATEST = "2000-01-01", "2100-12-31"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers.load.local import SERVICES, Field, LocalSource
+from helpers.services import SERVICES
+from helpers.load.local import Field, LocalSource
 
 QUALITY_RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not assessed")
 

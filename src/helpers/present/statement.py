@@ -8,11 +8,11 @@ from pathlib import Path
 
 from plotly.io.json import to_json_plotly
 
-from helpers.assess.assessment import OVERSIGHT, SERVICE_TITLES
 from helpers.present.charts import TEMPLATE
 from helpers.present.escape import markdown, script_json
 from helpers.present.publish import artefact_dir
 from helpers.load.cqc_directory import SOURCE as DIRECTORY
+from helpers.services import OVERSIGHT, title
 
 TEMPLATE_FILES = ["_quarto.yml", "mps.css", "mps.typ", "mps.html5"]
 # plotly.js "basic" (scatter, bar, pie: every trace type the MPS draws), 1.2 MB against the full bundle's 4.8 MB;
@@ -78,7 +78,7 @@ def _anchor(*parts: str) -> str:
 def chapter(service: str, summary: dict) -> str:
     """A service chapter in Quarto markdown: key messages, then each section's messages, items and notes."""
     base = f"artefacts/{service}"
-    lines = [f"# {markdown(summary.get('title') or SERVICE_TITLES[service])} {{#{_anchor(service)}}}", "",
+    lines = [f"# {markdown(summary.get('title') or title(service))} {{#{_anchor(service)}}}", "",
              "::: {.callout-note}", "## Key messages", f"{{{{< include {base}/messages.md >}}}}", ":::", ""]
     for section in summary["sections"]:
         lines += [f"## {markdown(section['title'])} {{#{_anchor(service, section['key'])}}}", ""]

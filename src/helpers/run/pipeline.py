@@ -31,11 +31,11 @@ from helpers.run import manifest, run_cache, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
 from helpers.run.file_modes import as_published
+from helpers.services import OVERSIGHT
 from helpers.run.run_cache import InputFile, RunInputs
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "market_assessment.ipynb"
 OVERSIGHT_NOTEBOOK = NOTEBOOK.with_name("market_oversight.ipynb")
-OVERSIGHT = "oversight"  # the council-wide chapter's unit, run after the service notebooks
 INTERNAL = "internal"  # the internal provider risk dashboard, written outside the published folder
 KERNEL = "python3"
 EXPECTED_ERRORS = {"InputError", "UsageError"}
