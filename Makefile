@@ -27,9 +27,10 @@ demo-data: setup
 demo: demo-data
 	$(BIN)/caremarket run --data $(DEMO_DATA) --out reports --year $(YEAR) --council $(COUNCIL)
 
-# Whole test suite (unit, real-file, nbval over the demo notebook, end to end)
+# Whole test suite: unit (tests/load, assess, present, run), real published files, regression (key figures and
+# nbval over the notebooks, both on data/demo), end to end (tests/e2e); the 15 slowest tests are listed at the end.
 test: demo-data
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+	$(BIN)/python -m pytest --durations=15 --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) reports/20*
@@ -40,11 +41,10 @@ accept-notebooks: demo-data
 	$(BIN)/python scripts/accept_notebooks.py
 
 # Refresh the stored key figures the regression test compares with (tests/expected/), on purpose only.
-# The end-to-end test runs on a two-council demo set (tests/conftest.py), so the reference is made from the same set.
-accept-key-figures: setup
-	$(BIN)/caremarket demo-data --out data/e2e --councils E08000019,E08000018
-	$(BIN)/caremarket run --data data/e2e --out data/e2e-reports --year 2026 --council E08000019 --formats html --force
-	mkdir -p tests/expected && cp data/e2e-reports/2026/E08000019/key_figures.json tests/expected/key_figures_E08000019.json
+# Made from the default demo dataset (data/demo), the same one the nbval references run on.
+accept-key-figures: demo-data
+	$(BIN)/caremarket run --data $(DEMO_DATA) --out data/accepted-reports --year 2026 --council E08000019 --formats html --force
+	mkdir -p tests/expected && cp data/accepted-reports/2026/E08000019/key_figures.json tests/expected/key_figures_E08000019.json
 
 # Issue 7 benchmark (slow, on demand; never part of `make test`): writes benchmarks/results.md
 benchmark: setup

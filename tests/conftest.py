@@ -28,6 +28,15 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def default_demo() -> Path:
+    """The default demo dataset in data/demo, the one the nbval references run on (`make test` writes it first)."""
+    folder = REPO / "data" / "demo"
+    if not folder.is_dir() or not any(folder.iterdir()):
+        pytest.fail(f"{folder} is empty: run `make demo-data` (make test does) to write the default demo dataset")
+    return folder
+
+
 def locations(**columns: list) -> pd.DataFrame:
     """A small hand-made frame in the tidy CQC directory shape (defaults fill the other columns)."""
     n = len(next(iter(columns.values())))

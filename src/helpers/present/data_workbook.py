@@ -9,8 +9,6 @@ table item): ``pct`` columns, which hold 39.0 for 39%, are written as the fracti
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from helpers.run.file_modes import as_published
+from helpers.files import replacing
 from helpers.present.publish import artefact_dir
 from helpers.present.spreadsheet_text import (append_row, cell_value, display_number, excel_number, force_text, read_csv,
                                       write_cell)
@@ -126,16 +124,7 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
     Every str cell is made a string cell first (never a formula), and the file gets the permissions any
     other output gets (0o666 less the umask), not the private 0600 of the temporary file.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     force_text(wb)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         wb.save(tmp)
-        as_published(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote
@@ -24,6 +23,7 @@ import pypandoc
 import yaml
 
 from helpers.errors import InputError, UsageError
+from helpers.files import write_bytes
 
 ENGINES = ("auto", "quarto", "pandoc")
 QUARTO_FORMATS = {"html": "html", "pdf": "typst"}  # our output → Quarto/pandoc format
@@ -98,7 +98,7 @@ def render(project: Path, out_dir: Path, formats: tuple[str, ...] = ("html", "pd
         options = _format_options(config, QUARTO_FORMATS[fmt])
         source = _with_project_metadata(text, config, options)
         data = _pandoc_html(source, project, options) if fmt == "html" else _pandoc_pdf(source, project, options)
-        _write_atomic(target, data)
+        write_bytes(target, data)
     return outputs
 
 
@@ -267,12 +267,3 @@ def _typst_pdf(source: bytes, project: Path, options: dict) -> bytes:
     raise RenderError(f"typst could not compile {project / 'index.qmd'} to PDF:\n{message}")
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

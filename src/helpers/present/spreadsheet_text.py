@@ -24,9 +24,7 @@ import csv
 import datetime as dt
 import math
 import numbers
-import os
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,8 @@ import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment
+
+from helpers.files import replacing
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEUTRALISE = re.compile(r"'*[=+\-@\t\r]")
@@ -111,14 +111,8 @@ def write_csv(frame: pd.DataFrame, path: Path | str, index: bool = False) -> Pat
     """
     path = Path(path)
     out = neutralise_frame(frame.reset_index() if index else frame)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as f:
-            out.to_csv(f, index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replacing(path) as tmp, open(tmp, "x", encoding="utf-8", newline="") as f:
+        out.to_csv(f, index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     return path
 
 

@@ -8,13 +8,12 @@ A council's manifest also holds the unit keys the next run compares against (see
 from __future__ import annotations
 
 import json
-import os
 import platform
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 from helpers import params
+from helpers.files import write_text
 from helpers.run.run_cache import InputFile, RunInputs, file_hash, library_versions
 
 COUNCIL_MANIFEST = "manifest.json"
@@ -30,16 +29,7 @@ def now() -> str:
 
 def write_json(path: Path, data: object) -> Path:
     """Write JSON through a temporary file and an atomic rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_text(path, json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
 
 
 def read_json(path: Path) -> dict:
