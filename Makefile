@@ -46,6 +46,6 @@ accept-key-figures: demo-data
 	$(BIN)/caremarket run --data $(DEMO_DATA) --out data/accepted-reports --year 2026 --council E08000019 --formats html --force
 	mkdir -p tests/expected && cp data/accepted-reports/2026/E08000019/key_figures.json tests/expected/key_figures_E08000019.json
 
-# Issue 7 benchmark (slow, on demand; never part of `make test`): writes benchmarks/results.md
+# Batch benchmark (slow, on demand; never part of `make test`): writes benchmarks/results.md
 benchmark: setup
 	$(BIN)/python benchmarks/run_benchmarks.py $(ARGS)

@@ -1,4 +1,4 @@
-"""Benchmark the batch run against the naive loop and the in-process floor (issue 7 §5); writes benchmarks/results.md.
+"""Benchmark the batch run against the naive loop and the in-process floor; writes benchmarks/results.md.
 
 (a) naive: Papermill per notebook, one after another, a fresh kernel each, no parquet cache, chart
     export as the notebook does it without a long-lived browser, then build + render per council;

@@ -1,4 +1,4 @@
-"""`caremarket`: the command line (spec §6). Exit codes: 0 success, 1 data/run error, 2 usage error."""
+"""`caremarket`: the command line (verbs demo-data, templates, validate, run). Exit codes: 0 success, 1 data/run error, 2 usage error."""
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,4 @@
-"""mps_data.xlsx: every table behind the MPS's charts and tables, one sheet each, with a README sheet (PRODUCT §4).
+"""mps_data.xlsx: every table behind the MPS's charts and tables, one sheet each, with a README sheet.
 
 Every cell from a table is data: text is a string cell, never a formula (``=HYPERLINK(…)`` in a brand name is
 shown as written), and numbers are number cells with a number format. A table's CSV may carry numbers as

@@ -1,4 +1,5 @@
-"""Render the MPS Quarto project to HTML and PDF: with Quarto where installed, else with pandoc + typst (spec §7).
+"""Render the MPS Quarto project to HTML and PDF: with Quarto where installed, else with pandoc + typst
+(what Quarto itself runs underneath, installable with pip alone: pandoc from pypandoc-binary, Typst from typst).
 
 The built-in engine supports exactly the Quarto subset the MPS uses: front matter, `{{< include >}}`,
 content-visible/-hidden by format, callouts, figures with `fig-alt`, pipe tables with captions and

@@ -1,7 +1,7 @@
 """A Papermill engine that reuses one warm Jupyter kernel per process instead of starting one per notebook.
 
 Starting a kernel and importing pandas/plotly costs about a second per notebook, and a cold chart
-export starts a Chromium each time (STACK_NOTES). A worker keeps one kernel: on start-up it
+export starts a Chromium each time. A worker keeps one kernel: on start-up it
 imports the helpers and opens the long-lived chart-export browser (``chart_export.start``); between
 notebooks ``%reset -f`` clears the user namespace, the working directory is restored and the
 execution counter starts again at 1, so each output notebook looks like a fresh run.
