@@ -3,8 +3,14 @@
 - market_assessment: run by Papermill per council × service;
 - market_oversight: run by Papermill per council (action plan, KPIs, home care delivery, financial
   sustainability — aggregates only);
-- explore_cost_of_care: the INTERNAL cost-of-care exploration notebook, for JupyterLab.
+- explore_cost_of_care: the INTERNAL cost-of-care exploration notebook, for JupyterLab;
+- provider_risk_dashboard: run by Papermill per council into the INTERNAL tree (OUT/internal/<year>/<code>/):
+  the provider risk dashboard and the cost-of-care workbook for finance colleagues.
+
+Usage: python scripts/write_notebook.py [NAME.ipynb ...] (default: every notebook). Writing a notebook drops
+its stored outputs and gives its cells new ids, so name only the notebooks whose cells you changed.
 """
+import sys
 from pathlib import Path
 
 import nbformat as nbf
@@ -65,7 +71,7 @@ EXPLORE_CELLS = [
      ["parameters"]),
     ("code", "from pathlib import Path\n\n"
              "import pandas as pd\n\n"
-             "from helpers import cost_of_care as coc\n"
+             "from helpers.assess import cost_of_care as coc\n"
              "from helpers.councils import council as council_of\n"
              "from helpers.load import cost_returns, fee_rates\n"
              "from helpers.load.local import load_council\n\n"
@@ -104,12 +110,54 @@ EXPLORE_CELLS = [
              "                 target_rate=median).round(2)"),
     ("code", "next(t for t in section.tables if t.name == \"cost_sensitivity\").frame.round(0)"),
 ]
+DASHBOARD_CELLS = [
+    ("markdown", "# INTERNAL: provider risk dashboard for one council\n\n"
+                 "**INTERNAL — NOT FOR PUBLICATION.** Provider-level figures: every location's risk score, home "
+                 "care delivery per provider and financial risk per care home. Run by `caremarket run` with "
+                 "Papermill once per council, after its statement is published; the executed copy is kept beside "
+                 "the dashboard in `OUT/internal/<year>/<code>/`, never in the published folder.\n\n"
+                 "All logic lives in `src/helpers`: this notebook scores the locations "
+                 "(`helpers.assess.provider_risk.council_risk`), shows the most at risk and writes the dashboard "
+                 "(`helpers.present.dashboard`) and the cost-of-care workbook for finance colleagues "
+                 "(`helpers.present.cost_workbook`) into `out_dir`."),
+    ("code", '# out_dir: the folder to write the dashboard, provider_risk.csv and the cost workbook into; empty means\n'
+             '# do not write. previous_dir: the folder of the previous dashboard, whose provider_risk.csv says who\n'
+             '# turned Red since; empty means out_dir. cache_dir: parquet cache of parsed inputs; empty means no\n'
+             '# cache. engine: the render engine (auto, quarto or pandoc).\n'
+             'council = "E08000019"\nyear = 2026\ndata_dir = "../data/demo"\nout_dir = ""\nprevious_dir = ""\n'
+             'cache_dir = ""\nengine = "auto"', ["parameters"]),
+    ("code", "from helpers.assess.provider_risk import council_risk\nfrom helpers.present import dashboard\n\n"
+             "previous_from = previous_dir or out_dir\n"
+             "previous = dashboard.read_previous(previous_from) if previous_from else None\n"
+             "risk = council_risk(data_dir, council, cache_dir or None, previous)\n"
+             "print(risk.summary())"),
+    ("code", "risk.most_at_risk(10)"),
+    ("code", "if out_dir:\n    dashboard.write_dashboard(risk, out_dir, engine)"),
+    ("markdown", "## Cost of care workbook\n\nThe cost chapters' tables (published, suppressed figures: no provider's "
+                 "own figures), computed by the same function as the statement, as an xlsx for finance colleagues."),
+    ("code", "from pathlib import Path\n\n"
+             "from helpers.assess import cost_of_care\n"
+             "from helpers.load.inputs import Inputs\n"
+             "from helpers.present.cost_workbook import write_cost_workbook\n"
+             "from helpers.services import SERVICES\n\n"
+             "inputs = Inputs(data_dir, council, cache_dir or None)\n"
+             "returns, fees = inputs.local(\"cost_returns\"), inputs.local(\"fee_rates\")\n"
+             "costs = {s: cost_of_care.cost_section(s, returns, fees, risk.council_name) for s in SERVICES}\n"
+             "print(\"Cost tables:\", \", \".join(f\"{s} {len(c.tables)}\" for s, c in costs.items()))\n"
+             "if out_dir:\n"
+             "    write_cost_workbook(costs, Path(out_dir) / f\"cost_of_care_{council}.xlsx\", risk.council_name)"),
+]
 NOTEBOOKS = {"market_assessment.ipynb": CELLS, "market_oversight.ipynb": OVERSIGHT_CELLS,
-             "explore_cost_of_care.ipynb": EXPLORE_CELLS}
+             "explore_cost_of_care.ipynb": EXPLORE_CELLS, "provider_risk_dashboard.ipynb": DASHBOARD_CELLS}
 
 
-def main() -> None:
+def main(names: list[str] | None = None) -> None:
+    unknown = sorted(set(names or ()) - set(NOTEBOOKS))
+    if unknown:
+        raise SystemExit(f"unknown notebook(s) {', '.join(unknown)}: expected some of {', '.join(NOTEBOOKS)}")
     for name, cells in NOTEBOOKS.items():
+        if names and name not in names:
+            continue
         nb = nbf.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         for kind, source, *tags in cells:
@@ -123,4 +171,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

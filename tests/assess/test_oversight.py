@@ -1,4 +1,4 @@
-"""Oversight: the published section holds aggregates only; the internal dashboard is traceable, marked and atomic."""
+"""Oversight: the published chapter holds aggregates only (the internal dashboard is tested in tests/present)."""
 from __future__ import annotations
 
 import json
@@ -11,8 +11,6 @@ import pytest
 
 from helpers.assess import oversight
 from helpers.demo.financial_sustainability import write_financial_sustainability
-from helpers.assess.provider_risk import INDICATORS, LABELS
-from helpers.present.render import RenderError
 from helpers.load import cqc_directory, home_care_activity, provider_intelligence
 from helpers.load.local import load_council
 
@@ -95,49 +93,15 @@ def test_missing_sources_are_said_not_guessed(tmp_path):
     assert all("has not supplied" in m for m in empty.messages)
 
 
-def test_internal_dashboard_shows_every_indicator_and_the_internal_marking(data, tmp_path):
-    out_dir = tmp_path / "reports" / "internal" / "2026" / CODE
-    page = oversight.write_internal_dashboard(data, CODE, NAME, out_dir, today=TODAY, engine="pandoc")
-    text = page.read_text(encoding="utf-8")
-    assert page == out_dir / "provider_risk_dashboard.html"
-    for indicator in INDICATORS:
-        assert f"{LABELS[indicator]} (pts)" in text
-    assert text.count(oversight.INTERNAL) >= 3  # title, top and bottom banners
-    assert 'id="filter-service"' in text and 'id="filter-rag"' in text and "aria-sort" in text
-    assert "No previous run was found" in text
-    risk = pd.read_csv(out_dir / "provider_risk.csv", dtype={"location_id": "str"})
-    assert {f"pts_{i}" for i in INDICATORS} <= set(risk.columns)
-    assert (risk[[f"pts_{i}" for i in INDICATORS]].sum(axis=1) == risk["score"]).all()
-    assert not any(p.name.startswith(".") for p in out_dir.parent.iterdir())  # no staging folder left behind
-
-
-def test_second_run_lists_who_turned_red_and_a_failed_run_keeps_the_last_output(data, tmp_path, monkeypatch):
-    out_dir = tmp_path / "internal" / CODE
-    oversight.write_internal_dashboard(data, CODE, NAME, out_dir, today=TODAY, engine="pandoc")
-    previous = pd.read_csv(out_dir / "provider_risk.csv", dtype={"location_id": "str"})
-    red = previous.index[previous["rag"] == "Red"][:2]
-    turned = set(previous.loc[red, "location_id"])
-    previous.loc[red, "rag"] = "Amber"
-    previous.to_csv(out_dir / "provider_risk.csv", index=False)
-    text = oversight.write_internal_dashboard(data, CODE, NAME, out_dir, today=TODAY, engine="pandoc").read_text(
-        encoding="utf-8")
-    section = text[text.index("Turned Red since the previous run"):text.index('id="filter-service"')]
-    assert "2 location(s) turned Red since the previous run" in section
-    assert all(loc in section for loc in turned)
-
-    def fail(*args, **kwargs):
-        raise RenderError("boom")
-    before = (out_dir / "provider_risk_dashboard.html").read_bytes()
-    monkeypatch.setattr(oversight, "render", fail)
-    with pytest.raises(RenderError):
-        oversight.write_internal_dashboard(data, CODE, NAME, out_dir, today=TODAY, engine="pandoc")
-    assert (out_dir / "provider_risk_dashboard.html").read_bytes() == before
-    assert not any(p.name.startswith(".") for p in out_dir.parent.iterdir())
-
-
 @pytest.mark.parametrize("per_theme, dtick", [(2, 1), (11, None)])
 def test_action_status_chart_ticks_whole_actions_while_they_fit(per_theme, dtick):
     from helpers.load.action_plan import STATUSES
     counts = pd.DataFrame({"theme": ["Workforce", "Market shaping"],
                            **{s: [per_theme if s == "Green" else 0] * 2 for s in STATUSES}})
     assert oversight._status_chart(counts).figure.layout.xaxis.dtick == dtick
+
+
+def test_the_published_module_holds_no_dashboard():
+    """The provider-level dashboard lives in helpers.present.dashboard, its figures in helpers.assess.provider_risk."""
+    assert not any(hasattr(oversight, name) for name in ("write_internal_dashboard", "INTERNAL", "DASHBOARD", "CSS",
+                                                          "SCRIPT", "SERVICE_NAMES"))

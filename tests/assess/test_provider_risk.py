@@ -8,8 +8,9 @@ import pytest
 
 from helpers import params
 from helpers.errors import InputError
-from helpers.assess.provider_risk import (INDICATORS, POINT_COLUMNS, change_since, points_column, provider_risk,
-                                   rag_counts, risk_params, score, with_cqc_signals)
+from helpers.assess.provider_risk import (IDENTITY, INDICATORS, POINT_COLUMNS, change_since, council_risk,
+                                          points_column, provider_risk, rag_counts, risk_params, score,
+                                          with_cqc_signals)
 
 BASE = {"location_id": "1-1", "location_name": "Elm House", "provider_name": "Elm Care", "service": "care_homes",
         "quality_rating": "Good", "food_hygiene": 5, "safeguarding_concerns": 0, "placement_embargo": False,
@@ -138,3 +139,39 @@ def test_bad_params_are_errors_naming_the_key(change, message):
     with pytest.raises(InputError, match="oversight.yml") as err:
         risk_params(settings)
     assert message in str(err.value)
+
+
+# ---------------------------------------------------------------------------------------------- one council
+
+
+@pytest.fixture(scope="module")
+def sheffield(demo_dir):
+    """Everything the internal dashboard shows for Sheffield's demo data, without a previous run."""
+    return council_risk(demo_dir, "E08000019")
+
+
+def test_council_risk_is_as_at_the_latest_directory_and_counts_every_location(demo_dir, sheffield):
+    from helpers.load.inputs import Inputs
+    assert sheffield.council_name == "Sheffield"
+    assert sheffield.as_at == Inputs(demo_dir, "E08000019").vintage_date.date()
+    assert sheffield.counts.set_index("service").loc["All services", "Total"] == len(sheffield.risk) > 0
+    assert sheffield.previous is None and sheffield.turned.empty
+    assert {"Provider intelligence (internal)", "CQC care directory"} <= {s["source"] for s in sheffield.sources}
+    assert sheffield.delivery is not None and sheffield.homes is not None and sheffield.delivery_weeks > 0
+
+
+def test_most_at_risk_and_the_summary_sentence(sheffield):
+    top = sheffield.most_at_risk(5)
+    assert len(top) == 5 and list(top.columns) == [*IDENTITY, "score", "red_flags", "rag"]
+    assert top["rag"].iloc[0] == "Red"
+    red = int((sheffield.risk["rag"] == "Red").sum())
+    assert sheffield.summary().startswith(f"Sheffield: {len(sheffield.risk)} locations scored as at ")
+    assert f"{red} Red" in sheffield.summary() and "no previous run" in sheffield.summary()
+
+
+def test_council_risk_lists_who_turned_red_since_the_previous_table(demo_dir, sheffield):
+    previous = sheffield.risk.assign(rag="Green")
+    again = council_risk(demo_dir, "E08000019", previous=previous, today=sheffield.as_at)
+    red = set(sheffield.risk.loc[sheffield.risk["rag"] == "Red", "location_id"])
+    assert set(again.turned["location_id"]) == red
+    assert f"{len(red)} turned Red since the previous run" in again.summary()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO
 from openpyxl import Workbook, load_workbook
 
 from helpers.assess import cost_of_care as coc
@@ -15,16 +14,16 @@ from helpers.present.cost_workbook import sheet_name, write_cost_workbook
 from helpers.load import cost_returns, fee_rates
 from helpers.load.local import load_council
 from helpers.present.tables import Table
+from helpers.services import SERVICES
 
-DEMO_LOCAL = REPO / "data" / "demo" / "local"
 ROTHERHAM = "E08000018"  # its demo has two nursing dementia returns: a suppressed care home row
 
 
 @pytest.fixture(scope="module")
-def sections() -> dict[str, coc.CostSection]:
-    returns = load_council(cost_returns.SPEC, DEMO_LOCAL, ROTHERHAM)
-    fees = load_council(fee_rates.SPEC, DEMO_LOCAL, ROTHERHAM)
-    return {s: coc.cost_section(s, returns, fees, "Rotherham") for s in coc.SERVICES}
+def sections(demo_dir) -> dict[str, coc.CostSection]:
+    returns = load_council(cost_returns.SPEC, demo_dir / "local", ROTHERHAM)
+    fees = load_council(fee_rates.SPEC, demo_dir / "local", ROTHERHAM)
+    return {s: coc.cost_section(s, returns, fees, "Rotherham") for s in SERVICES}
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,15 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pytest
+from openpyxl import load_workbook
 
 from helpers.run import manifest, pipeline, run_cache, workers
 from helpers.services import SERVICES
 from helpers.cli import main
+from helpers.councils import council
 
 pytestmark = pytest.mark.slow
 
@@ -70,8 +73,40 @@ def test_first_run_writes_every_council_and_its_manifest(baseline):
         units = json.loads((folder / manifest.COUNCIL_MANIFEST).read_text())["units"]
         assert {u["unit"]: u["status"] for u in units} == {SERVICE: "ran", pipeline.OVERSIGHT: "ran",
                                                              pipeline.RENDER: "ran"}
-        assert (pipeline.internal_dir(out, YEAR, code) / "provider_risk_dashboard.html").is_file()
+        assert sorted(p.name for p in pipeline.internal_dir(out, YEAR, code).iterdir()) == [
+            f"cost_of_care_{code}.xlsx", "provider_risk.csv", "provider_risk_dashboard.html",
+            "provider_risk_dashboard.ipynb"]
     assert not leftovers(out)
+
+
+def test_the_executed_dashboard_notebook_lands_in_the_internal_tree_with_its_outputs(baseline):
+    data, out, _ = baseline
+    for code in COUNCILS:
+        internal = pipeline.internal_dir(out, YEAR, code)
+        notebook = json.loads((internal / "provider_risk_dashboard.ipynb").read_text(encoding="utf-8"))
+        injected = next(c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+        assert f'council = "{code}"' in "".join(injected["source"])
+        shown = ["".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                 for c in notebook["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+        assert any(f"{council(code)['name']}: " in t and "locations scored as at" in t for t in shown)
+        most_at_risk = pd.read_csv(internal / "provider_risk.csv", dtype={"location_id": "str"})["location_id"][0]
+        assert any(most_at_risk in t for t in shown)  # the head of the risk table
+        published = out / str(YEAR) / code
+        assert not [p for p in published.rglob("*") if p.name.startswith(("provider_risk", "cost_of_care_"))]
+
+
+def test_the_internal_cost_workbook_holds_the_published_cost_figures(baseline):
+    _, out, _ = baseline
+    code = COUNCILS[1]  # Rotherham: its care home totals have a suppressed row
+    published = load_workbook(out / str(YEAR) / code / "mps_data.xlsx")
+    sheet = next(n for n in published.sheetnames if n.startswith("CH") and n.endswith("cost_totals"))
+    internal = load_workbook(pipeline.internal_dir(out, YEAR, code) / f"cost_of_care_{code}.xlsx")
+    rows = list(published[sheet].iter_rows(min_row=2, values_only=True))
+    assert rows and len(rows) == len(list(internal["Care homes totals"].iter_rows(min_row=2)))
+    assert any("[c]" in row for row in rows)
+    for mine, theirs in zip(internal["Care homes totals"].iter_rows(min_row=2, values_only=True), rows):
+        for a, b in zip(mine, theirs):
+            assert a == (pytest.approx(b, abs=0.006) if isinstance(b, float) else b)
 
 
 def test_run_manifest_lists_every_input_with_its_hash(baseline):
@@ -108,14 +143,34 @@ def test_a_changed_local_file_reruns_only_that_council(copies):
     assert snapshot(out / str(YEAR) / COUNCILS[0]) == sheffield
 
 
-def test_a_missing_internal_dashboard_is_rebuilt_on_an_unchanged_rerun(copies):
+@pytest.mark.parametrize("name", ["provider_risk_dashboard.html", "provider_risk_dashboard.ipynb",
+                                  f"cost_of_care_{COUNCILS[0]}.xlsx"])
+def test_a_missing_internal_dashboard_is_rebuilt_on_an_unchanged_rerun(copies, name):
     data, out = copies
-    dashboard = pipeline.internal_dir(out, YEAR, COUNCILS[0]) / "provider_risk_dashboard.html"
-    dashboard.unlink()
+    missing = pipeline.internal_dir(out, YEAR, COUNCILS[0]) / name
+    missing.unlink()
     results = run(data, out)
-    assert dashboard.is_file()
+    assert missing.is_file()
     assert {(r.council, r.service) for r in results if r.status == "ran"} == {
         (COUNCILS[0], pipeline.RENDER), (COUNCILS[0], pipeline.INTERNAL)}
+
+
+def test_a_failed_internal_step_keeps_the_previous_internal_folder(copies):
+    data, out = copies
+    code = COUNCILS[0]
+    internal = pipeline.internal_dir(out, YEAR, code)
+    before = snapshot(internal)
+    bad = list((data / "local").glob(f"{code}_provider_intelligence.*"))
+    assert bad
+    for path in bad:  # read by the dashboard's notebook only
+        path.write_bytes(b"this is not a spreadsheet")
+    results = run(data, out)
+    failed = [r for r in results if r.status == "failed"]
+    assert [(r.council, r.service) for r in failed] == [(code, pipeline.INTERNAL)]
+    assert "cannot open as a spreadsheet" in failed[0].error
+    assert snapshot(internal) == before  # the previous dashboard, notebook, CSV and workbook, untouched
+    assert {r.status for r in results if r.council == code and r.service != pipeline.INTERNAL} == {"ran"}
+    assert not leftovers(out)
 
 
 def test_a_bad_local_file_fails_that_council_only_and_keeps_its_previous_output(copies, capsys):

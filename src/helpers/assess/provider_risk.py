@@ -1,4 +1,4 @@
-"""Provider risk early warning (PRODUCT §2.12, §3 "Provider risk"): INTERNAL, never published.
+"""Provider risk early warning: INTERNAL, never published (it names providers, locations and care homes).
 
 Per location a score: the sum of points from the CQC overall rating, the council's quality rating, food
 hygiene, safeguarding concerns, placement embargo, contract default notice, unexpected deaths,
@@ -6,17 +6,27 @@ substantiated concerns, administration, registered manager vacancy and two CQC s
 longer in the CQC directory, i.e. deregistered). Each indicator's points are their own ``pts_`` column so
 every RAG can be traced. Score ≥ red_from → Red, ≥ amber_from → Amber, else Green; any red-flag
 indicator scoring points forces Red. Weights, thresholds and red flags come from params/oversight.yml.
+
+``council_risk`` gathers everything the internal provider risk dashboard shows for one council (the
+scored locations, their counts by service and RAG, who turned Red since the previous run, home care
+delivery per provider and financial risk per care home); helpers.present.dashboard only lays it out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from helpers import params as params_module
-from helpers.errors import InputError
+from helpers.assess import home_care_delivery
+from helpers.assess.oversight import finance_homes, load_local
+from helpers.councils import council
+from helpers.errors import DataQualityLog, InputError
+from helpers.load import home_care_activity, provider_intelligence
 from helpers.load.cqc_directory import RATINGS as CQC_RATINGS
 from helpers.load.provider_intelligence import QUALITY_RATINGS
 
@@ -205,3 +215,86 @@ def change_since(previous: pd.DataFrame | None, current: pd.DataFrame) -> pd.Dat
     joined["previous_rag"] = joined["previous_rag"].fillna("Not in previous run").astype("str")
     turned = joined[(joined["rag"] == "Red") & (joined["previous_rag"] != "Red")]
     return turned[columns].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------- one council
+
+
+TOP_COLUMNS = [*IDENTITY, "score", "red_flags", "rag"]
+
+
+@dataclass
+class CouncilRisk:
+    """What the INTERNAL provider risk dashboard shows for one council: per location, per provider, per home.
+
+    ``risk`` is None when the council supplied no provider intelligence (then ``counts`` and ``turned`` are None
+    too); ``previous`` is the table the previous run wrote (None: no previous run); ``delivery`` is home care
+    delivery per provider over the latest ``delivery_weeks`` weeks and ``homes`` financial risk per care home
+    (each None when its source was not supplied).
+    """
+
+    council_code: str
+    council_name: str
+    as_at: date
+    params: RiskParams
+    risk: pd.DataFrame | None
+    previous: pd.DataFrame | None
+    counts: pd.DataFrame | None
+    turned: pd.DataFrame | None
+    delivery: pd.DataFrame | None
+    delivery_weeks: int
+    homes: pd.DataFrame | None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    log: DataQualityLog = field(default_factory=DataQualityLog)
+
+    def most_at_risk(self, n: int = 10) -> pd.DataFrame:
+        """The first n locations (most at risk first): who they are, their score, red flags and RAG."""
+        if self.risk is None:
+            return pd.DataFrame({c: pd.Series(dtype="str") for c in TOP_COLUMNS})
+        return self.risk[TOP_COLUMNS].head(n)
+
+    def summary(self) -> str:
+        """One sentence on the council's locations by RAG and the change since the previous run."""
+        if self.risk is None:
+            return (f"{self.council_name} supplied no provider intelligence file, so there is no provider risk "
+                    "score.")
+        by_rag = self.risk["rag"].value_counts()
+        text = (f"{self.council_name}: {len(self.risk)} locations scored as at {self.as_at.day} {self.as_at:%B %Y}: "
+                + ", ".join(f"{int(by_rag.get(r, 0))} {r}" for r in reversed(RAGS)))
+        if self.previous is None:
+            return text + "; no previous run to compare with."
+        return text + f"; {len(self.turned)} turned Red since the previous run."
+
+
+def council_risk(data_dir: Path, council_code: str, cache_dir: Path | None = None,
+                 previous: pd.DataFrame | None = None, today: date | None = None) -> CouncilRisk:
+    """Score every location of a council and gather the per-provider and per-home tables of the dashboard.
+
+    previous: the provider risk table of the previous run (e.g. helpers.present.dashboard.read_previous), for
+    who turned Red since; today: the date the figures are as at (default: the latest CQC directory's date,
+    as for every figure of the statement).
+    """
+    from helpers.load.inputs import Inputs
+    data_dir = Path(data_dir)
+    area = council(council_code)
+    inputs = Inputs(data_dir, area["code"], cache_dir)
+    as_at = today or inputs.vintage_date.date()
+    p = risk_params()
+    log, sources = DataQualityLog(), []
+    intel = load_local(provider_intelligence.SPEC, data_dir, area["code"], cache_dir, log, sources)
+    risk = counts = turned = None
+    if intel is not None:
+        directory = inputs.directory
+        log.extend(directory.log)
+        sources.append({"source": "CQC care directory", "file": directory.file.name, "vintage": directory.vintage,
+                        "synthetic": directory.synthetic})
+        risk = provider_risk(intel.data, directory.data, p)
+        counts = rag_counts(risk)
+        turned = change_since(previous, risk)
+    activity = load_local(home_care_activity.SPEC, data_dir, area["code"], cache_dir, log, sources)
+    weeks = home_care_delivery.window_weeks()
+    delivery = (home_care_delivery.per_provider(activity.data, weeks)
+                if activity is not None and len(activity.data) else None)
+    homes = finance_homes(data_dir, area["code"], cache_dir, log, sources)
+    return CouncilRisk(area["code"], area["name"], as_at, p, risk, previous, counts, turned, delivery, weeks, homes,
+                       sources, log)

@@ -1,7 +1,11 @@
 """The cost-of-care tables as an xlsx workbook for finance colleagues: one sheet per table and a README sheet.
 
 Only the published (already suppressed) tables of each ``CostSection`` are written, so the workbook
-never carries a provider ID or a statistic from fewer than ``min_providers`` returns. Money cells get
+never carries a provider ID or a statistic from fewer than ``min_providers`` returns: its figures are the
+ones the statement's cost chapters and mps_data.xlsx publish, laid out for finance (money and percentage
+formats, the method, NLW and CPI sources). ``caremarket run`` writes it for each council into the internal
+tree, OUT/internal/<year>/<code>/cost_of_care_<code>.xlsx, from notebooks/provider_risk_dashboard.ipynb: a
+working file for the council's own staff, not a second published workbook. Money cells get
 £ formats, percentages real Excel % formats (stored as fractions), headers are bold and filled and
 the header row is frozen. Every text cell (fee band names, source file names, messages) is a string cell,
 never a formula, and wraps when it has line breaks or is long. The file is written to a temporary file and
@@ -18,10 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from helpers.assess.cost_of_care import SERVICE_NAMES, CostSection, footnote, latest_cpi, load_params, period_name
+from helpers.assess.cost_of_care import CostSection, footnote, latest_cpi, load_params, period_name
 from helpers.present.data_workbook import save_atomically
 from helpers.present.spreadsheet_text import NUMBER_FORMATS, append_row, cell_value
 from helpers.present.tables import Table
+from helpers.services import name as service_name
 
 HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -39,7 +44,7 @@ METHOD = (
 def sheet_name(service: str, table_name: str) -> str:
     """The sheet of one service's table, e.g. 'Home care fees' (at most 31 characters)."""
     kind = KINDS.get(table_name, table_name.removeprefix("cost_"))
-    return f"{SERVICE_NAMES[service].capitalize()} {kind}"[:31]
+    return f"{service_name(service).capitalize()} {kind}"[:31]
 
 
 def _excel_value(value: Any, fmt: str | None) -> Any:
@@ -115,9 +120,9 @@ def _readme(ws: Worksheet, sections: dict[str, CostSection], council_name: str, 
     header_row = ws.max_row
     for service, section in sections.items():
         for s in section.sources:
-            append_row(ws, [s["source"], SERVICE_NAMES[service], s["file"], s["vintage"]])
+            append_row(ws, [s["source"], service_name(service), s["file"], s["vintage"]])
         if not section.available:
-            append_row(ws, ["(none)", SERVICE_NAMES[service], "", " ".join(section.messages)])
+            append_row(ws, ["(none)", service_name(service), "", " ".join(section.messages)])
     ws.append([])
     ws.append(["Sheet", "Contents"])
     contents_row = ws.max_row

@@ -30,13 +30,14 @@ from helpers.present import render, statement
 from helpers.run import manifest, run_cache, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
-from helpers.run.file_modes import as_published
+from helpers.files import as_published
 from helpers.services import OVERSIGHT
 from helpers.run.run_cache import InputFile, RunInputs
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "market_assessment.ipynb"
 OVERSIGHT_NOTEBOOK = NOTEBOOK.with_name("market_oversight.ipynb")
-INTERNAL = "internal"  # the internal provider risk dashboard, written outside the published folder
+DASHBOARD_NOTEBOOK = NOTEBOOK.with_name("provider_risk_dashboard.ipynb")  # the council's INTERNAL outputs
+INTERNAL = "internal"  # the unit (and the tree, OUT/internal/) of the outputs never published
 KERNEL = "python3"
 EXPECTED_ERRORS = {"InputError", "UsageError"}
 NOTEBOOK_TIMEOUT = 600  # seconds per cell
@@ -115,12 +116,30 @@ def run_council(job: CouncilJob) -> list[UnitResult]:
 
 
 def internal_step(job: CouncilJob) -> None:
-    """The internal provider risk dashboard in OUT/internal/<year>/<code>/ (it stages and swaps its own folder)."""
-    from helpers.assess import oversight
-    from helpers.load.inputs import Inputs
-    today = Inputs(job.data_dir, job.code, job.cache_dir).vintage_date.date()
-    oversight.write_internal_dashboard(job.data_dir, job.code, job.name, internal_dir(job.out_root, job.year, job.code),
-                                       job.cache_dir, today, engine=job.engine)
+    """The council's INTERNAL outputs in OUT/internal/<year>/<code>/, made by the provider risk dashboard notebook.
+
+    The notebook is executed like the others (Papermill, the warm kernel) into a staged folder that then holds
+    the dashboard, provider_risk.csv, the cost-of-care workbook and the executed notebook itself; that folder
+    replaces the previous one only when the notebook succeeded, so a failure leaves the previous dashboard.
+    The previous folder's provider_risk.csv tells the notebook who turned Red since the last run.
+    """
+    final = internal_dir(job.out_root, job.year, job.code)
+    with Staging(job.staging) as stage:
+        folder = stage.folder(final)
+        parameters = {"council": job.code, "year": job.year, "data_dir": str(Path(job.data_dir).resolve()),
+                      "out_dir": str(folder.resolve()), "previous_dir": str(final.resolve()),
+                      "cache_dir": str(job.cache_dir.resolve()), "engine": job.engine}
+        execute_notebook(folder / DASHBOARD_NOTEBOOK.name, parameters, notebook=DASHBOARD_NOTEBOOK,
+                         keep_failed=job.out_root / ".failed" / INTERNAL / str(job.year) / job.code
+                         / DASHBOARD_NOTEBOOK.name)
+        stage.commit()
+
+
+def internal_outputs(internal: Path, code: str) -> list[Path]:
+    """What internal_step leaves in a council's internal folder: the dashboard, its executed notebook and the
+    cost-of-care workbook (provider_risk.csv only when provider intelligence was supplied)."""
+    from helpers.present.dashboard import DASHBOARD
+    return [internal / f"{DASHBOARD}.html", internal / DASHBOARD_NOTEBOOK.name, internal / f"cost_of_care_{code}.xlsx"]
 
 
 def internal_dir(out_root: Path, year: int, code: str) -> Path:
@@ -205,7 +224,7 @@ def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: P
     """Run the market assessment notebook with Papermill in the warm kernel; an expected error becomes an InputError.
 
     A kernel that fails to start or dies is replaced and the notebook retried once (jupyter_client
-    port races, STACK_NOTES). A failed notebook is kept at ``keep_failed`` for inspection.
+    races for ports). A failed notebook is kept at ``keep_failed`` for inspection.
     """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -505,10 +524,10 @@ def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: 
 
 
 def outputs_exist(final: Path, internal: Path, formats: tuple[str, ...]) -> bool:
-    """True when the council's folder has every requested report and its manifest, and its internal dashboard exists."""
-    from helpers.assess.oversight import DASHBOARD
+    """True when the council's folder has every requested report and its manifest, and its internal folder every
+    internal output (see internal_outputs)."""
     return (all((final / f"mps.{fmt}").is_file() for fmt in formats) and (final / manifest.COUNCIL_MANIFEST).is_file()
-            and (internal / f"{DASHBOARD}.html").is_file())
+            and all(p.is_file() for p in internal_outputs(internal, final.name)))
 
 
 def prewarm(jobs: list[CouncilJob]) -> None:
@@ -567,7 +586,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
     started, clock = manifest.now(), time.perf_counter()
     out_root.mkdir(parents=True, exist_ok=True)
     recover_staging(out_root, echo)
-    inputs = run_cache.run_inputs(data_dir, params.fingerprint(), [NOTEBOOK, OVERSIGHT_NOTEBOOK])
+    inputs = run_cache.run_inputs(data_dir, params.fingerprint(), [NOTEBOOK, OVERSIGHT_NOTEBOOK, DASHBOARD_NOTEBOOK])
     staging = new_staging(out_root)
     results: list[UnitResult] = []
     outcome = "error"
