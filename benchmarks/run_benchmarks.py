@@ -31,7 +31,6 @@ WORK = ROOT / "benchmarks" / "work"
 NAIVE = """
 import sys, papermill as pm
 from pathlib import Path
-from helpers.assess import oversight
 from helpers.present import render, statement
 from helpers.run import pipeline
 from helpers.councils import council
@@ -53,7 +52,12 @@ for code in codes:
         statement.build_project(project, name, year, [*services, pipeline.OVERSIGHT])
         write_data_workbook(project, [*services, pipeline.OVERSIGHT], folder / "mps_data.xlsx", name, year)
         render.render(project, folder, formats=formats, engine="pandoc")
-        oversight.write_internal_dashboard(data, code, name, folder / "internal", engine="pandoc")
+        internal = folder / "internal"
+        internal.mkdir()
+        pm.execute_notebook(str(pipeline.DASHBOARD_NOTEBOOK), str(internal / pipeline.DASHBOARD_NOTEBOOK.name),
+                            kernel_name="python3", progress_bar=False,
+                            parameters={"council": code, "year": year, "data_dir": str(data), "out_dir": str(internal),
+                                        "previous_dir": str(internal), "cache_dir": "", "engine": "pandoc"})
     except Exception as exc:
         print(f"{code}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 """

@@ -96,3 +96,13 @@ def test_previous_keys_keep_only_units_that_succeeded():
                           {"unit": "home_care", "status": "failed", "key": "b"},
                           {"unit": "render", "status": "cached", "key": "c"}]}
     assert run_cache.previous_keys(manifest) == {"care_homes": "a", "render": "c"}
+
+
+@pytest.mark.parametrize("name", ["charts.js", "mps.html5", "mps.css", "quarto_subset.lua", "mps.typ"])
+def test_package_hash_changes_with_the_statements_template_files(tmp_path, monkeypatch, name):
+    (tmp_path / "mps").mkdir()
+    (tmp_path / "mps" / name).write_text("one\n")
+    monkeypatch.setattr(run_cache, "PACKAGE_DIR", tmp_path)
+    before = run_cache.package_hash()
+    (tmp_path / "mps" / name).write_text("two\n")
+    assert run_cache.package_hash() != before

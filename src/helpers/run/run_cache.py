@@ -78,7 +78,7 @@ def council_inputs(files: tuple[InputFile, ...], code: str) -> list[InputFile]:
 
 
 def tree_hash(folder: Path, suffixes: tuple[str, ...] = (".py", ".csv", ".yml", ".qmd", ".css", ".lua", ".typ",
-                                                         ".html", ".md", ".json", ".j2")) -> str:
+                                                         ".html", ".html5", ".js", ".md", ".json", ".j2")) -> str:
     """SHA-256 over the names and contents of the source files under folder (caches excluded)."""
     h = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
