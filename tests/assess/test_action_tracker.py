@@ -6,8 +6,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers.assess.action_tracker import (TOTAL_ROW, counts_by, due_soon, due_soon_days, due_soon_mask, overdue_mask,
-                                    status_label, summary, what_we_will_do)
+from helpers.assess.action_tracker import (TOTAL_ROW, counts_by, due_soon_days, due_soon_mask, overdue_mask,
+                                           service_title, status_label, summary, what_we_will_do)
 
 TODAY = date(2026, 11, 25)
 
@@ -33,6 +33,15 @@ def test_the_due_soon_window_is_read_from_params():
 ])
 def test_overdue_at_the_date_boundary(target, status, late):
     assert overdue_mask(plan(("Workforce", "All", target, status)), TODAY).tolist() == [late]
+
+
+def test_overdue_is_strictly_before_today_and_not_complete_over_a_plan():
+    p = plan(("Workforce", "All", "2026-10-01", "Amber"), ("Workforce", "All", "2026-10-15", "Red"),
+             ("Market shaping", "All", "2026-09-01", "Complete"), ("Market shaping", "All", None, "Ongoing"),
+             ("Market oversight", "All", "2026-10-14", "Green"))
+    assert overdue_mask(p, date(2026, 10, 15)).tolist() == [True, False, False, False, True]  # the 2nd is due today
+    assert overdue_mask(p, pd.Timestamp("2026-10-16")).tolist() == [True, True, False, False, True]
+    assert not overdue_mask(p, date(2026, 1, 1)).any()
 
 
 def test_the_day_after_the_target_date_it_becomes_overdue():
@@ -79,9 +88,13 @@ def test_counts_by_theme_and_service_with_totals():
     assert by_service.loc[TOTAL_ROW, "Total"] == 3
 
 
-def test_summary_and_due_soon_list():
+def test_summary_counts_overdue_and_due_soon():
     p = plan(("Workforce", "All", "2026-11-01", "Amber"), ("Workforce", "All", "2026-12-10", "Green"),
              ("Workforce", "All", "2026-11-30", "Green"), ("Workforce", "All", "2026-01-01", "Complete"))
     assert summary(p, TODAY, 30) == {"actions": 4, "Complete": 1, "Green": 2, "Amber": 1, "Red": 0, "Ongoing": 0,
                                      "overdue": 1, "due_soon": 2}
-    assert due_soon(p, TODAY, 30)["target_date"].dt.day.tolist() == [30, 10]
+
+
+def test_service_titles_come_from_the_services_params():
+    assert [service_title(k) for k in ("care_homes", "day_opportunities", "All", "other")] == [
+        "Care homes", "Day opportunities", "All services", "other"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.assess.kpi_tracker import (amber_margin, kpi_table, period_key, period_order, published, rag_summary,
-                                 sparkline, trend_word)
+from helpers.assess.kpi_tracker import (amber_margin, kpi_rag, kpi_table, period_key, period_order, published,
+                                        rag_summary, sparkline, trend_word)
 from helpers.load.kpis import HIGHER, LOWER
 
 
@@ -72,3 +72,26 @@ def test_published_table_formats_values_in_their_units_and_counts_rags():
     assert out["actual_text"].tolist() == ["81.0%", "£12.00", "–"]
     assert out["service"].tolist() == ["All services"] * 3
     assert rag_summary(table) == {"kpis": 3, "Green": 1, "Amber": 0, "Red": 1, "Not reported": 1}
+
+
+def hand() -> pd.DataFrame:
+    """One KPI per case; amber margin 5% of the target."""
+    return pd.DataFrame({
+        "kpi": ["met", "just short", "well short", "lower just over", "lower under", "no actual", "zero target",
+                "exact"],
+        "target": [80.0, 80.0, 80.0, 20.0, 20.0, 60.0, 0.0, 80.0],
+        "actual": pd.array([85.0, 77.0, 75.0, 21.0, 18.0, None, 1.0, 80.0], dtype="Float64"),
+        "direction": [HIGHER, HIGHER, HIGHER, LOWER, LOWER, HIGHER, LOWER, HIGHER],
+    })
+
+
+def test_kpi_rag_against_target_with_amber_margin():
+    out = kpi_rag(hand(), amber_margin=0.05)
+    assert out["rag"].tolist() == ["Green", "Amber", "Red", "Amber", "Green", "Not reported", "Red", "Green"]
+    assert out["gap"].tolist()[:5] == [5.0, -3.0, -5.0, 1.0, -2.0] and pd.isna(out.at[5, "gap"])
+
+
+def test_kpi_rag_with_no_margin_and_a_bad_margin():
+    assert kpi_rag(hand(), amber_margin=0)["rag"].tolist()[:4] == ["Green", "Red", "Red", "Red"]
+    with pytest.raises(ValueError, match="amber_margin"):
+        kpi_rag(hand(), amber_margin=-0.1)

@@ -27,14 +27,6 @@ def test_formatters():
     assert narrative.fmt_num(None) == "not available"
 
 
-@pytest.mark.parametrize("text, expected", [("Turnover rate (%)", "turnover_rate"),
-                                            ("Beds per 1,000 (aged 75+)", "beds_per_1_000"),
-                                            ("  Median hourly pay — £  ", "median_hourly_pay"),
-                                            ("Zero-hours contracts", "zero_hours_contracts")])
-def test_slug(text, expected):
-    assert narrative.slug(text) == expected
-
-
 def test_noun_singular_and_plural(svc):
     assert narrative.noun(svc["care_homes"]) == "care homes"
     assert narrative.noun(svc["care_homes"], 1) == "care home"

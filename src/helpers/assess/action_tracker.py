@@ -1,4 +1,4 @@
-"""Action plan tracker (PRODUCT §2.13, §3 "Action plan and KPIs"): counts, overdue, due soon, "what we will do".
+"""The action plan tracked for the statement: counts, overdue, due soon and the "what we will do" table.
 
 Overdue: not Complete and the target date is before today (a target date of today is not overdue).
 Due soon: not Complete and the target date is from today to today + ``due_soon_days`` inclusive.
@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 
 from helpers import params as params_module
-from helpers.load.action_plan import COMPLETE, STATUSES, THEMES, overdue
+from helpers.load.action_plan import ALL_SERVICES, COMPLETE, STATUSES, THEMES
+from helpers.services import SERVICES, title
 
 PARAMS = "oversight"
-SERVICE_NAMES = {"care_homes": "Care homes", "home_care": "Home care", "supported_living": "Supported living",
-                 "day_opportunities": "Day opportunities", "All": "All services"}
+ALL_SERVICES_TITLE = "All services"
 STATUS_WORDS = {"Green": "on track", "Amber": "at risk", "Red": "off track"}
 RAG_COLOURS = {"Green": "#00703c", "Amber": "#c77c02", "Red": "#b3261e", "Complete": "#505a5f", "Ongoing": "#1d70b8"}
 # Text written on each colour with at least 4.5:1 contrast (black on amber: white would be 3.3:1).
@@ -33,6 +33,14 @@ def due_soon_days(raw: dict[str, Any] | None = None) -> int:
     return params_module.require(raw, "actions.due_soon_days", "int", name=PARAMS, minimum=0)
 
 
+def service_title(key: str) -> str:
+    """A plan's (or KPI's) service as a table shows it: its title from params/services.yml ("Care homes"),
+    "All services" for the council-wide All, anything else as given."""
+    if key == ALL_SERVICES:
+        return ALL_SERVICES_TITLE
+    return title(key) if key in SERVICES else key
+
+
 def overdue_mask(plan: pd.DataFrame, today: date | pd.Timestamp) -> pd.Series:
     """True for actions not Complete whose target date is before today (strictly)."""
     return ((plan["target_date"] < pd.Timestamp(today)) & (plan["status"] != COMPLETE)).fillna(False).astype(bool)
@@ -43,11 +51,6 @@ def due_soon_mask(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> 
     start = pd.Timestamp(today)
     inside = (plan["target_date"] >= start) & (plan["target_date"] <= start + pd.Timedelta(days=days))
     return (inside & (plan["status"] != COMPLETE)).fillna(False).astype(bool)
-
-
-def due_soon(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> pd.DataFrame:
-    """The actions due soon, soonest first."""
-    return plan[due_soon_mask(plan, today, days)].sort_values("target_date").reset_index(drop=True)
 
 
 def counts_by(plan: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -74,7 +77,7 @@ def what_we_will_do(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -
     order = plan["theme"].map({t: i for i, t in enumerate(THEMES)})
     out = pd.DataFrame({
         "theme": plan["theme"], "action": plan["action"],
-        "service": plan["service"].map(SERVICE_NAMES).fillna(plan["service"]), "owner": plan["owner"],
+        "service": plan["service"].map(service_title), "owner": plan["owner"],
         "target": plan["target_date"].map(lambda d: "Ongoing" if pd.isna(d) else f"{d.day} {d:%B %Y}"),
         "status": [status_label(s, bool(a), bool(b)) for s, a, b in zip(plan["status"], late, soon)],
         "_order": order, "_date": plan["target_date"]}, index=plan.index)
@@ -85,4 +88,4 @@ def what_we_will_do(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -
 def summary(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> dict[str, Any]:
     """Headline counts: actions, per status, overdue and due soon."""
     return {"actions": int(len(plan)), **{s: int((plan["status"] == s).sum()) for s in STATUSES},
-            "overdue": int(overdue(plan, today).shape[0]), "due_soon": int(due_soon_mask(plan, today, days).sum())}
+            "overdue": int(overdue_mask(plan, today).sum()), "due_soon": int(due_soon_mask(plan, today, days).sum())}

@@ -1,4 +1,4 @@
-"""Care home financial sustainability (issue 6): dependency, payments outstanding and a per-home risk level.
+"""Care home financial sustainability: dependency on council funding, payments outstanding and a per-home risk level.
 
 - dependency % = council-funded beds ÷ beds × 100 (council-funded beds from the finance return, else the
   occupancy return's latest date);

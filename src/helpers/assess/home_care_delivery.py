@@ -1,4 +1,4 @@
-"""Home care delivery monitoring (PRODUCT §2.9, issue 6) from the home care activity table.
+"""Home care delivery monitoring from the home care activity table: short calls, calls and hours per person, hand-backs.
 
 Over a window of the latest weeks, per provider (internal) and for the whole council (published):
 - share of 15- and 30-minute calls = calls in the band ÷ all calls with a planned length × 100;

@@ -1,6 +1,6 @@
-"""KPIs against targets (PRODUCT §2.14, §3 "Action plan and KPIs"): latest value, RAG and a trend sparkline.
+"""KPIs against their targets, for the oversight chapter: latest value, RAG and a trend sparkline.
 
-RAG (``sources.kpis.kpi_rag``), with shortfall = target − actual (higher is better) or actual − target
+RAG (``kpi_rag``), with shortfall = target − actual (higher is better) or actual − target
 (lower is better): Green when shortfall ≤ 0 (meeting the target exactly is Green); Amber when
 0 < shortfall ≤ amber_margin × |target|; Red when shortfall > amber_margin × |target|; "Not reported"
 without an actual. The trend is a unicode sparkline of the actuals, oldest period first, with words
@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers import params as params_module
-from helpers.assess.action_tracker import SERVICE_NAMES
-from helpers.load.kpis import LOWER, kpi_rag
+from helpers.assess.action_tracker import service_title
+from helpers.load.kpis import LOWER
 
 PARAMS = "oversight"
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -30,6 +31,22 @@ def amber_margin(raw: dict[str, Any] | None = None) -> float:
     """The KPI amber margin (``kpis.amber_margin`` of params/oversight.yml), a fraction of the target."""
     raw = params_module.load(PARAMS) if raw is None else raw
     return float(params_module.require(raw, "kpis.amber_margin", "number", name=PARAMS, minimum=0, maximum=1))
+
+
+def kpi_rag(df: pd.DataFrame, amber_margin: float) -> pd.DataFrame:
+    """Add ``gap`` (actual − target) and ``rag``: Green meets the target, Amber misses it by at most
+    amber_margin × |target| (e.g. 0.05 = within 5%), Red misses it by more, Not reported without an actual."""
+    if amber_margin < 0:
+        raise ValueError(f"amber_margin must be 0 or more, not {amber_margin}")
+    out = df.copy()
+    out["gap"] = out["actual"] - out["target"]
+    shortfall = out["gap"].where(out["direction"] == LOWER, -out["gap"])
+    tolerance = amber_margin * out["target"].abs()
+    rag = np.select([out["actual"].isna().to_numpy(dtype=bool), (shortfall <= 0).fillna(False).to_numpy(dtype=bool),
+                     (shortfall <= tolerance).fillna(False).to_numpy(dtype=bool)],
+                    ["Not reported", "Green", "Amber"], default="Red")
+    out["rag"] = rag
+    return out
 
 
 def period_key(period: str) -> tuple[int, int] | None:
@@ -121,7 +138,7 @@ def published(table: pd.DataFrame) -> pd.DataFrame:
     """The MPS table: KPI, service, period, target and actual in their units, direction, RAG label and trend."""
     out = table.assign(target_text=[format_value(v, u) for v, u in zip(table["target"], table["unit"])],
                        actual_text=[format_value(v, u) for v, u in zip(table["actual"], table["unit"])],
-                       service=table["service"].map(SERVICE_NAMES).fillna(table["service"]))
+                       service=table["service"].map(service_title))
     return out[list(HEADERS)].astype("str").reset_index(drop=True)
 
 

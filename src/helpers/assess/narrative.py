@@ -1,8 +1,6 @@
 """Plain-English key messages generated from the figures (numbers in prose come from here, never typed)."""
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from helpers.services import Service
@@ -24,11 +22,6 @@ def fmt_pct(p: float | None) -> str:
 def fmt_num(x: float | None, digits: int = 1) -> str:
     """12.345 → '12.3'; None → 'not available'."""
     return "not available" if x is None or pd.isna(x) else f"{x:,.{digits}f}"
-
-
-def slug(text: str) -> str:
-    """'Turnover rate (%)' → 'turnover_rate'."""
-    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", re.sub(r"\(.*?\)", "", text.lower()))).strip("_")
 
 
 def noun(svc: Service, n: int | None = None) -> str:

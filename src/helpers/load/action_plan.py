@@ -1,9 +1,7 @@
-"""The market sustainability action plan (PRODUCT §2.13), with overdue actions and status counts."""
+"""The market sustainability action plan: its template, columns and checks (the tracking is helpers.assess.action_tracker)."""
 from __future__ import annotations
 
 from datetime import date
-
-import pandas as pd
 
 from helpers.services import SERVICES
 from helpers.load.local import Field, LocalSource
@@ -49,16 +47,3 @@ SPEC = LocalSource(
     Owner is a role (e.g. Head of Commissioning), never a person's name: the plan is published.""",
 )
 
-
-def overdue(df: pd.DataFrame, today: date | pd.Timestamp) -> pd.DataFrame:
-    """Actions whose target date is before today (strictly) and that are not Complete."""
-    late = (df["target_date"] < pd.Timestamp(today)) & (df["status"] != COMPLETE)
-    return df[late.fillna(False).astype(bool)].reset_index(drop=True)
-
-
-def status_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Actions per theme (themes present, in plan order) × status, with a Total column."""
-    themes = [t for t in THEMES if t in set(df["theme"])]
-    counts = pd.crosstab(df["theme"], df["status"]).reindex(index=themes, columns=list(STATUSES), fill_value=0)
-    counts["Total"] = counts.sum(axis=1)
-    return counts.rename_axis(index="theme", columns=None).reset_index()

@@ -1,8 +1,5 @@
-"""Key performance indicators with targets (PRODUCT §2.14), and their RAG against target."""
+"""Key performance indicators with targets: their template, columns and checks (RAG and trends are helpers.assess.kpi_tracker)."""
 from __future__ import annotations
-
-import numpy as np
-import pandas as pd
 
 from helpers.services import SERVICES
 from helpers.load.local import Check, Field, LocalSource
@@ -40,19 +37,3 @@ SPEC = LocalSource(
     readme="""The council's market KPIs with their targets, e.g. % of care workers trained, % of
     customers offered assistive technology. Write percentages as percentage points (85 for 85%).""",
 )
-
-
-def kpi_rag(df: pd.DataFrame, amber_margin: float) -> pd.DataFrame:
-    """Add ``gap`` (actual − target) and ``rag``: Green meets the target, Amber misses it by at most
-    amber_margin × |target| (e.g. 0.05 = within 5%), Red misses it by more, Not reported without an actual."""
-    if amber_margin < 0:
-        raise ValueError(f"amber_margin must be 0 or more, not {amber_margin}")
-    out = df.copy()
-    out["gap"] = out["actual"] - out["target"]
-    shortfall = out["gap"].where(out["direction"] == LOWER, -out["gap"])
-    tolerance = amber_margin * out["target"].abs()
-    rag = np.select([out["actual"].isna().to_numpy(dtype=bool), (shortfall <= 0).fillna(False).to_numpy(dtype=bool),
-                     (shortfall <= tolerance).fillna(False).to_numpy(dtype=bool)],
-                    ["Not reported", "Green", "Amber"], default="Red")
-    out["rag"] = rag
-    return out
