@@ -1,7 +1,8 @@
-"""params: load / require / fingerprint, CAREMARKET_PARAMS, errors naming the file and key."""
+"""params: load / require / fingerprint, CAREMARKET_PARAMS, errors naming the file and key; one home per fact."""
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import params
 from helpers.errors import InputError
@@ -100,3 +101,11 @@ def test_fingerprint_depends_on_yml_names_and_content_only(pdir):
     assert params.fingerprint() == first  # content, not mtime
     (pdir / "a.yml").rename(pdir / "b.yml")
     assert params.fingerprint() != first  # the name counts too
+
+
+def test_the_national_living_wage_has_one_home_in_the_repo_params():
+    # the workforce section and the cost of care's uplift both read params/cost_of_care.yml
+    folder = Path(__file__).resolve().parents[1] / "params"
+    homes = sorted(p.name for p in folder.glob("*.yml")
+                   if "national_living_wage" in (yaml.safe_load(p.read_text(encoding="utf-8")) or {}))
+    assert homes == ["cost_of_care.yml"]

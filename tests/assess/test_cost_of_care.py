@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO
 
 from helpers.assess import cost_of_care as coc
 from helpers.errors import InputError
@@ -18,8 +17,8 @@ from helpers.load import cost_returns, fee_rates
 from helpers.load.cost_returns import COST_LINES, LINE_GROUP, UNITS
 from helpers.load.local import load_council, load_local, write_template
 from helpers.load.reading import SourceTable
+from helpers.present.tables import Table
 
-DEMO_LOCAL = REPO / "data" / "demo" / "local"
 SHEFFIELD = "E08000019"
 MARKER = "[c]"
 HOME_CARE_LINES = [line for lines in COST_LINES["home_care"].values() for line in lines]
@@ -146,7 +145,7 @@ def test_suppress_marks_rows_below_the_minimum_only():
 
 def test_published_tables_refuse_provider_columns():
     with pytest.raises(ValueError, match="provider_id"):
-        coc._published(coc.Table("cost_x", pd.DataFrame({"provider_id": ["P1"]}), "x"))
+        coc.refuse_provider_columns(Table("cost_x", pd.DataFrame({"provider_id": ["P1"]}), "x"))
 
 
 # ---------------------------------------------------------------------------------------------- fees, uplift
@@ -216,6 +215,17 @@ def test_nlw_change_from_params_else_the_assumption(params):
     assert coc.latest_cpi(params)["period"] == max(r["period"] for r in params["cpi"]["readings"])
 
 
+def test_nlw_in_force_is_the_rate_of_the_days_financial_year(params):
+    assert coc.nlw_in_force(params, pd.Timestamp("2026-11-01")) == {
+        "rate": 12.71, "financial_year": "2026-27", "from": "1 April 2026",
+        "source": "GOV.UK, National Minimum Wage and National Living Wage rates (April 2026)"}
+    assert coc.nlw_in_force(params, pd.Timestamp("2026-03-31"))["rate"] == 12.21  # the day before 1 April
+    assert coc.nlw_in_force(params, pd.Timestamp("2031-06-01"))["financial_year"] == "2026-27"  # latest known
+    with pytest.raises(InputError, match="no rate for 2019-20 or an earlier year"):
+        coc.nlw_in_force(params, pd.Timestamp("2019-05-01"))
+    assert coc.financial_year_of(pd.Timestamp("2027-01-15")) == "2026-27"
+
+
 def test_staff_share_falls_back_when_too_few_returns(params):
     bands = pd.DataFrame({"service": ["home_care"] * 2, "category": ["", ""], "band": ["A", "B"]})
     stats = pd.DataFrame({"service": ["home_care"], "category": [""], "returns": [2], "staff_share": [0.9]})
@@ -266,7 +276,8 @@ def test_unknown_cost_line_is_a_clear_error(tmp_path):
 def test_outlier_is_flagged_with_provider_and_row_and_kept(params):
     d = full_home_care_returns([26, 27, 28, 29, 30])
     d.loc[(d["provider_id"] == "P3") & (d["cost_line"] == "Mileage"), "value"] = 50.0
-    log = coc.check_returns(d, params, {"file": "returns.xlsx", "sheet": "Cost returns"})
+    log = coc.check_returns(d, coc.return_totals(d, params["staff_groups"]), params,
+                            {"file": "returns.xlsx", "sheet": "Cost returns"})
     row = int(d.loc[(d["provider_id"] == "P3") & (d["cost_line"] == "Mileage"), "_row"].iloc[0])
     hits = [w for w in log.warnings if "Mileage" in w.message]
     assert len(hits) == 1 and "provider P3" in hits[0].message and hits[0].row == row
@@ -279,7 +290,7 @@ def test_missing_lines_and_volumes_are_flagged(params):
     d = full_home_care_returns([26, 27, 28])
     d = d[~((d["provider_id"] == "P2") & d["cost_line"].isin(["PPE", "Marketing"]))]
     d.loc[d["provider_id"] == "P1", "contact_hours_per_week"] = pd.NA
-    log = coc.check_returns(d, params)
+    log = coc.check_returns(d, coc.return_totals(d, params["staff_groups"]), params)
     messages = [w.message for w in log.warnings]
     assert any("provider P2" in m and "2 cost line(s) missing" in m and "PPE" in m for m in messages)
     assert any("provider P1" in m and "Contact hours per week" in m for m in messages)
@@ -302,9 +313,9 @@ def test_bad_params_are_clear_errors(params):
 
 
 @pytest.fixture(scope="module")
-def sheffield(params) -> dict[str, coc.CostSection]:
-    returns = load_council(cost_returns.SPEC, DEMO_LOCAL, SHEFFIELD)
-    fees = load_council(fee_rates.SPEC, DEMO_LOCAL, SHEFFIELD)
+def sheffield(params, demo_dir) -> dict[str, coc.CostSection]:
+    returns = load_council(cost_returns.SPEC, demo_dir / "local", SHEFFIELD)
+    fees = load_council(fee_rates.SPEC, demo_dir / "local", SHEFFIELD)
     assert returns is not None and fees is not None
     return {s: coc.cost_section(s, returns, fees, "Sheffield", params) for s in COST_LINES}
 

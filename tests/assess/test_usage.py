@@ -1,15 +1,8 @@
-"""usage: ASC-FR long-term clients by council and by age band; the National Living Wage reference."""
-import shutil
-from pathlib import Path
-
+"""usage: ASC-FR long-term clients by council and by age band."""
 import pandas as pd
 import pytest
 
 from helpers.assess import usage
-from helpers.errors import InputError
-
-REPO = Path(__file__).resolve().parents[2]
-
 
 def _row(code, setting, band, value, *, data_type="Clients", care_type="Long Term Support", value_type=""):
     return {"geography_code": code, "support_setting": setting, "age_band": band, "value": value,
@@ -66,22 +59,3 @@ def test_age_split_none_when_suppressed_absent_or_zero():
     zeros = pd.DataFrame([_row("E08000019", "Residential", "18 to 64", 0.0),
                           _row("E08000019", "Residential", "65 and Over", 0.0)])
     assert usage.age_split(zeros, "E08000019", SETTINGS) is None
-
-
-def test_national_living_wage_from_params(monkeypatch):
-    monkeypatch.delenv("CAREMARKET_PARAMS", raising=False)
-    assert usage.national_living_wage() == {
-        "rate": 12.71, "from": "1 April 2026",
-        "source": "GOV.UK, National Minimum Wage and National Living Wage rates (April 2026)"}
-
-
-def test_national_living_wage_bad_rate_names_the_file(tmp_path, monkeypatch):
-    target = tmp_path / "params"
-    shutil.copytree(REPO / "params", target)
-    monkeypatch.setenv("CAREMARKET_PARAMS", str(target))
-    (target / "workforce.yml").write_text("national_living_wage:\n  rate: -1\n  from: x\n  source: y\n")
-    with pytest.raises(InputError, match="national_living_wage.rate") as err:
-        usage.national_living_wage()
-    assert err.value.file == target / "workforce.yml"
-    (target / "workforce.yml").write_text("national_living_wage:\n  rate: 12.5\n  from: x\n  source: y\n")
-    assert usage.national_living_wage()["rate"] == 12.5

@@ -1,9 +1,7 @@
-"""Current use of services from ASC-FR (clients by council, setting and age band) and the NLW reference."""
+"""Current use of services from ASC-FR: long-term clients by council, support setting and age band."""
 from __future__ import annotations
 
 import pandas as pd
-
-from helpers import params
 
 AGE_BANDS = {"18 to 64": "18-64", "65 and Over": "65+"}
 CLIENTS = "Clients"
@@ -33,11 +31,3 @@ def age_split(ascfr: pd.DataFrame, la_code: str, settings: tuple[str, ...] | lis
     out = pd.DataFrame({"band": [AGE_BANDS[b] for b in by_band.index], "clients": by_band.to_numpy()})
     out["share"] = out["clients"] / out["clients"].sum()
     return out.sort_values("band").reset_index(drop=True)
-
-
-def national_living_wage() -> dict[str, object]:
-    """The National Living Wage in force (params/workforce.yml): rate, date from, source."""
-    raw = params.load("workforce")
-    return {"rate": float(params.require(raw, "national_living_wage.rate", "number", name="workforce", minimum=0)),
-            "from": str(params.require(raw, "national_living_wage.from", "text", name="workforce")),
-            "source": str(params.require(raw, "national_living_wage.source", "text", name="workforce"))}

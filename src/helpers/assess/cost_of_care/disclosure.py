@@ -1,0 +1,46 @@
+"""Disclosure control: published cost figures never come from fewer than ``min_providers`` returns, nor name a provider.
+
+A statistic from too few returns is replaced by the suppression marker (params/cost_of_care.yml),
+and a caption holding a marker carries the footnote; a published table may not carry a provider ID
+or a spreadsheet row number.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.present.tables import Table
+
+PROVIDER_COLUMNS = {"provider_id", "_row"}
+
+
+def suppress(frame: pd.DataFrame, columns: list[str], min_providers: int, marker: str,
+             count: str = "returns") -> pd.DataFrame:
+    """Replace the columns' values by the marker on rows whose count is below min_providers (or missing).
+
+    The columns become object columns of plain floats (None for missing) and markers.
+    """
+    out = frame.copy()
+    small = ~(out[count].fillna(0).astype(float) >= min_providers)
+    for c in columns:
+        out[c] = pd.Series([marker if hide else None if pd.isna(v) else float(v) for v, hide in zip(out[c], small)],
+                           index=out.index, dtype=object)
+    return out
+
+
+def is_suppressed(value: object, marker: str) -> bool:
+    """Whether a published cell holds the suppression marker."""
+    return isinstance(value, str) and value == marker
+
+
+def refuse_provider_columns(table: Table) -> Table:
+    """Guard: a published table must not carry a provider ID or a spreadsheet row."""
+    leaked = PROVIDER_COLUMNS & set(table.frame.columns)
+    if leaked:
+        raise ValueError(f"table {table.name} would publish provider-level columns {sorted(leaked)}")
+    return table
+
+
+def caption(text: str, frame: pd.DataFrame, marker: str, note: str) -> str:
+    """The caption, with the suppression footnote when any cell holds the marker."""
+    hit = any(is_suppressed(v, marker) for col in frame.columns for v in frame[col])
+    return f"{text}. {note}" if hit else f"{text}."

@@ -1,0 +1,29 @@
+"""The cost of care section of a service chapter: the published cost-of-care section (helpers.assess.cost_of_care) as a Section."""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.assess import cost_of_care
+from helpers.assess.sections.common import BuiltSection, Section
+from helpers.load.inputs import Inputs
+from helpers.present.charts import Chart
+from helpers.present.tables import Table
+from helpers.services import Service
+
+
+def cost_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSection:
+    """Fair Cost of Care quartiles, fee gap, uplift and budget impact (published: suppressed below min providers).
+
+    The checks on the returns and fee rates come back in the BuiltSection's log (the provider-level
+    ones are counted, not listed, in the published log).
+    """
+    returns, fees = inputs.local("cost_returns"), inputs.local("fee_rates")
+    cost = cost_of_care.cost_section(svc.key, returns, fees, area["name"])
+    items: list[Table | Chart] = [*cost.charts, *cost.tables]
+    notes = [cost.footnote] if cost.footnote and cost.available else []
+    notes.append("Cost figures are quartiles over providers' returns (QUARTILE.INC, as a spreadsheet computes them); "
+                 "the total is the median of providers' totals, not the sum of line medians. See docs/cost_of_care.md.")
+    section = Section("cost", "Cost of care and value for money", cost.messages or
+                      [f"No cost of care returns for {svc.title.lower()} were supplied."],
+                      items if cost.available else [], notes)
+    return BuiltSection(section, {"cost": cost.key_figures}, cost.log)

@@ -1,0 +1,60 @@
+"""The stability section: entries and exits between CQC directory snapshots, and how concentrated the market is."""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.assess import narrative, stability, sufficiency
+from helpers.assess.sections.common import BuiltSection, Section, rounded
+from helpers.load.inputs import Inputs
+from helpers.present import charts
+from helpers.present.charts import Chart
+from helpers.present.tables import Table
+from helpers.services import Service
+
+
+def stability_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSection:
+    """Entries and exits between directory snapshots; concentration (top-5 share, HHI) and the group view."""
+    capacity = "beds" if svc.capacity == "cqc_beds" else None
+    snaps = [(pd.Timestamp(s.vintage), sufficiency.service_locations(s.data, svc, area["code"]))
+             for s in inputs.snapshots]
+    flows = stability.entries_exits(snaps, capacity)
+    locs = snaps[-1][1]
+    conc = stability.concentration_summary(locs, capacity)
+    groups = stability.provider_shares(locs, capacity, by="brand").head(10)
+    unit = "beds" if capacity else "locations"
+    items: list[Table | Chart] = []
+    if len(flows) > 1:
+        shown = flows.iloc[1:]
+        items.append(charts.grouped_bar_chart("entries_exits", shown, "year", {"entries": "Entries", "exits": "Exits"},
+                                              f"{svc.title}: locations registered and closed each year", "Locations"))
+    items.append(Table("entries_exits", flows, f"{svc.title}: entries, exits and net change between CQC directory "
+                       "snapshots", {"year": "Year", "locations": "Locations", "entries": "Entries", "exits": "Exits",
+                                     "net_change": "Net change"}))
+    summary = pd.DataFrame([
+        {"measure": "Providers (provider groups)", "value": f"{conc['providers']:,} ({conc['groups']:,})"},
+        {"measure": f"Largest 5 providers' share of {unit}", "value": narrative.fmt_pct(conc["top5_share_pct"])},
+        {"measure": f"Largest 5 provider groups' share of {unit}",
+         "value": narrative.fmt_pct(conc["group_top5_share_pct"])},
+        {"measure": "Herfindahl–Hirschman index, providers (0–10,000)", "value": narrative.fmt_num(conc["hhi"], 0)},
+        {"measure": "Concentration band (providers)", "value": conc["hhi_band"]},
+        {"measure": "Herfindahl–Hirschman index, provider groups", "value": narrative.fmt_num(conc["group_hhi"], 0)},
+        {"measure": "Concentration band (provider groups)", "value": conc["group_hhi_band"]}])
+    items.append(Table("concentration", summary, f"{svc.title}: market concentration by {unit}",
+                       {"measure": "Measure", "value": "Value"}))
+    items.append(Table("largest_groups", groups[["name", "locations", "share_pct"] + (["capacity"] if capacity else [])],
+                       f"{svc.title}: largest provider groups (brand where CQC records one) by share of {unit}",
+                       {"name": "Provider group", "locations": "Locations", "capacity": "Beds", "share_pct": "Share"},
+                       {"share_pct": "pct", "capacity": "int"}))
+    figures: dict[str, object] = {"providers_hhi": rounded(conc["hhi"], 0), "hhi_band": conc["hhi_band"],
+                                  "top5_share": rounded(conc["top5_share_pct"]), "group_hhi": rounded(conc["group_hhi"], 0)}
+    if len(flows) > 1:
+        figures |= {"entries_latest_year": int(flows["entries"].iloc[-1]),
+                    "exits_latest_year": int(flows["exits"].iloc[-1])}
+    messages = [narrative.concentration_message(svc, conc, unit)]
+    if len(flows) > 1:
+        messages.append(narrative.flows_message(svc, flows))
+    notes = ["Entries and exits compare consecutive CQC directory snapshots: a location in this snapshot but not the "
+             "previous one entered; one in the previous but not this one left. The HHI is the sum of squared "
+             f"percentage shares of {unit} (one provider alone: 10,000); bands follow {stability.HHI_SOURCE}: below "
+             "1,000 unconcentrated, 1,000–2,000 concentrated, above 2,000 highly concentrated."]
+    return BuiltSection(Section("stability", "Stability", messages, items, notes), figures)
