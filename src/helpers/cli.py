@@ -121,7 +121,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from helpers.load.local import write_templates
+    from helpers.load.templates import write_templates
     for path in write_templates(args.out):
         print(path)
     return 0

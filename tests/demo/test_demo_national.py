@@ -19,7 +19,8 @@ from helpers.demo.ascof import write_ascof
 from helpers.demo.population import write_mid_year, write_snpp
 from helpers.demo.ratings import SCALE, write_ratings
 from helpers.load import ascfr, ascof, cqc_ratings, ons_population
-from helpers.load.validation import identify, national_sources, validate
+from helpers.load.catalogue import identify
+from helpers.load.validation import validate
 
 CODES = ["E08000019", "E08000018", "E10000008"]  # Sheffield, Rotherham (Yorkshire), Devon (South West)
 SEED = 2026
@@ -61,11 +62,10 @@ def sheet_rows(path: Path, sheet: str) -> list[list[object]]:
 # --- round trip through the loaders and `caremarket validate` ----------------------------------
 
 def test_every_file_is_recognised_by_its_name_and_validates_without_errors_or_warnings(files):
-    sources = national_sources()
     expected = {"ratings": cqc_ratings.SOURCE, "snpp": ons_population.SOURCE_SNPP,
                 "mid_year": ons_population.SOURCE_MID_YEAR, "ascfr": ascfr.SOURCE, "ascof": ascof.SOURCE}
     for key, path in files.items():
-        assert identify(path, sources).name == expected[key], path.name
+        assert identify(path).name == expected[key], path.name
     reports = validate(files["snpp"].parent)
     assert len(reports) == len(files)
     for report in reports:
@@ -105,7 +105,8 @@ def test_every_rated_location_has_six_location_level_rows_and_unrated_ones_are_l
 
 def test_overall_rating_is_the_snapshot_rating_and_key_questions_sit_within_one_step(files, snapshot):
     data = cqc_ratings.load(files["ratings"]).data
-    overall = cqc_ratings.overall_by_location(data).set_index("location_id")["rating"]
+    location_level = data[(data["service_group"] == "Overall") & (data["domain"] == "Overall")]
+    overall = location_level.set_index("location_id")["rating"]
     assert overall.to_dict() == snapshot.set_index("location_id").loc[overall.index, "rating"].to_dict()
     steps = cqc_ratings.key_questions(data).set_index("location_id").apply(lambda s: s.map(SCALE.index))
     gap = steps.sub(overall.map(SCALE.index), axis=0).abs()
@@ -185,10 +186,11 @@ def test_ascfr_rows_for_each_council_its_region_and_england(files):
 
 def test_ascfr_long_term_support_and_unit_costs_are_plausible(files):
     data = ascfr.load(files["ascfr"]).data
-    sheffield = ascfr.long_term_support_activity(data, "E08000019").set_index(["support_setting", "age_band"])
-    assert set(sheffield.index.get_level_values(0)) == {"Community: Home Care", "Community: Direct Payments",
-                                                          "Supported Accommodation", "Residential", "Nursing"}
-    assert 1800 < sheffield.loc["Community: Home Care", "activity"].sum() < 3500
+    long_term = data[(data["geography_code"] == "E08000019") & (data["care_type"].str.startswith("Long Term"))
+                     & (data["finance_type"] == "") & (data["value_type"] == "")]
+    assert set(long_term["support_setting"]) == {"Community: Home Care", "Community: Direct Payments",
+                                                 "Supported Accommodation", "Residential", "Nursing"}
+    assert 1800 < long_term.loc[long_term["support_setting"] == "Community: Home Care", "value"].sum() < 3500
     costs = data[data["value_type"] == "UNIT COST"].set_index(["geography_code", "support_setting", "age_band"])
     for code in CODES:
         assert 700 < costs.loc[(code, "Residential", "65 and Over"), "value"] < 1150

@@ -10,12 +10,10 @@ import pytest
 from helpers.errors import InputError
 from helpers.load import ascfr
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "ascfr"
-ACTIVITY = REAL / "CSV ASCFR Activity (2016-17).csv"
-ADDITIONAL = REAL / "CSV ASCFR Additional (2016-17).csv"
-TOTALS = REAL / "CSV ASCFR Totals (2016-17).csv"
-ACT_2015_16 = REAL / "pss-exp-eng-15-16-fin-act.csv"
-real = pytest.mark.skipif(not ACTIVITY.exists(), reason=f"real ASC-FR files not found under {REAL}")
+ACTIVITY = "CSV ASCFR Activity (2016-17).csv"
+ADDITIONAL = "CSV ASCFR Additional (2016-17).csv"
+TOTALS = "CSV ASCFR Totals (2016-17).csv"
+ACT_2015_16 = "pss-exp-eng-15-16-fin-act.csv"
 
 DESCRIPTIONS_HEADER = ("GEOGRAPHY_LEVEL,DATA_LEVEL,UUID,FY_ENDING,CASSR,GEOGRAPHY_CODE,DH_GEOGRAPHY_NAME,"
                        "REGION_GO_CODE,GEOGRAPHY_NAME,DimensionGroup,CareType,FinanceType,FinanceDescription,AgeBand,"
@@ -73,13 +71,18 @@ def activity_lines() -> list[str]:
 
 # --- real files -------------------------------------------------------------------------------
 
-@real
-def test_activity_2016_17_has_151_councils_plus_regions_and_england() -> None:
-    rows = csv_rows(ACTIVITY)
+@pytest.fixture(scope="module")
+def real(realdata: Path) -> Path:
+    """The folder of the real ASC-FR files (2015-16 and 2016-17)."""
+    return realdata / "ascfr"
+
+
+def test_activity_2016_17_has_151_councils_plus_regions_and_england(real: Path) -> None:
+    rows = csv_rows(real / ACTIVITY)
     cassrs = {r["CASSR_CODE"] for r in rows if r["CASSR_CODE"]}
     assert len(cassrs) == 151
 
-    table = ascfr.load(ACTIVITY)
+    table = ascfr.load(real / ACTIVITY)
     data = table.data
     assert len(data) == len(rows) == 20125
     assert data.loc[data["cassr_code"] != "", "cassr_code"].nunique() == 151
@@ -88,13 +91,12 @@ def test_activity_2016_17_has_151_councils_plus_regions_and_england() -> None:
     assert table.vintage == "2016-17" and set(data["fy_ending"]) == {2017}
 
 
-@real
-def test_activity_2016_17_one_item_value_and_codes_kept() -> None:
-    expected = next(float(r["ItemValue"]) for r in csv_rows(ACTIVITY)
+def test_activity_2016_17_one_item_value_and_codes_kept(real: Path) -> None:
+    expected = next(float(r["ItemValue"]) for r in csv_rows(real / ACTIVITY)
                     if r["UUID"] == "8610101" and r["GEOGRAPHY_CODE"] == "E10000006")
     assert expected == 295.86
 
-    data = ascfr.load(ACTIVITY).data
+    data = ascfr.load(real / ACTIVITY).data
     row = data[(data["uuid"] == "8610101") & (data["geography_code"] == "E10000006")].iloc[0]
     assert row["value"] == expected
     assert (row["cassr_code"], row["region_code"], row["care_type"], row["support_setting"],
@@ -103,36 +105,33 @@ def test_activity_2016_17_one_item_value_and_codes_kept() -> None:
     assert england["value"].item() == pytest.approx(2288.728571) and england["geography_code"].item() == "E92000001"
 
 
-@real
-def test_activity_2016_17_colon_becomes_nan_with_a_reason() -> None:
-    colons = [i + 2 for i, r in enumerate(csv_rows(ACTIVITY)) if r["ItemValue"] == ":"]
+def test_activity_2016_17_colon_becomes_nan_with_a_reason(real: Path) -> None:
+    colons = [i + 2 for i, r in enumerate(csv_rows(real / ACTIVITY)) if r["ItemValue"] == ":"]
     assert len(colons) == 8453
 
-    data = ascfr.load(ACTIVITY).data
+    data = ascfr.load(real / ACTIVITY).data
     suppressed = data[data["marker_reason"] == "suppressed"]
     assert sorted(suppressed["_row"]) == colons
     assert suppressed["value"].isna().all()
     assert data.loc[data["marker_reason"].isna(), "value"].notna().all()
 
 
-@real
-def test_additional_2016_17_keeps_negative_finance_values() -> None:
-    expected = next(float(r["ItemValue"]) for r in csv_rows(ADDITIONAL)
+def test_additional_2016_17_keeps_negative_finance_values(real: Path) -> None:
+    expected = next(float(r["ItemValue"]) for r in csv_rows(real / ADDITIONAL)
                     if r["UUID"] == "8326110" and r["GEOGRAPHY_CODE"] == "E09000010")
-    data = ascfr.load(ADDITIONAL).data
+    data = ascfr.load(real / ADDITIONAL).data
     got = data[(data["uuid"] == "8326110") & (data["geography_code"] == "E09000010")]["value"].item()
     assert got == expected == -455
     assert {"finance_type", "comparative_totals", "data_source"} <= set(data.columns)
     assert "support_setting" not in data.columns
 
 
-@real
-def test_totals_2016_17_row_count_and_one_value() -> None:
-    rows = csv_rows(TOTALS)
+def test_totals_2016_17_row_count_and_one_value(real: Path) -> None:
+    rows = csv_rows(real / TOTALS)
     assert len(rows) == 41699
     first = rows[0]
 
-    data = ascfr.load(TOTALS).data
+    data = ascfr.load(real / TOTALS).data
     assert len(data) == 6 * len(rows) and data["_row"].nunique() == len(rows)
     assert set(data["measure"]) == set(ascfr.MEASURES)
     cell = data[(data["_row"] == 2) & (data["measure"] == "total_expenditure")]
@@ -141,13 +140,12 @@ def test_totals_2016_17_row_count_and_one_value() -> None:
     assert (data.loc[data["measure"] == "total_income", "value"] < 0).any()
 
 
-@real
-def test_activity_2015_16_layout_year_blanks_and_unmatched_councils() -> None:
-    rows = csv_rows(ACT_2015_16)
+def test_activity_2015_16_layout_year_blanks_and_unmatched_councils(real: Path) -> None:
+    rows = csv_rows(real / ACT_2015_16)
     blanks = sum(1 for r in rows if r["Value"] == "")
     assert blanks == 8170
 
-    table = ascfr.load(ACT_2015_16)
+    table = ascfr.load(real / ACT_2015_16)
     data = table.data
     assert len(data) == len(rows) == 19000
     assert set(data["fy_ending"]) == {2016} and table.vintage == "2015-16"
@@ -157,17 +155,17 @@ def test_activity_2015_16_layout_year_blanks_and_unmatched_councils() -> None:
     assert warned == ["Cumbria", "Northamptonshire", "Poole"]  # councils since reorganised
 
 
-@real
-def test_long_term_support_activity_on_the_real_2015_16_file() -> None:
-    expected = sum(float(r["Value"]) for r in csv_rows(ACT_2015_16)
+def test_2015_16_long_term_values_are_the_files(real: Path) -> None:
+    expected = sum(float(r["Value"]) for r in csv_rows(real / ACT_2015_16)
                    if r["Council Code"] == "912" and r["Care Type"] == "Long term"
                    and r["Long Term Support Setting"] == "Residential" and r["Age Bands"] == "Age 18 to 64")
-    out = ascfr.long_term_support_activity(ascfr.load(ACT_2015_16).data, "E10000008").set_index(
-        ["support_setting", "age_band"])
-    assert out.loc[("Residential", "Age 18 to 64"), "activity"] == pytest.approx(expected)
+    data = ascfr.load(real / ACT_2015_16).data
+    devon = data[(data["geography_code"] == "E10000008") & (data["care_type"] == "Long term")
+                 & (data["support_setting"] == "Residential")]
+    assert devon.loc[devon["age_band"] == "Age 18 to 64", "value"].sum() == pytest.approx(expected)
     assert expected == pytest.approx(24479.01)
-    assert np.isnan(out.loc[("Residential", "Age 65 to 74"), "activity"])  # voluntary sub-band, all blank
-    assert out.loc[("Residential", "Age 65 to 74"), "suppressed"] == 10
+    voluntary = devon[devon["age_band"] == "Age 65 to 74"]  # a voluntary sub-band, all blank
+    assert len(voluntary) == 10 and voluntary["value"].isna().all()
 
 
 # --- the current descriptions layout and the _Key variant ------------------------------------
@@ -191,20 +189,6 @@ def test_key_suffixed_headers_map_to_the_same_names(tmp_path: Path) -> None:
         lines[0] = lines[0].replace(f",{dim},", f",{dim}_Key,")
     data = ascfr.load(write(tmp_path, "ASC-FR Data File (descriptions) v2_2019.csv", lines)).data
     assert data.loc[0, "age_band"] == "65 and Over" and data.loc[0, "care_type"] == "Long Term Support"
-
-
-def test_long_term_support_activity_on_a_hand_made_frame(tmp_path: Path) -> None:
-    data = ascfr.load(write(tmp_path, "desc.csv", descriptions_lines())).data
-    out = ascfr.long_term_support_activity(data, "E10000019").set_index(["support_setting", "age_band"])
-    # 1200 and a suppressed cell; not + 850.5 (unit cost), not - 2500 (income), not + 5000 (the region)
-    assert out.loc[("Residential", "65 and Over"), ["activity", "cells", "suppressed"]].tolist() == [1200, 2, 1]
-    assert out.loc[("Nursing", "18 to 64"), "activity"] == 40
-    clients = ascfr.long_term_support_activity(data, "E10000019", data_type="Clients")
-    assert clients["activity"].sum() == 1240
-    with pytest.raises(InputError, match="no long-term support rows for 'E10000019'"):
-        ascfr.long_term_support_activity(data, "E10000019", data_type="Weeks")
-    with pytest.raises(InputError, match="no long-term support rows for 'E06000001'"):
-        ascfr.long_term_support_activity(data, "E06000001")
 
 
 def test_small_coded_activity_file(tmp_path: Path) -> None:

@@ -11,22 +11,26 @@ from helpers.councils import councils
 from helpers.errors import InputError
 from helpers.load.ascof import load_table, provider_ratings, staff_turnover
 
-REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
-REAL = REALDATA / "ascof" / "ascof_2024_25.ods"
 LATEST = "2024 to 2025"
 
 
-def raw_sheet(sheet: str) -> tuple[int, list[str], list[list[object]]]:
+@pytest.fixture(scope="module")
+def real(realdata: Path) -> Path:
+    """The published ASCOF time-series ODS."""
+    return realdata / "ascof" / "ascof_2024_25.ods"
+
+
+def raw_sheet(path: Path, sheet: str) -> tuple[int, list[str], list[list[object]]]:
     """Read a sheet with calamine directly: (1-based header row, header, rows below it)."""
     from python_calamine import CalamineWorkbook
-    rows = CalamineWorkbook.from_path(str(REAL)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     h = next(i for i, r in enumerate(rows) if "Local authority code" in [str(c).strip() for c in r])
     return h + 1, [str(c).strip() for c in rows[h]], rows[h + 1:]
 
 
-def raw_cell(sheet: str, first: str, column: str) -> object:
+def raw_cell(path: Path, sheet: str, first: str, column: str) -> object:
     """The raw cell of the row whose 'Local authority code' or name is `first`, in `column`."""
-    _, header, rows = raw_sheet(sheet)
+    _, header, rows = raw_sheet(path, sheet)
     r = next(r for r in rows if first in (str(r[0]), str(r[1])))
     return r[header.index(column)]
 
@@ -40,24 +44,24 @@ def pick(data: pd.DataFrame, name: str, period: str, quantity: str) -> pd.Series
 
 # --- the real ODS ------------------------------------------------------------------------------
 
-def test_real_6a_england_latest_year() -> None:
-    data = staff_turnover(REAL).data
-    expected = raw_cell("Table_6a", "England", f"{LATEST} - outcome")
+def test_real_6a_england_latest_year(real: Path) -> None:
+    data = staff_turnover(real).data
+    expected = raw_cell(real, "Table_6a", "England", f"{LATEST} - outcome")
     got = pick(data, "England", LATEST, "outcome")
     assert got["value"] == pytest.approx(float(expected)) == pytest.approx(23.7)
     assert (got["level"], got["ons_code"], got["measure"]) == ("England", "E92000001", "Table_6a")
 
 
-def test_real_6b_england_latest_year() -> None:
-    data = provider_ratings(REAL).data
+def test_real_6b_england_latest_year(real: Path) -> None:
+    data = provider_ratings(real).data
     for quantity in ["6b numerator", "6b denominator", "6b outcome", "outstanding numerator"]:
-        expected = raw_cell("Table_6b", "England", f"{LATEST} - {quantity}")
+        expected = raw_cell(real, "Table_6b", "England", f"{LATEST} - {quantity}")
         assert pick(data, "England", LATEST, quantity)["value"] == pytest.approx(float(expected))
 
 
-def test_real_council_value_and_vintage() -> None:
-    table = staff_turnover(REAL)
-    expected = raw_cell("Table_6a", "Lincolnshire", f"{LATEST} - outcome")
+def test_real_council_value_and_vintage(real: Path) -> None:
+    table = staff_turnover(real)
+    expected = raw_cell(real, "Table_6a", "Lincolnshire", f"{LATEST} - outcome")
     got = pick(table.data, "Lincolnshire", LATEST, "outcome")
     assert got["value"] == pytest.approx(float(expected)) == pytest.approx(30.2)
     assert (got["council_code"], got["la_code"], got["level"]) == ("E10000019", "503", "Council")
@@ -65,12 +69,12 @@ def test_real_council_value_and_vintage() -> None:
 
 
 @pytest.mark.parametrize("sheet", ["Table_6a", "Table_6b", "Table_1a", "Table_2a"])
-def test_real_levels_match_the_codes_in_the_file(sheet: str) -> None:
-    _, _, rows = raw_sheet(sheet)
+def test_real_levels_match_the_codes_in_the_file(sheet: str, real: Path) -> None:
+    _, _, rows = raw_sheet(real, sheet)
     councils_in_file = sum(bool(re.match(r"^E(06|08|09|10)\d{6}$", str(r[2]))) for r in rows)
     regions_in_file = sum(str(r[2]).startswith("E12") for r in rows)
     types_in_file = sum(str(r[0]) in {"S", "U", "M", "I", "O", "D"} for r in rows)
-    per_row = load_table(REAL, sheet).data.drop_duplicates("_row")
+    per_row = load_table(real, sheet).data.drop_duplicates("_row")
     counts = per_row["level"].value_counts()
     assert counts["Council"] + counts.get("Former council", 0) == councils_in_file
     assert (counts["England"], counts["Region"], counts["Council type"]) == (1, regions_in_file, types_in_file)
@@ -78,10 +82,10 @@ def test_real_levels_match_the_codes_in_the_file(sheet: str) -> None:
     assert set(per_row.loc[per_row["level"] == "Council", "council_code"]) == set(councils()["code"])
 
 
-def test_real_6a_council_rows_and_dorset_successor() -> None:
-    _, _, rows = raw_sheet("Table_6a")
+def test_real_6a_council_rows_and_dorset_successor(real: Path) -> None:
+    _, _, rows = raw_sheet(real, "Table_6a")
     assert sum(bool(re.match(r"^E(06|08|09|10)\d{6}$", str(r[2]))) for r in rows) == 153
-    table = staff_turnover(REAL)
+    table = staff_turnover(real)
     dorset = table.data[table.data["ons_code"] == "E10000009"].iloc[0]
     assert (dorset["la_name"], dorset["council_code"], dorset["level"]) == ("Dorset County", "E06000059", "Council")
     assert any("E10000009" in str(w) and "E06000059" in str(w) for w in table.log.warnings)
@@ -89,47 +93,47 @@ def test_real_6a_council_rows_and_dorset_successor() -> None:
     assert set(other["la_name"]) == {"Cornwall and Isles of Scilly"}
 
 
-def test_real_markers_become_nan_with_reason() -> None:
-    assert raw_cell("Table_6a", "Isles of Scilly", f"{LATEST} - outcome") == "[x]"
-    scilly = pick(staff_turnover(REAL).data, "Isles of Scilly", LATEST, "outcome")
+def test_real_markers_become_nan_with_reason(real: Path) -> None:
+    assert raw_cell(real, "Table_6a", "Isles of Scilly", f"{LATEST} - outcome") == "[x]"
+    scilly = pick(staff_turnover(real).data, "Isles of Scilly", LATEST, "outcome")
     assert pd.isna(scilly["value"]) and scilly["marker_reason"] == "not available"
-    header_row, header, rows = raw_sheet("Table_2a")
+    header_row, header, rows = raw_sheet(real, "Table_2a")
     i, j = next((i, j) for i, r in enumerate(rows) for j, c in enumerate(r) if c == "[c]")
-    data = load_table(REAL, "2a").data
+    data = load_table(real, "2a").data
     hit = data[(data["_row"] == header_row + 1 + i) & (data["period"] + " - " + data["quantity"] == header[j])]
     assert len(hit) == 1 and pd.isna(hit.iloc[0]["value"]) and hit.iloc[0]["marker_reason"] == "suppressed"
     assert data["marker_reason"].eq("suppressed").sum() == sum(c == "[c]" for r in rows for c in r)
 
 
-def test_real_bracketed_sace_figures() -> None:
-    text = raw_cell("Table_1c", "England", "2016 to 2017 - outcome")
+def test_real_bracketed_sace_figures(real: Path) -> None:
+    text = raw_cell(real, "Table_1c", "England", "2016 to 2017 - outcome")
     main, bracket = (float(x) for x in re.match(r"^([\d.]+) \(([\d.]+)\)$", text).groups())
-    got = pick(load_table(REAL, "Table_1c").data, "England", "2016 to 2017", "outcome")
+    got = pick(load_table(real, "Table_1c").data, "England", "2016 to 2017", "outcome")
     assert (got["value"], got["value_in_brackets"]) == (pytest.approx(main), pytest.approx(bracket))
-    respondents = pick(load_table(REAL, "Table_1c").data, "England", "2016 to 2017", "number of respondents")
+    respondents = pick(load_table(real, "Table_1c").data, "England", "2016 to 2017", "number of respondents")
     assert respondents["value"] == 51230
 
 
-def test_real_every_table_loads() -> None:
+def test_real_every_table_loads(real: Path) -> None:
     from python_calamine import CalamineWorkbook
-    sheets = [s for s in CalamineWorkbook.from_path(str(REAL)).sheet_names if s.startswith("Table_")]
+    sheets = [s for s in CalamineWorkbook.from_path(str(real)).sheet_names if s.startswith("Table_")]
     assert len(sheets) == 25
     for sheet in sheets:
-        data = load_table(REAL, sheet).data
+        data = load_table(real, sheet).data
         assert (data["level"] == "England").any(), sheet
         assert data["period"].str.fullmatch(r"\d{4} to \d{4}").all(), sheet
 
 
-def test_real_missing_table_lists_sheets() -> None:
+def test_real_missing_table_lists_sheets(real: Path) -> None:
     with pytest.raises(InputError) as info:
-        load_table(REAL, "Table_9z")
+        load_table(real, "Table_9z")
     assert "'Table_9z'" in info.value.message and "'Table_6b'" in info.value.message
 
 
-def test_real_table_is_cached(tmp_path: Path) -> None:
-    first = staff_turnover(REAL, cache_dir=tmp_path).data
+def test_real_table_is_cached(tmp_path: Path, real: Path) -> None:
+    first = staff_turnover(real, cache_dir=tmp_path).data
     assert len(list(tmp_path.glob("ascof-Table_6a-*.parquet"))) == 1
-    pd.testing.assert_frame_equal(first, staff_turnover(REAL, cache_dir=tmp_path).data, check_dtype=False)
+    pd.testing.assert_frame_equal(first, staff_turnover(real, cache_dir=tmp_path).data, check_dtype=False)
 
 
 # --- bad inputs (small xlsx files in the published layout) -------------------------------------

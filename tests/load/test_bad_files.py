@@ -15,8 +15,7 @@ from helpers.errors import InputError
 from helpers.load import cqc_directory, cqc_ratings, file_guard, local
 from helpers.load.reading import decode_text, read_raw, text_encoding
 
-REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
-RATINGS = REALDATA / "cqc_ratings" / "cqc_lincolnshire_prefiltered.csv"
+RATINGS = Path("cqc_ratings") / "cqc_lincolnshire_prefiltered.csv"  # under the `realdata` folder
 
 
 def refused(path: Path, *sheets: str) -> InputError:
@@ -112,12 +111,12 @@ def test_a_real_windows_1252_file_decodes(realdata):
     assert encoding == "cp1252" and "© Crown" in text
 
 
-def test_the_real_ratings_file_saved_as_windows_1252_loads_exactly_as_the_original(tmp_path):
+def test_the_real_ratings_file_saved_as_windows_1252_loads_exactly_as_the_original(tmp_path, realdata):
     """Excel's 'CSV (Comma delimited)' on an English Windows machine writes Windows-1252: the real
     extract's 'Flo’s Friends Care Limited' must survive it."""
     copy = tmp_path / "cqc_lincolnshire_prefiltered.csv"
-    copy.write_bytes(RATINGS.read_text(encoding="utf-8").encode("cp1252"))
-    original, resaved = cqc_ratings.load(RATINGS, None).data, cqc_ratings.load(copy, None).data
+    copy.write_bytes((realdata / RATINGS).read_text(encoding="utf-8").encode("cp1252"))
+    original, resaved = cqc_ratings.load(realdata / RATINGS, None).data, cqc_ratings.load(copy, None).data
     pd.testing.assert_frame_equal(original, resaved)
     assert "Flo’s Friends Care Limited" in set(resaved["location_name"])
 
@@ -159,7 +158,7 @@ def test_a_local_template_saved_from_a_sign_in_page_is_named_a_web_page(tmp_path
 
 # ---- caremarket validate: exit 1, one line per problem, no traceback --------------------------------
 
-def test_validate_reports_every_bad_file_on_one_line_and_exits_1(tmp_path):
+def test_validate_reports_every_bad_file_on_one_line_and_exits_1(tmp_path, realdata):
     """Run as the command (a child process: a crash or a hang there cannot take the tests down with it)."""
     data = tmp_path / "data"
     (data / "cqc").mkdir(parents=True)
@@ -171,7 +170,7 @@ def test_validate_reports_every_bad_file_on_one_line_and_exits_1(tmp_path):
     nul = data / "ascfr" / "ASC-FR Data File 2025.csv"
     nul.write_bytes(bytes(200_000))
     resaved = data / "cqc_lincolnshire_prefiltered.csv"
-    resaved.write_bytes(RATINGS.read_text(encoding="utf-8").encode("cp1252"))
+    resaved.write_bytes((realdata / RATINGS).read_text(encoding="utf-8").encode("cp1252"))
     done = subprocess.run([sys.executable, "-c", "import sys; from helpers.cli import main; sys.exit(main())",
                            "validate", "--data", str(data)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr[-3000:]

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO
 
 from helpers.errors import InputError
 from helpers.load.cost_returns import ALL_LINES, COST_LINES, GROUPS, LINE_GROUP, SPEC, UNITS
 from helpers.services import SERVICES
 from helpers.load.local import examples_frame, load_local, write_template
 
-ANNEX_B = REPO.parent / "shared" / "realdata" / "fair_cost_of_care" / "brighton_hove_annexB_carehome_table_EXCERPT.csv"
+ANNEX_B = Path("fair_cost_of_care") / "brighton_hove_annexB_carehome_table_EXCERPT.csv"  # under `realdata`
 LINE = {"provider_id": "H1", "service": "care_homes", "category": "Nursing", "cost_line": "Nursing staff",
         "group": "staffing", "value": 250.0, "unit": "per resident per week", "beds": 50, "occupancy": 90.0}
 
@@ -30,8 +30,8 @@ def test_template_round_trips_the_examples(tmp_path):
     assert table.data["category"].tolist()[3:] == ["", ""] and table.vintage == "template_cost_returns.xlsx"
 
 
-def test_care_home_lines_are_the_annex_a_lines_in_the_real_council_table():
-    with ANNEX_B.open(encoding="utf-8") as f:
+def test_care_home_lines_are_the_annex_a_lines_in_the_real_council_table(realdata):
+    with (realdata / ANNEX_B).open(encoding="utf-8") as f:
         rows = [r for r in csv.reader(f) if len(r) == 5][1:]
     published = [r[0].replace(" (please specify)", "") for r in rows if not r[0].startswith("Total")]
     ours = {line.casefold() for line in ALL_LINES}

@@ -11,10 +11,7 @@ import pytest
 
 from helpers.errors import InputError
 from helpers.load import cqc_ratings
-from helpers.load.cqc_ratings import key_questions, load, overall_by_location
-
-REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
-REAL = REALDATA / "cqc_ratings" / "cqc_lincolnshire_prefiltered.csv"
+from helpers.load.cqc_ratings import key_questions, load
 
 HEADER = ["Location ID", "Location ODS Code", "Location Name", "Care Home?", "Location Type",
           "Location Primary Inspection Category", "Location Street Address", "Location Address Line 2",
@@ -25,9 +22,15 @@ HEADER = ["Location ID", "Location ODS Code", "Location Name", "Care Home?", "Lo
           "Provider ID", "Provider Name", "Brand ID", "Brand Name"]
 
 
-def real_rows() -> list[dict[str, str]]:
+@pytest.fixture(scope="module")
+def real(realdata: Path) -> Path:
+    """The real Lincolnshire extract of the latest ratings (a CSV under its own name)."""
+    return realdata / "cqc_ratings" / "cqc_lincolnshire_prefiltered.csv"
+
+
+def real_rows(path: Path) -> list[dict[str, str]]:
     """The real extract read with the csv module (independently of the loader)."""
-    with REAL.open(encoding="utf-8-sig", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -78,25 +81,25 @@ def error_of(path: Path) -> InputError:
 
 # --- the real Lincolnshire extract -------------------------------------------------------------
 
-def test_real_extract_has_every_location_and_row() -> None:
-    rows = real_rows()
-    data = load(REAL).data
+def test_real_extract_has_every_location_and_row(real: Path) -> None:
+    rows = real_rows(real)
+    data = load(real).data
     assert len(data) == len(rows) == 4159
     assert data["location_id"].nunique() == len({r["Location ID"] for r in rows}) == 478
 
 
-def test_real_rating_counts_match_the_file() -> None:
-    rows = real_rows()
-    data = load(REAL).data
+def test_real_rating_counts_match_the_file(real: Path) -> None:
+    rows = real_rows(real)
+    data = load(real).data
     for rating in ["Requires improvement", "Inadequate", "Regulations met"]:
         assert (data["rating"] == rating).sum() == sum(r["Latest Rating"] == rating for r in rows)
     assert (data["rating"] == "Requires improvement").sum() == 461
 
 
-def test_real_month_first_dates_parse_to_the_right_day() -> None:
-    rows = real_rows()
+def test_real_month_first_dates_parse_to_the_right_day(real: Path) -> None:
+    rows = real_rows(real)
     i = next(i for i, r in enumerate(rows) if r["Publication Date"] == "07/03/2018")
-    data = load(REAL).data.set_index("_row")
+    data = load(real).data.set_index("_row")
     # spreadsheet row = index in the data rows + 2 (header is row 1)
     assert data.loc[i + 2, "publication_date"] == pd.Timestamp(2018, 7, 3)
     assert data.loc[2, "publication_date"] == pd.Timestamp(datetime.strptime(rows[0]["Publication Date"], "%m/%d/%Y"))
@@ -104,28 +107,28 @@ def test_real_month_first_dates_parse_to_the_right_day() -> None:
     assert data["publication_date"].isna().sum() == blank == 60
 
 
-def test_real_extract_maps_council_keeps_nhs_sites_and_states_vintage() -> None:
-    table = load(REAL)
+def test_real_extract_maps_council_keeps_nhs_sites_and_states_vintage(real: Path) -> None:
+    table = load(real)
     assert set(table.data["la_code"]) == {"E10000019"}
     assert len(table.log) == 0
     assert "RWDDA" in set(table.data["location_id"])
     assert table.vintage == "ratings published to 29 May 2026"
 
 
-def test_real_overall_by_location_matches_the_file() -> None:
-    rows = real_rows()
-    overall = overall_by_location(load(REAL).data)
+def test_real_location_level_ratings_match_the_file(real: Path) -> None:
+    rows = real_rows(real)
+    data = load(real).data
+    overall = data[(data["service_group"] == "Overall") & (data["domain"] == "Overall")]
     expected = sum(r["Latest Rating"] == "Good" and r["Service / Population Group"] == "Overall"
                    and r["Domain"] == "Overall" for r in rows)
-    assert len(overall) == 478
     assert (overall["rating"] == "Good").sum() == expected == 344
-    assert key_questions(load(REAL).data).shape == (478, 6)
+    assert key_questions(data).shape == (478, 6)
 
 
-def test_real_extract_is_cached_as_parquet(tmp_path: Path) -> None:
-    first = load(REAL, cache_dir=tmp_path).data
+def test_real_extract_is_cached_as_parquet(tmp_path: Path, real: Path) -> None:
+    first = load(real, cache_dir=tmp_path).data
     assert len(list(tmp_path.glob("cqc_ratings-*.parquet"))) == 1
-    second = load(REAL, cache_dir=tmp_path).data
+    second = load(real, cache_dir=tmp_path).data
     pd.testing.assert_frame_equal(first, second, check_dtype=False)
 
 
@@ -252,15 +255,6 @@ def ratings_frame() -> pd.DataFrame:
     frame["publication_date"] = pd.to_datetime(frame["publication_date"])
     frame["location_name"] = frame["location_id"].map({"1-1": "Ash House", "1-2": "Birch Care"})
     return frame
-
-
-def test_overall_by_location_uses_location_level_overall() -> None:
-    out = overall_by_location(ratings_frame()).set_index("location_id")
-    assert list(out.index) == ["1-1", "1-2"]
-    assert out.at["1-1", "rating"] == "Good"
-    assert out.at["1-1", "publication_date"] == pd.Timestamp(2024, 1, 5)
-    assert out.at["1-1", "location_name"] == "Ash House"
-    assert pd.isna(out.at["1-2", "rating"])
 
 
 def test_key_questions_wide_table() -> None:

@@ -19,7 +19,6 @@ from helpers.load import file_guard
 from helpers.load.file_guard import MAX_CELLS, column_letters
 from helpers.load.reading import read_raw
 
-REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 A1 = A1_ROW
 FAR_ONLY = b'<row r="1048576">' + text_cell("XFD1048576") + b"</row>"
 

@@ -1,4 +1,5 @@
-"""inputs: one council's sources found under the demo data folder, loaded once and recorded once."""
+"""inputs: one council's sources found under a demo data folder (the session's `demo_dir`), loaded once and
+recorded once."""
 from pathlib import Path
 
 import pandas as pd
@@ -7,20 +8,17 @@ import pytest
 from helpers.errors import InputError
 from helpers.load.inputs import Inputs
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 SHEFFIELD = "E08000019"
 
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (DEMO / "cqc").is_dir():
-        pytest.fail(f"demo data missing: run `.venv/bin/caremarket demo-data --out {DEMO}`")
     return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture(scope="module")
-def sheffield(cache: Path) -> Inputs:
-    return Inputs(DEMO, SHEFFIELD, cache)
+def sheffield(demo_dir: Path, cache: Path) -> Inputs:
+    return Inputs(demo_dir, SHEFFIELD, cache)
 
 
 def _link(src_dir: Path, dest: Path, names: list[str]) -> None:
@@ -40,8 +38,8 @@ def test_snapshots_oldest_first_and_directory_is_the_latest(sheffield):
     assert (sheffield.directory.data["la_code"] == SHEFFIELD).any()
 
 
-def test_each_source_is_recorded_once(cache):
-    inputs = Inputs(DEMO, SHEFFIELD, cache)
+def test_each_source_is_recorded_once(demo_dir, cache):
+    inputs = Inputs(demo_dir, SHEFFIELD, cache)
     assert inputs.sources == []  # nothing loaded until asked for
     inputs.directory
     inputs.directory
@@ -68,8 +66,8 @@ def test_national_and_local_sources_of_the_council(sheffield):
     assert set(activity.data["council"]) == {SHEFFIELD}
 
 
-def test_optional_sources_absent_are_none(tmp_path, cache):
-    _link(DEMO, tmp_path, ["cqc/01_November_2026_HSCA_Active_Locations.xlsx",
+def test_optional_sources_absent_are_none(tmp_path, demo_dir, cache):
+    _link(demo_dir, tmp_path, ["cqc/01_November_2026_HSCA_Active_Locations.xlsx",
                            "local/E08000019_fee_rates.xlsx", "local/E08000018_occupancy.xlsx"])
     inputs = Inputs(tmp_path, SHEFFIELD, cache)
     assert inputs.local("occupancy") is None  # only another council's occupancy file is there

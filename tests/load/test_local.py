@@ -1,4 +1,4 @@
-"""The generic local-source mechanism: every field kind, templates, and every class of bad input."""
+"""The generic local-source mechanism: every field kind, templates, file names, and every class of bad input."""
 from __future__ import annotations
 
 import csv
@@ -11,8 +11,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from helpers.errors import InputError
-from helpers.load.local import (SOURCES, Check, Field, LocalSource, examples_frame, find_files, load_local,
-                                   write_template, write_templates)
+from helpers.load import local
+from helpers.load.catalogue import LOCAL_SOURCES as SOURCES
+from helpers.load.local_loader import council_file, examples_frame, find_files, load_council, load_local
+from helpers.load.local_schema import Check, Field, LocalSource
+from helpers.load.templates import write_template, write_templates
 
 FIELDS = (
     Field("council", "Council code", "council"),
@@ -262,12 +265,30 @@ def test_write_templates_writes_every_source_and_each_reads_back(tmp_path):
         assert len(table.log) >= 1  # every template's examples are marked "Example"
 
 
-def test_find_files_matches_the_source_name_case_insensitively(tmp_path):
-    for name in ["Widgets_2026.xlsx", "old/widgets.csv", "~$widgets.xlsx", "gadgets.xlsx", "widgets.pdf"]:
+def test_find_files_matches_the_source_name_in_any_case_with_spaces_or_underscores(tmp_path):
+    for name in ["Widgets_2026.xlsx", "old/widgets.csv", "~$widgets.xlsx", "gadgets.xlsx", "widgets.pdf",
+                 "E08000019 WIDGETS (1).ods"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert [p.relative_to(tmp_path).as_posix() for p in find_files(SPEC, tmp_path)] == \
-        ["Widgets_2026.xlsx", "old/widgets.csv"]
+        ["E08000019 WIDGETS (1).ods", "Widgets_2026.xlsx", "old/widgets.csv"]
+    assert council_file(SPEC, tmp_path, "E08000019") == tmp_path / "E08000019 WIDGETS (1).ods"
+    assert council_file(SPEC, tmp_path, "E08000018") is None
+
+
+def test_a_council_file_saved_twice_is_an_error_naming_both(tmp_path):
+    first = write_template(SPEC, tmp_path / "E08000019_widgets.xlsx")
+    second = write_template(SPEC, tmp_path / "e08000019 widgets (1).xlsx")
+    with pytest.raises(InputError) as err:
+        load_council(SPEC, tmp_path, "E08000019")
+    assert f"'{first}'" in str(err.value) and f"'{second}'" in str(err.value)
+    assert "share the vintage 'e08000019 widgets'" in str(err.value)
+
+
+def test_the_facade_re_exports_each_name_from_its_home():
+    assert local.SOURCES is SOURCES and local.load_council is load_council and local.LocalSource is LocalSource
+    assert local.write_templates is write_templates and local.examples_frame is examples_frame
+    assert all(hasattr(local, name) for name in local.__all__)
 
 
 def test_specs_are_checked_when_declared():

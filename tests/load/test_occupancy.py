@@ -1,4 +1,4 @@
-"""Care home occupancy: template round trip, oddity warnings, and the occupancy summary on a hand-computed table."""
+"""Care home occupancy: template round trip, oddity warnings, and occupancy by period on a hand-computed table."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,7 +9,7 @@ import pytest
 
 from helpers.errors import InputError
 from helpers.load.local import examples_frame, load_local, write_template
-from helpers.load.occupancy import SPEC, occupancy_by_period, occupancy_summary
+from helpers.load.occupancy import SPEC, occupancy_by_period
 
 HOME = {"council": "E08000019", "location_id": "1-1", "home_name": "Ash House", "date": date(2026, 9, 27),
         "category": "Residential", "beds": 30, "occupied": 27, "vacant": 3}
@@ -62,8 +62,14 @@ HAND = frame([
 ])
 
 
+def latest(df: pd.DataFrame) -> pd.DataFrame:
+    """occupancy_by_period's rows for the latest date, by category."""
+    trend = occupancy_by_period(df)
+    return trend[trend["date"] == trend["date"].max()].set_index("category")
+
+
 def test_occupancy_is_occupied_over_beds_summed_with_range_across_homes():
-    out = occupancy_summary(HAND).set_index("category")
+    out = latest(HAND)
     assert out.index.tolist() == ["Residential", "Residential dementia", "Nursing", "All care homes"]
     assert (out.loc["Residential", ["homes", "beds", "occupied", "vacant"]].tolist()) == [2, 50, 37, 11]
     assert out.loc["Residential", "occupancy_pct"] == pytest.approx(74.0)
@@ -73,7 +79,7 @@ def test_occupancy_is_occupied_over_beds_summed_with_range_across_homes():
 
 
 def test_zero_beds_give_no_rate_and_are_left_out_of_the_range():
-    out = occupancy_summary(HAND).set_index("category")
+    out = latest(HAND)
     assert pd.isna(out.loc["Nursing", "occupancy_pct"]) and pd.isna(out.loc["Nursing", "min_home_pct"])
     everything = out.loc["All care homes"]
     assert everything["homes"] == 3 and everything["beds"] == 60
@@ -81,9 +87,9 @@ def test_zero_beds_give_no_rate_and_are_left_out_of_the_range():
     assert (everything["min_home_pct"], everything["max_home_pct"]) == (50.0, pytest.approx(92.5))  # 37 of 40 beds
 
 
-def test_by_period_keeps_every_date_and_summary_only_the_latest():
+def test_by_period_keeps_every_date():
     trend = occupancy_by_period(HAND)
+    assert set(trend["date"]) == {pd.Timestamp("2026-08-30"), pd.Timestamp("2026-09-27")}
     august = trend[trend["date"] == pd.Timestamp("2026-08-30")].set_index("category")
     assert august.index.tolist() == ["Residential", "All care homes"]
     assert august.loc["Residential", "occupancy_pct"] == 100.0
-    assert set(occupancy_summary(HAND)["date"]) == {pd.Timestamp("2026-09-27")}

@@ -10,10 +10,8 @@ import pytest
 from helpers.errors import InputError
 from helpers.load import ons_population as op
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
-SNPP = REAL / "ons_snpp" / "2022_SNPP_Population_persons_EXTRACT_CountyDurham_Darlington.csv"
-MID_YEAR = REAL / "ons_population" / "ons_population_2024.csv"
-real = pytest.mark.skipif(not SNPP.exists() or not MID_YEAR.exists(), reason=f"real data not found under {REAL}")
+SNPP = Path("ons_snpp") / "2022_SNPP_Population_persons_EXTRACT_CountyDurham_Darlington.csv"
+MID_YEAR = Path("ons_population") / "ons_population_2024.csv"
 
 SNPP_HEADER = '"AREA_CODE","AREA_NAME","COMPONENT","SEX","AGE_GROUP","2022","2023"'
 MID_HEADER = '"GEOGRAPHY_NAME","GEOGRAPHY_CODE","DATE_NAME","GENDER_NAME","C_AGE_NAME","OBS_VALUE"'
@@ -43,17 +41,16 @@ def snpp_lines(ages: range = range(0, 3)) -> list[str]:
     return rows
 
 
-# --- real files -------------------------------------------------------------------------------
+# --- real files (paths under the `realdata` folder) --------------------------------------------
 
-@real
-def test_snpp_county_durham_all_ages_2022_matches_the_file_and_its_single_ages() -> None:
-    rows = [r for r in csv_rows(SNPP) if r["AREA_CODE"] == "E06000047"]
+def test_snpp_county_durham_all_ages_2022_matches_the_file_and_its_single_ages(realdata: Path) -> None:
+    rows = [r for r in csv_rows(realdata / SNPP) if r["AREA_CODE"] == "E06000047"]
     all_ages = float(next(r["2022"] for r in rows if r["AGE_GROUP"] == "All ages"))
     singles = sum(float(r["2022"]) for r in rows if r["AGE_GROUP"] != "All ages")
     assert all_ages == 527704
     assert singles == pytest.approx(527704, abs=0.5)
 
-    pop = op.load_snpp(SNPP).data
+    pop = op.load_snpp(realdata / SNPP).data
     durham = pop[(pop["area_code"] == "E06000047") & (pop["year"] == 2022)]
     assert durham.loc[durham["age_group"] == "All ages", "population"].item() == all_ages
     assert durham.loc[durham["age"].notna(), "population"].sum() == pytest.approx(singles)
@@ -61,10 +58,9 @@ def test_snpp_county_durham_all_ages_2022_matches_the_file_and_its_single_ages()
     assert durham.loc[durham["age_group"] == "90+", "age"].item() == 90
 
 
-@real
-def test_snpp_years_are_detected_from_the_header() -> None:
-    table = op.load_snpp(SNPP)
-    with SNPP.open(encoding="utf-8") as f:
+def test_snpp_years_are_detected_from_the_header(realdata: Path) -> None:
+    table = op.load_snpp(realdata / SNPP)
+    with (realdata / SNPP).open(encoding="utf-8") as f:
         header = next(csv.reader(f))
     years = [int(h) for h in header if h.isdigit()]
     assert sorted(table.data["year"].unique()) == years
@@ -72,24 +68,22 @@ def test_snpp_years_are_detected_from_the_header() -> None:
     assert table.vintage == "2022-based projections"
 
 
-@real
-def test_darlington_65_plus_in_2032() -> None:
-    rows = [r for r in csv_rows(SNPP) if r["AREA_CODE"] == "E06000005"]
+def test_darlington_65_plus_in_2032(realdata: Path) -> None:
+    rows = [r for r in csv_rows(realdata / SNPP) if r["AREA_CODE"] == "E06000005"]
     expected = sum(float(r["2032"]) for r in rows
                    if r["AGE_GROUP"] == "90 and over" or (r["AGE_GROUP"].isdigit() and int(r["AGE_GROUP"]) >= 65))
     assert expected == pytest.approx(28180.001, abs=0.001)
 
-    bands = op.age_band_population(op.load_snpp(SNPP).data, "E06000005", 2032, bands={"65+": (65, None)})
+    bands = op.age_band_population(op.load_snpp(realdata / SNPP).data, "E06000005", 2032, bands={"65+": (65, None)})
     assert bands.set_index("band").loc["65+", "population"] == pytest.approx(expected)
 
 
-@real
-def test_darlington_projection_from_2022() -> None:
-    rows = {r["AGE_GROUP"]: r for r in csv_rows(SNPP) if r["AREA_CODE"] == "E06000005"}
+def test_darlington_projection_from_2022(realdata: Path) -> None:
+    rows = {r["AGE_GROUP"]: r for r in csv_rows(realdata / SNPP) if r["AREA_CODE"] == "E06000005"}
     over_85 = {y: sum(float(r[y]) for g, r in rows.items() if g == "90 and over" or (g.isdigit() and int(g) >= 85))
                for y in ("2022", "2027", "2032")}
 
-    proj = op.projection(op.load_snpp(SNPP).data, "E06000005", 2022, bands={"85+": (85, None)})
+    proj = op.projection(op.load_snpp(realdata / SNPP).data, "E06000005", 2022, bands={"85+": (85, None)})
     got = proj.set_index("horizon")
     assert list(got["year"]) == [2022, 2027, 2032]
     assert got.loc[10, "population"] == pytest.approx(over_85["2032"])
@@ -97,32 +91,30 @@ def test_darlington_projection_from_2022() -> None:
     assert got.loc[0, "change"] == 0
 
 
-@real
-def test_darlington_extract_warns_that_single_ages_do_not_add_up() -> None:
-    table = op.load_snpp(SNPP)
+def test_darlington_extract_warns_that_single_ages_do_not_add_up(realdata: Path) -> None:
+    table = op.load_snpp(realdata / SNPP)
     messages = [w.message for w in table.log.warnings]
     assert len(messages) == 1  # County Durham adds up; the Darlington extract holds only ages 65+
     assert "Darlington (E06000005, persons)" in messages[0] and "109,413" in messages[0]
 
 
-@real
-def test_darlington_working_age_band_is_refused_when_ages_are_missing() -> None:
-    pop = op.load_snpp(SNPP).data
+def test_darlington_working_age_band_is_refused_when_ages_are_missing(realdata: Path) -> None:
+    pop = op.load_snpp(realdata / SNPP).data
     with pytest.raises(InputError) as err:
         op.age_band_population(pop, "E06000005", 2032, bands={"18-64": (18, 64)})
     assert "band '18-64'" in str(err.value) and "47 age(s) missing (18–64)" in str(err.value)
 
 
-@real
-def test_mid_year_lincolnshire_all_ages_and_75_plus() -> None:
-    rows = [r for r in csv_rows(MID_YEAR) if r["GEOGRAPHY_CODE"] == "E10000019" and r["GENDER_NAME"] == "Total"]
+def test_mid_year_lincolnshire_all_ages_and_75_plus(realdata: Path) -> None:
+    rows = [r for r in csv_rows(realdata / MID_YEAR)
+            if r["GEOGRAPHY_CODE"] == "E10000019" and r["GENDER_NAME"] == "Total"]
     all_ages = int(next(r["OBS_VALUE"] for r in rows if r["C_AGE_NAME"] == "All Ages"))
     over_75 = sum(int(r["OBS_VALUE"]) for r in rows
                   if r["C_AGE_NAME"] == "Aged 90+" or (r["C_AGE_NAME"].startswith("Age ")
                                                         and int(r["C_AGE_NAME"][4:]) >= 75))
     assert all_ages == 789502
 
-    table = op.load_mid_year(MID_YEAR)
+    table = op.load_mid_year(realdata / MID_YEAR)
     pop = table.data
     lincs = pop[(pop["area_code"] == "E10000019") & (pop["sex"] == "persons") & (pop["year"] == 2024)]
     assert lincs.loc[lincs["age_group"] == "All ages", "population"].item() == all_ages
@@ -132,19 +124,17 @@ def test_mid_year_lincolnshire_all_ages_and_75_plus() -> None:
     assert len(table.log) == 0  # every area's single ages add up in the real file
 
 
-@real
-def test_mid_year_keeps_every_sex_and_area() -> None:
-    pop = op.load_mid_year(MID_YEAR).data
-    assert len(pop) == len(csv_rows(MID_YEAR)) == 2208
+def test_mid_year_keeps_every_sex_and_area(realdata: Path) -> None:
+    pop = op.load_mid_year(realdata / MID_YEAR).data
+    assert len(pop) == len(csv_rows(realdata / MID_YEAR)) == 2208
     assert pop["sex"].value_counts().to_dict() == {"persons": 736, "male": 736, "female": 736}
     assert pop["area_code"].nunique() == 8
 
 
-@real
-def test_cache_returns_the_same_frame(tmp_path: Path) -> None:
-    first = op.load_snpp(SNPP, cache_dir=tmp_path).data
+def test_cache_returns_the_same_frame(tmp_path: Path, realdata: Path) -> None:
+    first = op.load_snpp(realdata / SNPP, cache_dir=tmp_path).data
     assert len(list(tmp_path.glob("ons_snpp-v*.parquet"))) == 1
-    again = op.load_snpp(SNPP, cache_dir=tmp_path).data
+    again = op.load_snpp(realdata / SNPP, cache_dir=tmp_path).data
     pd.testing.assert_frame_equal(first.reset_index(drop=True), again.reset_index(drop=True), check_dtype=False)
 
 

@@ -51,7 +51,7 @@ def test_validate_with_no_known_files_exits_1(tmp_path, capsys):
 
 
 def test_templates_cli_writes_every_local_template_and_validate_reads_them_back(tmp_path, capsys):
-    from helpers.load.local import SOURCES
+    from helpers.load.catalogue import LOCAL_SOURCES as SOURCES
     assert main(["templates", "--out", str(tmp_path)]) == 0
     written = sorted(p.name for p in tmp_path.glob("template_*.xlsx"))
     assert written == sorted(f"template_{name}.xlsx" for name in SOURCES)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.demo.local import AS_AT, _write  # noqa: PLC2701
+from helpers.demo.local_template import AS_AT, write_rows
 from helpers.load.financial_sustainability import SPEC
 
 STREAM = zlib.crc32(b"financial_sustainability")  # its own random stream: the other local files stay unchanged
@@ -51,4 +51,4 @@ def write_financial_sustainability(council_code: str, active_locations_df: pd.Da
     """Write ``<council_code>_financial_sustainability.xlsx`` (SYNTHETIC) for the council's active care homes."""
     rng = np.random.default_rng([seed, zlib.crc32(council_code.encode()), STREAM])
     rows = _rows(_care_homes(active_locations_df), rng)
-    return _write(SPEC, rows, Path(out_dir) / f"{council_code}_{SPEC.name}.xlsx")
+    return write_rows(SPEC, rows, Path(out_dir) / f"{council_code}_{SPEC.name}.xlsx")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from helpers.services import SERVICES
-from helpers.load.local import Field, LocalSource
+from helpers.load.local_schema import Field, LocalSource
 
 THEMES = ("Market oversight", "Financial support and funding", "Finance processes", "Commissioning strategy",
           "Market shaping", "Contract management and quality", "Workforce")

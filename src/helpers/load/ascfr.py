@@ -65,10 +65,13 @@ import pandas as pd
 
 from helpers.councils import code_for_name, councils
 from helpers.errors import DataQualityLog, InputError
+from helpers.load.file_names import FileNames
 from helpers.load.reading import (HEADER_SEARCH_ROWS, Column, RawSheet, SourceTable, cached, check_unique,
                                      locate_header, read_raw, table_below_header, to_number)
 
 SOURCE = "ASC-FR"
+FILE_NAMES = FileNames((r".*asc-fr.*", r".*ascfr.*", r"pss-exp-.*"), (".csv",),
+                       "ASC-FR Data File (descriptions) v2_2025.csv")
 ANCHORS = ("GEOGRAPHY_CODE", "Council Code")
 LOADER_VERSION = "1"
 FY_RANGE = (2000, 2100)
@@ -269,29 +272,3 @@ def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
                  file=str(path), column="Council Name")
     fy = int(frame["fy_ending"].max())
     return SourceTable(frame, path, f"{fy - 1}-{fy % 100:02d}", False, log)
-
-
-def long_term_support_activity(df: pd.DataFrame, geography_code: str, data_type: str | None = None) -> pd.DataFrame:
-    """Long-term support activity of one geography by support setting and age band (layouts with descriptions).
-
-    Sums ``value`` over primary support reason and provision for rows whose care type starts
-    "Long term"; money rows (a FinanceType) and rows with a ValueType (numerators, denominators,
-    unit costs) are left out, and ``data_type`` narrows to one DataType. The unit is the file's:
-    in the 2015-16 and 2016-17 activity files it is weeks of care (days ÷ 7), not people. Age
-    sub-bands (65 to 74 …) are rows of their own, never added into "65 and over". ``suppressed``
-    counts cells with no value.
-    """
-    rows = df[(df["geography_code"] == geography_code)
-              & df["care_type"].astype(str).str.casefold().str.startswith("long term")]
-    for column in ("finance_type", "value_type"):
-        if column in rows:
-            rows = rows[rows[column] == ""]
-    if data_type is not None:
-        rows = rows[rows["data_type"] == data_type]
-    if rows.empty:
-        raise InputError(f"no long-term support rows for '{geography_code}' in the ASC-FR data")
-    grouped = rows.groupby(["support_setting", "age_band"], sort=True)["value"]
-    out = pd.DataFrame({"activity": grouped.sum(min_count=1), "cells": grouped.size(),
-                        "suppressed": grouped.apply(lambda s: int(s.isna().sum()))}).reset_index()
-    return out.assign(geography_code=geography_code)[["geography_code", "support_setting", "age_band", "activity",
-                                                      "cells", "suppressed"]]

@@ -1,7 +1,7 @@
 """ASCOF time series ODS (NHS England, "Measures from the Adult Social Care Outcomes Framework, England
 - time series of aggregated measures"): the one place that knows its published layout.
 
-Layout of ``ascof_2024_25.ods`` (read sheet by sheet with calamine):
+Layout of ``ascof_2024_25.ods`` (``FILE_NAMES``; read sheet by sheet with calamine):
 
 - Sheets: Cover, Contents, Comparability_over_time_log, Notes, then 25 data sheets ``Table_1a``,
   ``Table_1b``, ``Table_1c``, ``Table_1d``, ``Table_1e``, ``Table_2a`` … ``Table_2c``,
@@ -47,10 +47,12 @@ import pandas as pd
 
 from helpers.councils import councils
 from helpers.errors import DataQualityLog, InputError
+from helpers.load.file_names import FileNames
 from helpers.load.reading import (Column, RawSheet, SourceTable, check_unique, cached, locate_header, read_raw,
                                      table_below_header, to_number)
 
 SOURCE = "ASCOF"
+FILE_NAMES = FileNames((r".*ascof.*",), (".ods", ".xlsx"), "ascof_2024_25.ods")
 ANCHOR = "Local authority code"
 LOADER_VERSION = "1"
 STAFF_TURNOVER = "Table_6a"

@@ -1,10 +1,12 @@
-"""Cost-of-care provider returns (PRODUCT §2.11): DHSC Fair Cost of Care "Annex A" cost lines.
+"""Cost-of-care provider returns, a local source: providers' costs in the lines of DHSC's Fair Cost of Care
+"Annex A" templates.
 
 One row per provider × service × care-home category × cost line, with the provider's volumes
-repeated on each row. Care homes report £ per resident per week, home care £ per contact hour
-(DATA_SOURCES §6). Supported living (£ per hour) and day opportunities (£ per session) have no DHSC
-template: their lines below follow the home care and care home structures. This module only loads
-and validates; quartiles are computed elsewhere.
+repeated on each row. Care homes report £ per resident per week, home care £ per contact hour, as
+the Annex A templates ask (docs/data_sources.md). Supported living (£ per hour) and day
+opportunities (£ per session) have no DHSC template: their lines below follow the home care and
+care home structures. This module only loads and validates; quartiles are computed in
+``helpers.assess.cost_of_care``.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from helpers.load.local import CARE_HOME_CATEGORIES, Check, Field, LocalSource
+from helpers.load.local_schema import CARE_HOME_CATEGORIES, Check, Field, LocalSource
 from helpers.services import SERVICES
 
 # The one list of cost lines: service → group → lines (Annex A wording where DHSC has a template).

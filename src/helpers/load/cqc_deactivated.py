@@ -1,6 +1,6 @@
 """CQC deactivated locations: the one place that knows its published layout.
 
-File ``DD_Month_YYYY_Deactivated_Locations.ods`` (older ``.xlsx``), sheet ``Deactivated_Locations``,
+File ``DD_Month_YYYY_Deactivated_Locations.ods`` (older ``.xlsx``; ``FILE_NAMES``), sheet ``Deactivated_Locations``,
 sometimes after a ``README`` sheet. One row per location whose registration has ended, ever: the
 file is cumulative, so only the latest one is needed. The header was row 1 in the 01 September
 2026 file, but notices have appeared above the directory's header, so it is found by the cell
@@ -31,13 +31,15 @@ import pandas as pd
 from helpers.councils import code_for_name
 from helpers.errors import InputError
 from helpers.load.cqc_directory import RATINGS
-from helpers.load.reading import (Column, RawSheet, SourceTable, files_named, cached, check_unique, read_raw, sheet_lines,
-                                     table_below_header, to_date, to_flag, to_number, unmatched_councils)
+from helpers.load.file_names import FileNames, find, name_date
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw, sheet_lines,
+                                  table_below_header, to_date, to_flag, to_number, unmatched_councils)
 
 SOURCE = "CQC deactivated locations"
 SHEETS = ("Deactivated_Locations", "Deactivated Locations")
 ANCHOR = "Location ID"
-FILE_GLOB = "*Deactivated_Locations.*"
+FILE_NAMES = FileNames((r".*deactivated locations",), (".ods", ".xlsx"), "01_November_2026_Deactivated_Locations.ods",
+                       dated=True)
 LOADER_VERSION = "1"
 EARLIEST = "1990-01-01"
 ADULT_SOCIAL_CARE = "Adult social care"
@@ -89,12 +91,13 @@ BY_YEAR_COLUMNS = ["year", "setting", "locations", "beds"]
 SETTINGS = ("care_home", "other")
 _LOCATION_ID = r"^(1-\d+|[A-Z][A-Z0-9]{2,9})$"
 _VINTAGE = re.compile(r"as at\s+(\d{1,2})\s+(\w+)\s+(\d{4})", re.IGNORECASE)
-_FILE_DATE = re.compile(r"(\d{1,2})_([A-Za-z]+)_(\d{4})")
 
 
 def vintage_of(path: Path, readme: list[str]) -> pd.Timestamp:
     """Return the 'as at DD Month YYYY' date from the README lines, else DD_Month_YYYY from the file name."""
-    found = [" ".join(m.groups()) for m in [*map(_VINTAGE.search, readme), _FILE_DATE.search(Path(path).name)] if m]
+    found = [" ".join(m.groups()) for m in map(_VINTAGE.search, readme) if m]
+    named = name_date(Path(path).name)
+    found += [named.strftime("%d %B %Y")] if named else []
     dates = pd.to_datetime(pd.Series(found, dtype=str), format="%d %B %Y", errors="coerce").dropna()
     if dates.empty:
         raise InputError("cannot tell the file's vintage: no 'as at DD Month YYYY' line in a README sheet and no "
@@ -157,10 +160,10 @@ def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
 
 def load_latest(data_dir: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load the most recent deactivated-locations file under data_dir (the file is cumulative)."""
-    files = [p for p in files_named(data_dir, FILE_GLOB) if p.suffix.lower() in {".ods", ".xlsx"}]
+    files = find(FILE_NAMES, data_dir, SOURCE)
     if not files:
         raise InputError(f"no CQC deactivated locations file found: expected a file named like "
-                         f"'01_November_2026_Deactivated_Locations.ods' under {data_dir}")
+                         f"'{FILE_NAMES.example}' under {data_dir}")
     return load(max(files, key=lambda p: vintage_of(p, sheet_lines(p, "README", cache_dir))), cache_dir)
 
 

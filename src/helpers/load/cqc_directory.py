@@ -1,6 +1,6 @@
 """CQC care directory ("HSCA Active Locations"): the one place that knows its published layout.
 
-File ``DD_Month_YYYY_HSCA_Active_Locations.ods`` (before 2024 ``.xlsx``); sheets ``README``
+File ``DD_Month_YYYY_HSCA_Active_Locations.ods`` (before 2024 ``.xlsx``; ``FILE_NAMES``); sheets ``README``
 (holds "Source: CQC database as at DD Month YYYY") and ``HSCA_Active_Locations`` (older
 ``HSCA Active Locations``). The header row has moved (row 1, 7, 8): it is found by the cell
 "Location ID". ``Location Local Authority`` is a name, mapped to an ONS code.
@@ -15,15 +15,15 @@ import pandas as pd
 
 from helpers.councils import code_for_name
 from helpers.errors import InputError
-from helpers.load.reading import (Column, RawSheet, SourceTable, files_named, check_unique, cached, read_raw, sheet_lines,
-                                     unmatched_councils,
-                                     table_below_header,
-                                     to_date, to_flag, to_number)
+from helpers.load.file_names import FileNames, find, name_date, twin_error
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw, sheet_lines,
+                                  table_below_header, to_date, to_flag, to_number, unmatched_councils)
 
 SOURCE = "CQC care directory"
 SHEETS = ("HSCA_Active_Locations", "HSCA Active Locations")
 ANCHOR = "Location ID"
-FILE_GLOB = "*HSCA_Active_Locations.*"
+FILE_NAMES = FileNames((r".*hsca active locations",), (".ods", ".xlsx", ".csv"),
+                       "01_November_2026_HSCA_Active_Locations.ods", dated=True)
 LOADER_VERSION = "2"
 
 REGULATED_ACTIVITIES = [
@@ -122,7 +122,6 @@ COLUMNS = [
 PUBLISHED = {c.canonical: c.published[0] for c in COLUMNS}
 RATINGS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 _VINTAGE = re.compile(r"as at\s+(\d{1,2}\s+\w+\s+\d{4})", re.IGNORECASE)
-_FILE_DATE = re.compile(r"(\d{1,2})_([A-Za-z]+)_(\d{4})")
 
 
 def _date(text: str) -> pd.Timestamp | None:
@@ -138,17 +137,27 @@ def vintage_of(path: Path, cache_dir: Path | None = None) -> pd.Timestamp:
         m = _VINTAGE.search(line)
         if m and _date(m.group(1)) is not None:
             return _date(m.group(1))
-    m = _FILE_DATE.search(Path(path).name)
-    if m and _date(" ".join(m.groups())) is not None:
-        return _date(" ".join(m.groups()))
+    named = name_date(Path(path).name)
+    if named is not None:
+        return pd.Timestamp(named)
     raise InputError("cannot tell the directory's vintage: no 'Source: CQC database as at DD Month YYYY' line "
                      "in the README sheet and no DD_Month_YYYY in the file name", file=path)
 
 
 def find_files(data_dir: Path, cache_dir: Path | None = None) -> list[Path]:
-    """Return the directory snapshots under data_dir, oldest first (by vintage)."""
-    files = [p for p in files_named(data_dir, FILE_GLOB) if p.suffix.lower() in {".ods", ".xlsx", ".csv"}]
-    return sorted(files, key=lambda p: vintage_of(p, cache_dir))
+    """The directory snapshots under data_dir, oldest first (by vintage); two of one vintage are an InputError."""
+    return in_vintage_order(find(FILE_NAMES, data_dir, SOURCE), cache_dir)
+
+
+def in_vintage_order(files: list[Path], cache_dir: Path | None = None) -> list[Path]:
+    """Directory snapshots oldest first; two as at the same date, however named, are an InputError naming both."""
+    by_vintage: dict[pd.Timestamp, Path] = {}
+    for path in files:
+        when = vintage_of(path, cache_dir)
+        if when in by_vintage:
+            raise twin_error(SOURCE, f"{when:%d %B %Y}", [by_vintage[when], path])
+        by_vintage[when] = path
+    return [path for _, path in sorted(by_vintage.items())]
 
 
 def _parse(raw: RawSheet) -> pd.DataFrame:
@@ -192,6 +201,6 @@ def load_latest(data_dir: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load the most recent directory snapshot found under data_dir."""
     files = find_files(data_dir, cache_dir)
     if not files:
-        raise InputError(f"no CQC care directory found: expected a file named like "
-                         f"'01_November_2026_HSCA_Active_Locations.ods' under {data_dir}")
+        raise InputError(f"no CQC care directory found: expected a file named like '{FILE_NAMES.example}' "
+                         f"under {data_dir}")
     return load(files[-1], cache_dir)

@@ -1,6 +1,7 @@
 """CQC latest ratings ("Care directory with ratings"): the one place that knows its published layout.
 
-File ``DD_Month_YYYY_Latest_ratings.ods``, sheets ``Locations`` and ``Providers``; we read
+File ``DD_Month_YYYY_Latest_ratings.ods`` (``FILE_NAMES``; a CSV extract under another name is
+recognised by its header, ``SIGNATURE``), sheets ``Locations`` and ``Providers``; we read
 ``Locations`` (or a CSV extract of it). Header row 1 in the files seen, but it is found by the
 cell "Location ID". Long format: one row per location × "Service / Population Group" × Domain.
 Columns: Location ID, Location ODS Code, Location Name, Care Home?, Location Type, Location
@@ -15,25 +16,27 @@ Values: Domain is Overall/Safe/Effective/Caring/Responsive/Well-led; Latest Rati
 site code (e.g. ``RWDDA``). The location-level rating is Service / Population Group "Overall";
 other groups (Care Homes, Homecare, Supported Living, …) rate one service of the location.
 Publication Date is blank for "Not Rated"/"Not applicable" rows. The ODS holds real dates; CSV
-re-saves hold DD/MM/YYYY or (realdata copy) MM/DD/YYYY text — decided per column by ``to_date``.
+re-saves hold DD/MM/YYYY or (a US-locale re-save) MM/DD/YYYY text — decided per column by ``to_date``.
 ``Location Local Authority`` is a name, mapped to an ONS code.
 """
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.councils import code_for_name
 from helpers.errors import InputError
+from helpers.load.file_names import FileNames, name_date
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw,
                                      table_below_header, to_date, to_flag, unmatched_councils)
 
 SOURCE = "CQC ratings"
 SHEETS = ("Locations",)
 ANCHOR = "Location ID"
+FILE_NAMES = FileNames((r".*latest ratings",), (".ods", ".xlsx", ".csv"), "01_November_2026_Latest_ratings.ods",
+                       dated=True)
+SIGNATURE = ("Location ID", "Service / Population Group", "Domain", "Latest Rating")  # header cells of a CSV extract
 LOADER_VERSION = "1"
 EARLIEST_RATING = "2013-01-01"
 
@@ -62,7 +65,6 @@ LOCATION_LEVEL = "Overall"
 LOCATION_FIELDS = ["location_id", "location_name", "care_home", "primary_category", "local_authority", "la_code",
                    "region", "provider_id", "provider_name", "brand_name"]
 _LOCATION_ID = r"^(1-\d+|[A-Z][A-Z0-9]{2,9})$"
-_FILE_DATE = re.compile(r"(\d{1,2})_([A-Za-z]+)_(\d{4})")
 
 
 def _fail(raw: RawSheet, table: pd.DataFrame, mask: pd.Series, column: str, message: str) -> None:
@@ -104,9 +106,9 @@ def _parse(raw: RawSheet) -> pd.DataFrame:
 
 def vintage_of(path: Path, ratings: pd.DataFrame) -> str:
     """Return the file's date from its name (DD_Month_YYYY), else the latest publication date in it."""
-    m = _FILE_DATE.search(Path(path).name)
-    if m:
-        return datetime.strptime(" ".join(m.groups()), "%d %B %Y").strftime("%d %B %Y")
+    named = name_date(Path(path).name)
+    if named is not None:
+        return named.strftime("%d %B %Y")
     latest = ratings["publication_date"].max()
     return f"ratings published to {latest:%d %B %Y}" if pd.notna(latest) else "unknown"
 
@@ -117,15 +119,6 @@ def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
     ratings = cached(path, cache_dir, f"cqc_ratings-v{LOADER_VERSION}", lambda: _parse(read_raw(path, SHEETS)))
     log = unmatched_councils(SOURCE, path, ratings, PUBLISHED["local_authority"])
     return SourceTable(ratings, path, vintage_of(path, ratings), False, log)
-
-
-def overall_by_location(ratings: pd.DataFrame) -> pd.DataFrame:
-    """One row per location with its location-level Overall rating and date (NaN when it has none)."""
-    fields = [f for f in LOCATION_FIELDS if f in ratings.columns]
-    locations = ratings.drop_duplicates("location_id")[fields]
-    level = ratings[(ratings["service_group"] == LOCATION_LEVEL) & (ratings["domain"] == "Overall")]
-    overall = level[["location_id", "rating", "publication_date"]]
-    return locations.merge(overall, on="location_id", how="left", validate="one_to_one").reset_index(drop=True)
 
 
 def key_questions(ratings: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Fee rates and budgets (PRODUCT §2.10): the council's current rate per service and band.
+"""Fee rates and budgets, a local source: the council's current rate per service and band.
 
 Contracted volume is in the rate's units a year (hours, bed-weeks or sessions), so rate × volume is
 a year's cost and a fee gap × volume is the budget impact.
@@ -6,7 +6,7 @@ a year's cost and a fee gap × volume is the budget impact.
 from __future__ import annotations
 
 from helpers.services import SERVICES
-from helpers.load.local import Check, Field, LocalSource
+from helpers.load.local_schema import Check, Field, LocalSource
 
 UNITS = ("per hour", "per week", "per session")
 BUDGET_TOLERANCE = 0.2

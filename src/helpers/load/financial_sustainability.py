@@ -1,4 +1,4 @@
-"""Care home financial sustainability (PRODUCT §2.9 and issue 6): the council's per-home finance return.
+"""Care home financial sustainability, a local source: the council's per-home finance return.
 
 One row per care home × As at date: beds, council-funded beds (blank: taken from the occupancy return),
 payments outstanding, the average monthly payment, hardship fund used and credit red flags. Per-home
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers.load.local import Check, Field, LocalSource
+from helpers.load.local_schema import Check, Field, LocalSource
 
 FIELDS = (
     Field("location_id", "Location ID", "text", pattern=r"1-\d+",

@@ -1,4 +1,4 @@
-"""Home care activity and unmet need (PRODUCT §2.9): per provider (and zone) per week.
+"""Home care activity and unmet need, a local source: per provider (and zone) per week.
 
 Hours and packages awaiting care are need the council has assessed but no provider has yet picked up;
 packages not yet offered to any provider go on a row with Provider ID ``UNALLOCATED``.
@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
-
-from helpers.load.local import Check, Field, LocalSource, percent_of
+from helpers.load.local_schema import Check, Field, LocalSource
 
 DELIVERY_WARNING_RATIO = 1.5
 CALL_BANDS = {"calls_15": "15 min", "calls_30": "30 min", "calls_45": "45 min", "calls_60_plus": "60+ min"}
@@ -72,23 +70,3 @@ SPEC = LocalSource(
 
     Put packages not yet offered to any provider on a row with Provider ID UNALLOCATED.""",
 )
-
-
-def unmet_need(df: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """People and hours awaiting care per week (and ``by`` columns, e.g. zone), and hours as % of commissioned."""
-    keys = ["council", "week_ending", *by]
-    out = df.groupby(keys, as_index=False).agg(
-        people_waiting=("packages_awaiting", "sum"), hours_waiting=("hours_awaiting", "sum"),
-        commissioned_hours=("commissioned_hours", "sum"))
-    out["hours_waiting_pct_of_commissioned"] = percent_of(out["hours_waiting"], out["commissioned_hours"])
-    return out
-
-
-def call_duration_shares(df: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Calls per week (and ``by`` columns) and the % in each planned-length band (blank counts add nothing)."""
-    keys = ["council", "week_ending", *by]
-    out = df.groupby(keys, as_index=False)[list(CALL_BANDS)].sum()
-    out["calls"] = out[list(CALL_BANDS)].sum(axis=1)
-    for band in CALL_BANDS:
-        out[f"{band}_pct"] = percent_of(out[band], out["calls"])
-    return out

@@ -1,7 +1,8 @@
 """The inputs of one council's assessment: every source found under the data folder, loaded once, on demand.
 
-National files are found by the same file-name patterns ``caremarket validate`` uses; the
-council's own files by their template name plus the council code. Optional sources that are
+Files are found through ``helpers.load.catalogue``, exactly as ``caremarket validate`` finds them
+(the council's own files must also carry the council's code in their name); two files of one
+source that share a vintage are an InputError naming both. Optional sources that are
 absent load as None (the MPS then says the section could not be computed and why). Each source
 loaded is recorded (name, file, vintage, synthetic) for the MPS's sources list, and its warnings
 are collected in one DataQualityLog.
@@ -17,9 +18,9 @@ from typing import Callable
 import pandas as pd
 
 from helpers.errors import DataQualityLog, InputError
-from helpers.load import ascfr, ascof, cqc_directory, cqc_ratings, local, ons_population, skills_for_care
-from helpers.load.reading import SourceTable, file_hash, files_named, kept
-from helpers.load.validation import national_sources
+from helpers.load import ascfr, ascof, catalogue, cqc_directory, cqc_ratings, ons_population, skills_for_care
+from helpers.load.local_loader import load_council
+from helpers.load.reading import SourceTable, file_hash, kept
 
 
 NATIONAL_MEMORY = 16  # national tables kept per process
@@ -58,17 +59,17 @@ class Inputs:
             self.log.extend(table.log)
         return table
 
-    def _files(self, source_name: str) -> list[Path]:
-        patterns = next(s.patterns for s in national_sources() if s.name == source_name)
-        return files_named(self.data_dir, *patterns)
+    def files(self, source_name: str) -> list[Path]:
+        """The files of a national source under the data folder, sorted by path (``catalogue.files``)."""
+        return catalogue.files(catalogue.source(source_name), self.data_dir)
 
     @cached_property
     def snapshots(self) -> list[SourceTable]:
         """Every CQC directory snapshot, oldest first (the last is the current market)."""
-        files = cqc_directory.find_files(self.data_dir, self.cache_dir)
+        files = cqc_directory.in_vintage_order(self.files(cqc_directory.SOURCE), self.cache_dir)
         if not files:
             raise InputError(f"no CQC care directory found: expected a file named like "
-                             f"'01_November_2026_HSCA_Active_Locations.ods' under {self.data_dir}")
+                             f"'{cqc_directory.FILE_NAMES.example}' under {self.data_dir}")
         return [load_national(cqc_directory.load, f, self.cache_dir) for f in files]
 
     @cached_property
@@ -84,28 +85,28 @@ class Inputs:
     @cached_property
     def ratings(self) -> SourceTable | None:
         """The latest CQC ratings file, if any."""
-        files = self._files(cqc_ratings.SOURCE)
+        files = self.files(cqc_ratings.SOURCE)
         return self._record(cqc_ratings.SOURCE, load_national(cqc_ratings.load, files[-1], self.cache_dir)) if files else None
 
     @cached_property
     def snpp(self) -> SourceTable:
         """ONS subnational population projections (required: every rate is per 1,000 of an age band)."""
-        files = self._files(ons_population.SOURCE_SNPP)
+        files = self.files(ons_population.SOURCE_SNPP)
         if not files:
             raise InputError(f"no ONS population projections found: expected a file named like "
-                             f"'2022 SNPP Population persons.csv' under {self.data_dir}")
+                             f"'{ons_population.SNPP_FILE_NAMES.example}' under {self.data_dir}")
         return self._record(ons_population.SOURCE_SNPP, load_national(ons_population.load_snpp, files[-1], self.cache_dir))
 
     @cached_property
     def ascfr(self) -> SourceTable | None:
         """The latest ASC-FR activity and finance file, if any."""
-        tables = [load_national(ascfr.load, f, self.cache_dir) for f in self._files(ascfr.SOURCE)]
+        tables = [load_national(ascfr.load, f, self.cache_dir) for f in self.files(ascfr.SOURCE)]
         if not tables:
             return None
         return self._record(ascfr.SOURCE, max(tables, key=lambda t: int(t.data["fy_ending"].max())))
 
     def _ascof(self, loader) -> SourceTable | None:
-        files = self._files(ascof.SOURCE)
+        files = self.files(ascof.SOURCE)
         return self._record(ascof.SOURCE, load_national(loader, files[-1], self.cache_dir)) if files else None
 
     @cached_property
@@ -121,11 +122,11 @@ class Inputs:
     @cached_property
     def skills_for_care(self) -> SourceTable | None:
         """The Skills for Care LA workforce file, if any."""
-        files = self._files(skills_for_care.SOURCE)
+        files = self.files(skills_for_care.SOURCE)
         return self._record(skills_for_care.SOURCE, load_national(skills_for_care.load, files[-1], self.cache_dir)) if files else None
 
     def local(self, name: str) -> SourceTable | None:
         """The council's own file of a local source (e.g. 'occupancy'), or None when not supplied."""
-        spec = local.SOURCES[name]
-        table = local.load_council(spec, self.data_dir, self.council_code, self.cache_dir)
+        spec = catalogue.LOCAL_SOURCES[name]
+        table = load_council(spec, self.data_dir, self.council_code, self.cache_dir)
         return None if table is None else self._record(spec.title, table)

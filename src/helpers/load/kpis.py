@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from helpers.services import SERVICES
-from helpers.load.local import Check, Field, LocalSource
+from helpers.load.local_schema import Check, Field, LocalSource
 
 UNITS = ("%", "number", "£")
 HIGHER, LOWER = "Higher is better", "Lower is better"

@@ -1,4 +1,4 @@
-"""Care home occupancy (PRODUCT §2.8): the council's per-home return or Capacity Tracker export.
+"""Care home occupancy, a local source: the council's per-home occupancy return or its Capacity Tracker export.
 
 One row per care home × date (weekly or monthly) × bed category. Occupancy is occupied beds over
 beds, summed over homes (so large homes weigh more); the range is over homes with at least one bed.
@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from helpers.load.local import CARE_HOME_CATEGORIES, Check, Field, LocalSource, percent_of
+from helpers.load.local_schema import CARE_HOME_CATEGORIES, Check, Field, LocalSource, percent_of
 
 ALL_CARE_HOMES = "All care homes"
 
@@ -74,10 +74,3 @@ def occupancy_by_period(df: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["council", "date", "category"]).astype({"category": str})
     return out[["council", "date", "category", "homes", "beds", "occupied", "vacant", "occupancy_pct",
                 "vacancy_pct", "min_home_pct", "max_home_pct"]].reset_index(drop=True)
-
-
-def occupancy_summary(df: pd.DataFrame) -> pd.DataFrame:
-    """``occupancy_by_period`` for the latest date only (per council)."""
-    trend = occupancy_by_period(df)
-    latest = trend.groupby("council")["date"].transform("max")
-    return trend[trend["date"] == latest].reset_index(drop=True)

@@ -41,11 +41,15 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import DataQualityLog, InputError
+from helpers.load.file_names import FileNames
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, locate_header, read_raw,
                                      table_below_header, to_number)
 
 SOURCE_SNPP = "ONS subnational population projections"
 SOURCE_MID_YEAR = "ONS mid-year population estimates"
+SNPP_FILE_NAMES = FileNames((r".*snpp.*population.*persons.*",), (".csv",), "2022 SNPP Population persons.csv")
+MID_YEAR_FILE_NAMES = FileNames((r".*population 20\d\d", r".*mid year.*", r".*mye.*"), (".csv",),
+                                "ons_population_2024.csv")
 SNPP_ANCHOR = "AREA_CODE"
 MID_YEAR_ANCHOR = "GEOGRAPHY_CODE"
 LOADER_VERSION = "1"
@@ -234,7 +238,12 @@ def load_snpp(path: Path, cache_dir: Path | None = None) -> SourceTable:
 
 
 def load_mid_year(path: Path, cache_dir: Path | None = None) -> SourceTable:
-    """Load a Nomis mid-year population estimates CSV into the tidy long frame."""
+    """Load a Nomis mid-year population estimates CSV into the tidy long frame.
+
+    Feeds nothing into the statement yet (``caremarket validate`` checks such files): it is the
+    reference for the reader of ONS's own mid-year estimates workbook (``.xls``, one sheet per sex),
+    which is to load that workbook to this same frame, and whose test compares the two.
+    """
     path = Path(path)
     pop = cached(path, cache_dir, f"ons_mid_year-v{LOADER_VERSION}", lambda: _parse_mid_year(read_raw(path)))
     log = sum_check(pop, SOURCE_MID_YEAR, path, PUBLISHED["mid_year"]["age_group"])

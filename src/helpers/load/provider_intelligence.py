@@ -1,4 +1,4 @@
-"""Provider intelligence for early warning (PRODUCT §2.12): per location, the council's own quality signals.
+"""Provider intelligence for early warning, a local source: per location, the council's own quality signals.
 
 Internal only: this feeds the provider risk dashboard, never the published MPS.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from helpers.services import SERVICES
-from helpers.load.local import Field, LocalSource
+from helpers.load.local_schema import Field, LocalSource
 
 QUALITY_RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not assessed")
 

@@ -1,6 +1,6 @@
 """Skills for Care local authority workforce data ("LA data download"): the one place that knows its layout.
 
-File ``LA-data-download.xlsx`` (some years ``LA-data-download-Oct-2021.xlsx``), sheets ``Notes`` and
+File ``LA-data-download.xlsx`` (some years ``LA-data-download-Oct-2021.xlsx``; ``FILE_NAMES``), sheets ``Notes`` and
 ``LA level data``. The header is found by the cell "CSSR (LA area)" (notices may sit above it).
 One row per area × Sector × Service × Job role; totals are Sector "All sectors" and Service "All
 services"; job roles read like "Job role group - Direct care" and "Individual role - Care worker"
@@ -40,6 +40,7 @@ import pandas as pd
 
 from helpers.councils import code_for_name
 from helpers.errors import DataQualityLog, InputError
+from helpers.load.file_names import FileNames
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, locate_header, read_raw,
                                      sheet_lines, table_below_header, to_number)
 
@@ -47,7 +48,7 @@ SOURCE = "Skills for Care"
 SHEETS = ("LA level data",)
 NOTES_SHEET = "Notes"
 ANCHOR = "CSSR (LA area)"
-FILE_GLOB = "LA-data-download*.xls*"
+FILE_NAMES = FileNames((r"la[- ]data[- ]download.*",), (".xlsx", ".xlsm", ".xls"), "LA-data-download.xlsx")
 LOADER_VERSION = "1"
 NOT_IN_FILE = "not in file"
 ENGLAND_CODE = "E92000001"
