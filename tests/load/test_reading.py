@@ -1,4 +1,6 @@
-"""Tests of helpers.load.reading.cached: the parquet cache and the in-process memory in front of it."""
+"""Tests of helpers.load.reading: the content hash, the parquet cache and the in-process memory in front of it,
+and the data-folder listing."""
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -67,13 +69,6 @@ def test_data_files_sees_a_file_added_to_a_subfolder_after_the_first_listing(tmp
     assert reading.data_files(tmp_path) == (tmp_path / "local" / "b.csv",)
 
 
-def test_files_named_matches_any_glob_case_insensitively_and_sorted(tmp_path):
-    for name in ["b_HSCA_Active_Locations.ods", "a_hsca_active_locations.xlsx", "other.csv"]:
-        (tmp_path / name).write_text("x")
-    assert [p.name for p in reading.files_named(tmp_path, "*HSCA_Active_Locations.*", "nothing*")] == [
-        "a_hsca_active_locations.xlsx", "b_HSCA_Active_Locations.ods"]
-
-
 def test_a_missing_data_folder_has_no_files(tmp_path):
     assert reading.data_files(tmp_path / "absent") == ()
 
@@ -89,3 +84,37 @@ def test_a_settled_folder_is_listed_once_until_it_changes(tmp_path, monkeypatch)
     assert reading.data_files(tmp_path) == (tmp_path / "a.csv",) and walks == []
     (tmp_path / "b.csv").write_text("x")
     assert reading.data_files(tmp_path) == (tmp_path / "a.csv", tmp_path / "b.csv") and walks == [str(tmp_path)]
+
+
+
+@pytest.fixture
+def hash_reads(monkeypatch) -> list[str]:
+    """The files sha256_file reads (file_hash's one hashing routine)."""
+    reads: list[str] = []
+    real = reading.sha256_file
+    monkeypatch.setattr(reading, "sha256_file", lambda p: reads.append(str(p)) or real(p))
+    return reads
+
+
+def test_file_hash_of_a_file_just_changed_is_never_remembered(tmp_path, hash_reads):
+    fresh = tmp_path / "fresh.csv"
+    fresh.write_text("a\n1\n")
+    assert reading.file_hash(fresh) == reading.file_hash(fresh) == hashlib.sha256(b"a\n1\n").hexdigest()
+    assert len(hash_reads) == 2
+
+
+def test_file_hash_is_remembered_at_rest_and_a_same_size_edit_with_the_old_mtime_is_seen(tmp_path, hash_reads,
+                                                                                          monkeypatch):
+    path = tmp_path / "national.csv"
+    path.write_text("a\n1\n")
+    past = time.time_ns() - 5_000_000_000
+    os.utime(path, ns=(past, past))
+    time.sleep(1.1)  # the change time (set by utime) settles
+    assert reading.file_hash(path) == reading.file_hash(path) == hashlib.sha256(b"a\n1\n").hexdigest()
+    assert len(hash_reads) == 1  # remembered
+    path.write_text("a\n2\n")  # the same size, and the modification time set back as `rsync -t` would
+    os.utime(path, ns=(past, past))
+    assert reading.file_hash(path) == hashlib.sha256(b"a\n2\n").hexdigest()
+    later = time.time_ns() + 5_000_000_000
+    monkeypatch.setattr(reading.time, "time_ns", lambda: later)  # once this change has settled too
+    assert reading.file_hash(path) == hashlib.sha256(b"a\n2\n").hexdigest()
