@@ -14,7 +14,8 @@ from pathlib import Path
 
 from helpers import params
 from helpers.files import write_text
-from helpers.run.run_cache import InputFile, RunInputs, file_hash, library_versions
+from helpers.load.reading import sha256_file
+from helpers.run.run_cache import InputFile, RunInputs, library_versions
 
 COUNCIL_MANIFEST = "manifest.json"
 RUN_MANIFEST = "run_manifest.json"  # the last run that succeeded
@@ -45,7 +46,7 @@ def params_record() -> dict[str, object]:
     """The parameter folder, its fingerprint and each file's hash."""
     folder = params.params_dir()
     return {"dir": str(folder), "fingerprint": params.fingerprint(),
-            "files": {p.name: file_hash(p) for p in sorted(folder.glob("*.yml"))}}
+            "files": {p.name: sha256_file(p) for p in sorted(folder.glob("*.yml"))}}
 
 
 def environment() -> dict[str, object]:

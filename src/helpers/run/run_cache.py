@@ -47,11 +47,6 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes, read afresh (a cache keyed on mtime can miss a same-size edit in one clock tick)."""
-    return sha256_file(path)
-
-
 def is_data_file(relative: Path) -> bool:
     """True for a path a loader may read: not hidden, not an Office lock file, not a README."""
     return (not any(part.startswith(".") for part in relative.parts) and not relative.name.startswith("~$")
@@ -67,7 +62,7 @@ def scan_inputs(data_dir: Path) -> tuple[InputFile, ...]:
         if not path.is_file() or not is_data_file(relative):
             continue
         code = COUNCIL_CODE.search(path.name)
-        files.append(InputFile(relative.as_posix(), file_hash(path), path.stat().st_size,
+        files.append(InputFile(relative.as_posix(), sha256_file(path), path.stat().st_size,
                                code.group(0).upper() if code else None))
     return tuple(files)
 
@@ -107,7 +102,7 @@ def package_hash() -> str:
 def run_inputs(data_dir: Path, params_fingerprint: str, notebooks: Path | list[Path]) -> RunInputs:
     """Hash the data files, and take the params, notebook(s) and package hashes, once for the whole run."""
     paths = [notebooks] if isinstance(notebooks, Path) else list(notebooks)
-    return RunInputs(scan_inputs(data_dir), params_fingerprint, digest(*(file_hash(p) for p in paths)), package_hash())
+    return RunInputs(scan_inputs(data_dir), params_fingerprint, digest(*(sha256_file(p) for p in paths)), package_hash())
 
 
 def service_key(inputs: RunInputs, code: str, year: int, service: str) -> str:
