@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.run import pipeline
+from helpers.run import output_folders, pipeline
 from helpers.cli import main
 
 def caremarket(*args: str) -> subprocess.CompletedProcess:
@@ -132,7 +132,7 @@ def test_a_folder_where_no_file_can_be_created_is_a_usage_error(tmp_path, demo_d
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-    monkeypatch.setattr(pipeline.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(output_folders.tempfile, "mkstemp", read_only)
     assert main(run_into(demo_dir, tmp_path)) == 2
     assert f"--out {tmp_path}: is not writable ({os.strerror(errno.EROFS)})" in capsys.readouterr().err
 
@@ -154,5 +154,5 @@ def test_a_read_only_output_folder_is_a_usage_error_before_any_work(tmp_path, de
 
 
 def test_check_out_accepts_a_folder_still_to_be_created(tmp_path):
-    pipeline.check_out(tmp_path / "new" / "reports", 2026, ["E08000019"])
+    output_folders.check_out(tmp_path / "new" / "reports", 2026, ["E08000019"])
     assert list(tmp_path.iterdir()) == []  # checked, not created: the run creates it

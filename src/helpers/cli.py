@@ -63,7 +63,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from helpers.run import pipeline
+    from helpers.run import output_folders, pipeline
     from helpers.councils import council
     from helpers.run.progress import summary_table
     if not 1900 < args.year < 2200:
@@ -77,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.timeout >= 0 or args.timeout == float("inf"):
         raise UsageError(f"--timeout {args.timeout:g}: expected a number of seconds, or 0 for no limit")
     services = args.service or list(SERVICES)
-    pipeline.check_out(args.out, args.year)  # before anything is written (--all writes the cache under --out)
+    output_folders.check_out(args.out, args.year)  # before anything is written (--all writes the cache under --out)
     if args.all:
         if not args.data.is_dir():
             raise InputError(f"data folder not found: {args.data}")

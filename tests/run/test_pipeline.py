@@ -18,7 +18,7 @@ import psutil
 import pytest
 from openpyxl import load_workbook
 
-from helpers.run import manifest, pipeline, run_cache, workers
+from helpers.run import manifest, output_folders, pipeline, run_cache, workers
 from helpers.services import SERVICES
 from helpers.cli import main
 from helpers.councils import council
@@ -42,7 +42,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def leftovers(out: Path) -> list[Path]:
     """Staging folders or temporary files a run should not leave behind."""
-    return [*out.glob(f"{pipeline.STAGING_PREFIX}*"), *out.rglob("*.tmp"), *(out / str(YEAR)).glob(".*")]
+    return [*out.glob(f"{output_folders.STAGING_PREFIX}*"), *out.rglob("*.tmp"), *(out / str(YEAR)).glob(".*")]
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +66,14 @@ def copies(baseline, tmp_path):
 def test_first_run_writes_every_council_and_its_manifest(baseline):
     data, out, results = baseline
     assert {(r.council, r.service, r.status) for r in results} == {
-        (c, u, "ran") for c in COUNCILS for u in (SERVICE, pipeline.OVERSIGHT, pipeline.RENDER, pipeline.INTERNAL)}
+        (c, u, "ran") for c in COUNCILS for u in (SERVICE, pipeline.OVERSIGHT, pipeline.RENDER, output_folders.INTERNAL)}
     for code in COUNCILS:
         folder = out / str(YEAR) / code
         assert (folder / "mps.html").is_file() and (folder / "notebooks" / f"{SERVICE}.ipynb").is_file()
         units = json.loads((folder / manifest.COUNCIL_MANIFEST).read_text())["units"]
         assert {u["unit"]: u["status"] for u in units} == {SERVICE: "ran", pipeline.OVERSIGHT: "ran",
                                                              pipeline.RENDER: "ran"}
-        assert sorted(p.name for p in pipeline.internal_dir(out, YEAR, code).iterdir()) == [
+        assert sorted(p.name for p in output_folders.internal_dir(out, YEAR, code).iterdir()) == [
             f"cost_of_care_{code}.xlsx", "provider_risk.csv", "provider_risk_dashboard.html",
             "provider_risk_dashboard.ipynb"]
     assert not leftovers(out)
@@ -82,7 +82,7 @@ def test_first_run_writes_every_council_and_its_manifest(baseline):
 def test_the_executed_dashboard_notebook_lands_in_the_internal_tree_with_its_outputs(baseline):
     data, out, _ = baseline
     for code in COUNCILS:
-        internal = pipeline.internal_dir(out, YEAR, code)
+        internal = output_folders.internal_dir(out, YEAR, code)
         notebook = json.loads((internal / "provider_risk_dashboard.ipynb").read_text(encoding="utf-8"))
         injected = next(c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
         assert f'council = "{code}"' in "".join(injected["source"])
@@ -100,7 +100,7 @@ def test_the_internal_cost_workbook_holds_the_published_cost_figures(baseline):
     code = COUNCILS[1]  # Rotherham: its care home totals have a suppressed row
     published = load_workbook(out / str(YEAR) / code / "mps_data.xlsx")
     sheet = next(n for n in published.sheetnames if n.startswith("CH") and n.endswith("cost_totals"))
-    internal = load_workbook(pipeline.internal_dir(out, YEAR, code) / f"cost_of_care_{code}.xlsx")
+    internal = load_workbook(output_folders.internal_dir(out, YEAR, code) / f"cost_of_care_{code}.xlsx")
     rows = list(published[sheet].iter_rows(min_row=2, values_only=True))
     assert rows and len(rows) == len(list(internal["Care homes totals"].iter_rows(min_row=2)))
     assert any("[c]" in row for row in rows)
@@ -147,18 +147,18 @@ def test_a_changed_local_file_reruns_only_that_council(copies):
                                   f"cost_of_care_{COUNCILS[0]}.xlsx"])
 def test_a_missing_internal_dashboard_is_rebuilt_on_an_unchanged_rerun(copies, name):
     data, out = copies
-    missing = pipeline.internal_dir(out, YEAR, COUNCILS[0]) / name
+    missing = output_folders.internal_dir(out, YEAR, COUNCILS[0]) / name
     missing.unlink()
     results = run(data, out)
     assert missing.is_file()
     assert {(r.council, r.service) for r in results if r.status == "ran"} == {
-        (COUNCILS[0], pipeline.RENDER), (COUNCILS[0], pipeline.INTERNAL)}
+        (COUNCILS[0], pipeline.RENDER), (COUNCILS[0], output_folders.INTERNAL)}
 
 
 def test_a_failed_internal_step_keeps_the_previous_internal_folder(copies):
     data, out = copies
     code = COUNCILS[0]
-    internal = pipeline.internal_dir(out, YEAR, code)
+    internal = output_folders.internal_dir(out, YEAR, code)
     before = snapshot(internal)
     bad = list((data / "local").glob(f"{code}_provider_intelligence.*"))
     assert bad
@@ -166,10 +166,10 @@ def test_a_failed_internal_step_keeps_the_previous_internal_folder(copies):
         path.write_bytes(b"this is not a spreadsheet")
     results = run(data, out)
     failed = [r for r in results if r.status == "failed"]
-    assert [(r.council, r.service) for r in failed] == [(code, pipeline.INTERNAL)]
+    assert [(r.council, r.service) for r in failed] == [(code, output_folders.INTERNAL)]
     assert "cannot open as a spreadsheet" in failed[0].error
     assert snapshot(internal) == before  # the previous dashboard, notebook, CSV and workbook, untouched
-    assert {r.status for r in results if r.council == code and r.service != pipeline.INTERNAL} == {"ran"}
+    assert {r.status for r in results if r.council == code and r.service != output_folders.INTERNAL} == {"ran"}
     assert not leftovers(out)
 
 
@@ -233,7 +233,7 @@ def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, ti
     """Wait until the run has `count` council folders in its staging folder (work in progress)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        staged = [p for s in out.glob(f"{pipeline.STAGING_PREFIX}*") for p in s.glob("E*")]
+        staged = [p for s in out.glob(f"{output_folders.STAGING_PREFIX}*") for p in s.glob("E*")]
         if len(staged) >= count:
             return
         time.sleep(0.05)
@@ -327,9 +327,9 @@ DEAD_PID = 999999999  # above any kernel's pid_max: no process has it
 
 def killed_runs_staging(out: Path, pid: int = DEAD_PID, suffix: str = "0123abcd") -> Path:
     """A staging folder as a run killed with pid `pid` left it (name and marker as new_staging makes them)."""
-    staging = out / f"{pipeline.STAGING_PREFIX}{pid}-{suffix}"
+    staging = out / f"{output_folders.STAGING_PREFIX}{pid}-{suffix}"
     staging.mkdir(parents=True)
-    pipeline.write_staging_marker(staging, pid)
+    output_folders.write_staging_marker(staging, pid)
     return staging
 
 
@@ -340,20 +340,20 @@ def test_a_previous_output_caught_mid_move_is_put_back(tmp_path, monkeypatch):
     final.mkdir(parents=True)
     (final / "mps.html").write_text("previous")
     with pytest.raises(FileNotFoundError):  # killed between its two renames: the new folder never arrived
-        pipeline.replace_dir(staging / "never-made", final, staging)
+        output_folders.replace_dir(staging / "never-made", final, staging)
     assert not final.exists() and list(staging.glob("old-*.target"))
     monkeypatch.chdir(tmp_path.parent)  # ... and the next run starts elsewhere, with an absolute one
-    pipeline.recover_staging(tmp_path, echo=pytest.fail)
+    output_folders.recover_staging(tmp_path, echo=pytest.fail)
     assert (tmp_path / final / "mps.html").read_text() == "previous"
     assert not (tmp_path / staging).exists()
 
 
 def test_a_killed_runs_staging_folder_is_cleared_even_when_its_pid_is_reused(tmp_path):
     reused = killed_runs_staging(tmp_path, os.getppid(), "00000001")  # a live process, but not the one that made it
-    marker = json.loads((reused / pipeline.STAGING_MARKER).read_text())
-    (reused / pipeline.STAGING_MARKER).write_text(json.dumps({**marker, "process_start": "1"}))
+    marker = json.loads((reused / output_folders.STAGING_MARKER).read_text())
+    (reused / output_folders.STAGING_MARKER).write_text(json.dumps({**marker, "process_start": "1"}))
     running = killed_runs_staging(tmp_path, os.getppid(), "00000002")  # a run that is still going: not touched
-    pipeline.recover_staging(tmp_path, echo=pytest.fail)
+    output_folders.recover_staging(tmp_path, echo=pytest.fail)
     assert not reused.exists() and running.is_dir()
 
 
@@ -362,24 +362,24 @@ def test_recovery_deletes_nothing_it_did_not_provably_make(tmp_path):
     user_folder.mkdir()
     (user_folder / "notes.txt").write_text("mine")
     (tmp_path / ".staging-x").write_text("mine too")
-    no_marker = tmp_path / f"{pipeline.STAGING_PREFIX}{DEAD_PID}-00000003"  # our name, but no marker
+    no_marker = tmp_path / f"{output_folders.STAGING_PREFIX}{DEAD_PID}-00000003"  # our name, but no marker
     (no_marker / "old-1").mkdir(parents=True)
     wrong_pid = killed_runs_staging(tmp_path, DEAD_PID, "00000004")
-    (wrong_pid / pipeline.STAGING_MARKER).write_text(json.dumps({"program": "caremarket", "pid": 12}))
+    (wrong_pid / output_folders.STAGING_MARKER).write_text(json.dumps({"program": "caremarket", "pid": 12}))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    pipeline.write_staging_marker(elsewhere, DEAD_PID)
+    output_folders.write_staging_marker(elsewhere, DEAD_PID)
     (elsewhere / "keep.txt").write_text("mine")
-    link = tmp_path / f"{pipeline.STAGING_PREFIX}{DEAD_PID}-00000005"
+    link = tmp_path / f"{output_folders.STAGING_PREFIX}{DEAD_PID}-00000005"
     link.symlink_to(elsewhere, target_is_directory=True)
-    (tmp_path / f"{pipeline.STAGING_PREFIX}{DEAD_PID}-00000006").write_text("a file with our name")
+    (tmp_path / f"{output_folders.STAGING_PREFIX}{DEAD_PID}-00000006").write_text("a file with our name")
     escape = killed_runs_staging(tmp_path / "out", DEAD_PID, "00000007")  # its note points outside its root
     (escape / "old-1").mkdir()
     (escape / "old-1.target").write_text("../elsewhere/moved")
     before = snapshot(tmp_path)
     warnings: list[str] = []
-    pipeline.recover_staging(tmp_path, echo=warnings.append)
-    pipeline.recover_staging(tmp_path / "out", echo=warnings.append)
+    output_folders.recover_staging(tmp_path, echo=warnings.append)
+    output_folders.recover_staging(tmp_path / "out", echo=warnings.append)
     assert snapshot(tmp_path) == before and link.is_symlink() and (no_marker / "old-1").is_dir()
     assert not (elsewhere / "moved").exists() and (escape / "old-1").is_dir()
     assert len(warnings) == 3
@@ -396,7 +396,7 @@ def test_a_run_leaves_a_users_staging_named_entries_alone(copies, capsys):
                  "--service", SERVICE, "--formats", "html", "--engine", "pandoc", "--jobs", "2"]) == 0
     assert (out / ".staging-notes" / "notes.txt").read_text() == "my notes"
     assert (out / ".staging-x").read_text() == "my file"
-    assert sorted(p.name for p in out.glob(f"{pipeline.STAGING_PREFIX}*")) == [".staging-notes", ".staging-x"]
+    assert sorted(p.name for p in out.glob(f"{output_folders.STAGING_PREFIX}*")) == [".staging-notes", ".staging-x"]
     assert "warning" not in capsys.readouterr().err
 
 
@@ -407,13 +407,13 @@ def test_a_run_killed_with_sigkill_is_recovered_from_its_marked_staging_folder(c
     wait_for_staged_folders(out, len(COUNCILS), process)
     os.killpg(process.pid, signal.SIGKILL)  # kill -9: no clean-up at all
     process.communicate(timeout=60)
-    staging, = out.glob(f"{pipeline.STAGING_PREFIX}*")
-    assert pipeline.staging_owner(staging)["pid"] == process.pid  # the marker the run wrote when it made it
+    staging, = out.glob(f"{output_folders.STAGING_PREFIX}*")
+    assert output_folders.staging_owner(staging)["pid"] == process.pid  # the marker the run wrote when it made it
     final = out / str(YEAR) / COUNCILS[0]
     with pytest.raises(FileNotFoundError):  # as if it had been killed between the two renames of a council
-        pipeline.replace_dir(staging / "never-made", final, staging)
+        output_folders.replace_dir(staging / "never-made", final, staging)
     assert not final.exists()
-    pipeline.recover_staging(out, echo=pytest.fail)  # what the next run does first
+    output_folders.recover_staging(out, echo=pytest.fail)  # what the next run does first
     assert {code: snapshot(out / str(YEAR) / code) for code in COUNCILS} == before
     assert not leftovers(out)
 
@@ -424,6 +424,6 @@ def test_replace_dir_swaps_in_the_new_folder_and_drops_the_old(tmp_path):
     (final / "mps.html").write_text("old")
     new.mkdir(parents=True)
     (new / "mps.html").write_text("new")
-    pipeline.replace_dir(new, final, tmp_path / "staging")
+    output_folders.replace_dir(new, final, tmp_path / "staging")
     assert (final / "mps.html").read_text() == "new"
     assert list((tmp_path / "staging").iterdir()) == []

@@ -17,6 +17,9 @@ moves the far corner; an xlsx cell without a reference takes the next column; an
 repeated N times counts N) and errs only towards a larger area, never a smaller one. A
 ``<dimension ref>`` element is not trusted: it may be missing or wrong, and calamine does not size
 by it either.
+
+It is long (~550 lines) because the xlsx and ODS measures are streaming parsers that must agree with
+calamine's rules in every detail; they are kept side by side, with nothing else in the module.
 """
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """Shared machinery for reading published spreadsheets: find the sheet and header, map columns,
 parse numbers, flags and dates, list a data folder, and cache the tidy result as parquet keyed on
-file content (``file_hash``, the one content hash of an input file)."""
+file content (``file_hash``, the one content hash of an input file).
+
+It is long (~500 lines) because every loader shares it: splitting the header search, the cell parsers and
+the parquet cache into modules would make each loader import three places for one job.
+"""
 from __future__ import annotations
 
 import csv
