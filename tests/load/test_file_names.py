@@ -15,7 +15,7 @@ from helpers.load.inputs import Inputs
 from helpers.load.local_loader import council_file
 
 COUNCIL = "E08000019"
-DIRECTORY, RATINGS, DEACTIVATED = "CQC care directory", "CQC ratings", "CQC deactivated locations"
+DIRECTORY, RATINGS = "CQC care directory", "CQC ratings"
 SKILLS, ASCOF, ASCFR = "Skills for Care", "ASCOF", "ASC-FR"
 SNPP, MID_YEAR = "ONS subnational population projections", "ONS mid-year population estimates"
 OCCUPANCY, HOME_CARE = "Care home occupancy", "Home care activity and unmet need"
@@ -40,9 +40,6 @@ NAMES = [
     (RATINGS, "01_november_2026_latest_ratings (1).csv", True),
     (RATINGS, "01_November_2026_Latest_ratings.pdf", False),
     (RATINGS, "Latest_ratings_guidance.ods", False),
-    (DEACTIVATED, "01_November_2026_Deactivated_Locations.ods", True),
-    (DEACTIVATED, "01 november 2026 deactivated locations (1).xlsx", True),
-    (DEACTIVATED, "01_November_2026_Deactivated_Locations.csv", False),
     (SKILLS, "LA-data-download.xlsx", True),
     (SKILLS, "LA-data-download-Oct-2021.xlsx", True),
     (SKILLS, "la data download (1).xls", True),

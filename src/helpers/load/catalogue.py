@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_deactivated, cqc_directory, cqc_ratings,
+from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory, cqc_ratings,
                           fee_rates, financial_sustainability, home_care_activity, kpis, occupancy, ons_population,
                           provider_intelligence, skills_for_care)
 from helpers.load.file_names import FileNames, find, one_per_vintage
@@ -55,7 +55,6 @@ NATIONAL: tuple[Source, ...] = (
     Source(cqc_directory.SOURCE, cqc_directory.FILE_NAMES, lambda p, c: [cqc_directory.load(p, c)],
            snapshots=True),
     Source(cqc_ratings.SOURCE, cqc_ratings.FILE_NAMES, lambda p, c: [cqc_ratings.load(p, c)], cqc_ratings.SIGNATURE),
-    Source(cqc_deactivated.SOURCE, cqc_deactivated.FILE_NAMES, lambda p, c: [cqc_deactivated.load(p, c)]),
     Source(skills_for_care.SOURCE, skills_for_care.FILE_NAMES, lambda p, c: [skills_for_care.load(p, c)]),
     Source(ascof.SOURCE, ascof.FILE_NAMES, lambda p, c: [ascof.staff_turnover(p, c), ascof.provider_ratings(p, c)]),
     Source(ascfr.SOURCE, ascfr.FILE_NAMES, lambda p, c: [ascfr.load(p, c)]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.load import (ascfr, ascof, catalogue, cqc_deactivated, cqc_directory, cqc_ratings, ons_population,
+from helpers.load import (ascfr, ascof, catalogue, cqc_directory, cqc_ratings, ons_population,
                           skills_for_care)
 from helpers.load.file_names import FileNames
 from helpers.load.local_schema import LocalSource
@@ -73,7 +73,6 @@ def render() -> str:
         _file_names_table(),
         _section(cqc_directory, cqc_directory.SOURCE, _columns_table(cqc_directory.COLUMNS)),
         _section(cqc_ratings, cqc_ratings.SOURCE, _columns_table(cqc_ratings.COLUMNS)),
-        _section(cqc_deactivated, cqc_deactivated.SOURCE, _columns_table(cqc_deactivated.COLUMNS)),
         _section(skills_for_care, skills_for_care.SOURCE, _columns_table(skills_for_care.COLUMNS)),
         _section(ascof, ascof.SOURCE, _columns_table(ascof.COLUMNS)
                  + f"\n\nValue columns: every header matching `{ascof.VALUE_HEADER.pattern}` (period, quantity)."),

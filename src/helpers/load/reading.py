@@ -14,7 +14,6 @@ import io
 import os
 import re
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import DataQualityLog, InputError
+from helpers.files import replacing
 from helpers.load import file_guard
 
 SUPPRESSION_MARKERS = {"*": "suppressed", ":": "suppressed", "[c]": "suppressed",
@@ -487,12 +487,8 @@ def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.
         return _read_parquet(target)
     frame = build()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.{uuid.uuid4().hex}.tmp")  # one per writer: workers race
-    try:
+    with replacing(target) as tmp:  # a temporary file per writer: workers may race to write the same entry
         frame.to_parquet(tmp, index=False)
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return _read_parquet(target)  # the same dtypes as a cache hit
 
 
