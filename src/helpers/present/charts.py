@@ -51,6 +51,8 @@ BAR_PATTERNS = ["", "/", ".", "x", "-"]  # grouped bars: the second series hatch
 
 
 LAYOUT = dict(template=TEMPLATE, font=FONT)
+# A legend between the title and the plot, for charts whose category labels may turn and run under a legend below.
+LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left")
 
 
 def count_axis(largest: float, **extra: object) -> dict[str, object]:

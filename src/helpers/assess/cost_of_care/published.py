@@ -12,7 +12,7 @@ from helpers.assess.cost_of_care.rates import next_year, period_name
 from helpers.assess.cost_of_care.statistics import STATS
 from helpers.assess.cost_of_care.wording import money
 from helpers.load.cost_returns import UNITS
-from helpers.present.charts import LAYOUT, Chart
+from helpers.present.charts import Chart, LAYOUT, LEGEND_ABOVE
 from helpers.present.tables import Table
 from helpers.services import name as service_name
 
@@ -128,7 +128,7 @@ def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
     top = max([*rate, *[u for u in uq if u is not None], hca[1] if hca and service == "home_care" else 0, 1])
     fig.update_layout(title=title, barmode="group", height=420,
                       yaxis=dict(title=f"£ {UNITS[service]}", range=[0, top * 1.2]),
-                      legend=dict(orientation="h", y=-0.2), margin=dict(l=70, r=20, t=60, b=110), **LAYOUT)
+                      legend=LEGEND_ABOVE, margin=dict(l=70, r=20, t=100, b=110), **LAYOUT)
     parts = []
     for b, r, m, g, pct in zip(label, rate, med, gaps["gap_gbp"], gaps["gap_pct"]):
         if m is None:

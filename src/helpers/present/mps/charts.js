@@ -32,7 +32,8 @@
       var lines = wrap(title, Math.max(20, Math.floor(width / (width < 560 ? 8 : 9.5))));
       layout.title = Object.assign({}, layout.title, {text: lines.join("<br>")});
       layout.margin = Object.assign({}, layout.margin);
-      layout.margin.t = Math.max(layout.margin.t || 60, 30 + 20 * lines.length);
+      var legendAbove = layout.legend && layout.legend.yanchor === "bottom" && layout.legend.y >= 1 ? (width < 560 ? 90 : 50) : 0;
+      layout.margin.t = Math.max(layout.margin.t || 60, 30 + 20 * lines.length + legendAbove);
       layout.height = (layout.height || 400) + 20 * (lines.length - 1);
     }
     var config = Object.assign({}, CONFIG, {toImageButtonOptions: {filename: target.id.replace(/-plot$/, "")}});
