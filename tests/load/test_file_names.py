@@ -61,6 +61,12 @@ NAMES = [
     (MID_YEAR, "ONS Population 2024 (1).csv", True),
     (MID_YEAR, "ons_mid_year_population_2024.csv", True),
     (MID_YEAR, "ons_population_2024.xlsx", False),
+    (MID_YEAR, "ukpopestimatesmid2024on2021geography.xls", True),  # ONS's own workbook (helpers.load.ons_mid_year)
+    (MID_YEAR, "mye24tablesew.xlsx", True),
+    (MID_YEAR, "MYE24TablesEW (1).xlsx", True),
+    (MID_YEAR, "ukmidyearestimates20192020ladcodes.xls", True),
+    (MID_YEAR, "ukpopestimatesmid2024on2021geography.pdf", False),
+    (MID_YEAR, "MYEB1_detailed_population_estimates_series_UK_(2021_geog21).xlsx", False),  # a long layout
     (OCCUPANCY, f"{COUNCIL}_occupancy.xlsx", True),
     (OCCUPANCY, f"{COUNCIL} Occupancy.ods", True),
     (OCCUPANCY, f"{COUNCIL.lower()}_OCCUPANCY (1).csv", True),

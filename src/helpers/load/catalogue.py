@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory, cqc_ratings,
-                          fee_rates, financial_sustainability, home_care_activity, kpis, occupancy, ons_population,
-                          provider_intelligence, skills_for_care)
+                          fee_rates, financial_sustainability, home_care_activity, kpis, occupancy, ons_mid_year,
+                          ons_population, provider_intelligence, skills_for_care)
 from helpers.load.file_names import FileNames, find, one_per_vintage
 from helpers.load.local_loader import load_local
 from helpers.load.local_schema import LocalSource
@@ -59,8 +59,8 @@ NATIONAL: tuple[Source, ...] = (
     Source(ascof.SOURCE, ascof.FILE_NAMES, lambda p, c: [ascof.staff_turnover(p, c), ascof.provider_ratings(p, c)]),
     Source(ascfr.SOURCE, ascfr.FILE_NAMES, lambda p, c: [ascfr.load(p, c)]),
     Source(ons_population.SOURCE_SNPP, ons_population.SNPP_FILE_NAMES, lambda p, c: [ons_population.load_snpp(p, c)]),
-    Source(ons_population.SOURCE_MID_YEAR, ons_population.MID_YEAR_FILE_NAMES,
-           lambda p, c: [ons_population.load_mid_year(p, c)]),
+    # one source in two layouts: the Nomis CSV or ONS's own workbook (.xls/.xlsx), each with its file-name rule
+    Source(ons_mid_year.SOURCE, ons_mid_year.RULE, lambda p, c: [ons_mid_year.load(p, c)]),
 )
 LOCAL: tuple[Source, ...] = tuple(
     Source(spec.title, spec.file_names, lambda p, c, spec=spec: [load_local(spec, p, c)], local=spec)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.load import (ascfr, ascof, catalogue, cqc_directory, cqc_ratings, ons_population,
+from helpers.load import (ascfr, ascof, catalogue, cqc_directory, cqc_ratings, ons_mid_year, ons_population,
                           skills_for_care)
 from helpers.load.file_names import FileNames
 from helpers.load.local_schema import LocalSource
@@ -60,10 +60,10 @@ def _patterns(rule: FileNames) -> str:
 def _file_names_table() -> str:
     lines = ["| source | example | name pattern(s) | extensions | vintage from the name |", "|---|---|---|---|---|"]
     for s in catalogue.SOURCES:
-        rule = s.file_names
-        suffixes = ", ".join(f"`{x}`" for x in rule.suffixes)
-        lines.append(f"| {s.name} | `{rule.example}` | {_patterns(rule)} | {suffixes} | "
-                     f"{'date' if rule.dated else 'whole name'} |")
+        for rule in getattr(s.file_names, "rules", ()) or (s.file_names,):  # a source in two layouts: a row each
+            suffixes = ", ".join(f"`{x}`" for x in rule.suffixes)
+            lines.append(f"| {s.name} | `{rule.example}` | {_patterns(rule)} | {suffixes} | "
+                         f"{'date' if rule.dated else 'whole name'} |")
     return FILE_NAMES_INTRO + "\n" + "\n".join(lines) + "\n"
 
 
@@ -80,6 +80,10 @@ def render() -> str:
         *[_section(ons_population, f"ONS population ({layout})", _columns_table(cols)
                    + ("\n\nYear columns: every 4-digit header." if layout == "snpp" else ""))
           for layout, cols in ons_population.COLUMNS.items()],
+        _section(ons_mid_year, "ONS population (mid-year estimates workbook)",
+                 _columns_table([c for c in ons_mid_year.COLUMNS if not c.canonical.startswith("age_")])
+                 + f"\n\nAge columns: `0` … `{ons_mid_year.TOP_AGE - 1}` (number cells) and "
+                 f"{' / '.join(f'`{p}`' for p in ons_mid_year.COLUMNS[-1].published)}."),
     ]
     sections += [_section_local(spec) for spec in catalogue.LOCAL_SOURCES.values()]
     return HEADER + "\n" + "\n".join(sections)
