@@ -369,3 +369,128 @@ def test_mid_year_unknown_area_code(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         op.load_mid_year(write(tmp_path, "mye.csv", lines))
     assert (err.value.row, err.value.column) == (2, "GEOGRAPHY_CODE") and "'2013265921'" in str(err.value)
+
+
+# --- upper-tier councils, regions and England summed from their parts ---------------------------
+
+def tidy(areas: dict[str, float], years: tuple[int, ...] = (2026,)) -> pd.DataFrame:
+    """A tidy persons frame: per area, ages 0 … 89 and 90+ each worth `value` (+ the year offset), and All ages."""
+    rows = []
+    for code, value in areas.items():
+        for year in years:
+            v = value + (year - years[0])
+            rows += [{"area_code": code, "area_name": code, "sex": "persons", "age_group": str(a), "age": a,
+                      "year": year, "population": v, "_row": 1} for a in range(90)]
+            rows += [{"area_code": code, "area_name": code, "sex": "persons", "age_group": "90+", "age": 90,
+                      "year": year, "population": v, "_row": 1},
+                     {"area_code": code, "area_name": code, "sex": "persons", "age_group": "All ages", "age": None,
+                      "year": year, "population": 91 * v, "_row": 1}]
+    out = pd.DataFrame(rows)
+    out["age"] = out["age"].astype("Int64")
+    return out[op.TIDY_COLUMNS]
+
+
+def all_ages(pop: pd.DataFrame, code: str, year: int = 2026) -> float:
+    rows = pop[(pop["area_code"] == code) & (pop["year"] == year) & (pop["age_group"] == "All ages")]
+    assert len(rows) == 1, f"{code}: {len(rows)} All ages rows"
+    return float(rows["population"].iloc[0])
+
+
+def test_lookup_maps_every_district_to_a_current_council() -> None:
+    from helpers.councils import councils
+    lookup = op.district_to_council()
+    codes = set(councils()["code"])
+    assert set(lookup["council_code"]) == codes  # every council, and only current codes
+    assert lookup["district_code"].is_unique and lookup["district_code"].str.startswith("E").all()
+    by_district = lookup.set_index("district_code")["council_code"]
+    assert {by_district[d] for d in ("E07000026", "E07000028", "E07000029")} == {"E06000063"}  # Cumberland
+    assert {by_district[d] for d in ("E07000027", "E07000030", "E07000031")} == {"E06000064"}  # Westmorland and F.
+    assert set(lookup.loc[lookup["district_code"].isin(["E07000163", "E07000169"]), "council_code"]) == {"E06000065"}
+    assert set(lookup.loc[lookup["district_code"].isin(["E07000187", "E07000246"]), "council_code"]) == {"E06000066"}
+    assert not lookup["council_code"].isin(["E10000006", "E10000023", "E10000027"]).any()
+
+
+def test_districts_only_covering_england_gives_every_council_region_and_england() -> None:
+    from helpers.councils import councils
+    districts = op.district_to_council()["district_code"].tolist()
+    values = {d: float(i + 1) for i, d in enumerate(districts)}
+    pop, log = op.add_upper_tiers(tidy(values), file="snpp.csv")
+    table = councils()
+    lookup = op.district_to_council()
+    for code in table["code"]:
+        expected = 91 * sum(values[d] for d in lookup.loc[lookup["council_code"] == code, "district_code"])
+        assert all_ages(pop, code) == pytest.approx(expected), code
+    for region in table["region_code"].unique():
+        members = table.loc[table["region_code"] == region, "code"]
+        assert all_ages(pop, region) == pytest.approx(sum(all_ages(pop, c) for c in members))
+    assert all_ages(pop, "E92000001") == pytest.approx(91 * sum(values.values()))
+    assert pop.loc[pop["area_code"] == "E10000008", "area_name"].iloc[0] == "Devon"
+    messages = [w.message for w in log.warnings]
+    assert len(messages) == 3
+    assert messages[0].startswith("Population for 25 upper-tier councils (") and "Devon" in messages[0]
+    assert "Cumberland" in messages[0] and "North Yorkshire" in messages[0] and "Somerset" in messages[0]
+    assert "summed from their districts (ONS LTLA→UTLA lookup, December 2022)" in messages[0]
+    assert messages[1].startswith("Population for 9 regions (")
+    assert messages[2].startswith("Population for England summed from its regions")
+
+
+def test_hand_made_districts_only_frame_sums_devon_by_age_and_year() -> None:
+    lookup = op.district_to_council()
+    devon = lookup.loc[lookup["council_code"] == "E10000008", "district_code"].tolist()
+    assert len(devon) == 8
+    frame = tidy({d: float(i + 1) for i, d in enumerate(devon)} | {"E06000026": 100.0}, years=(2026, 2031))
+    pop, log = op.add_upper_tiers(frame)
+    assert all_ages(pop, "E10000008") == 91 * 36.0
+    assert all_ages(pop, "E10000008", 2031) == 91 * (36.0 + 8 * 5)
+    assert all_ages(pop, "E06000026") == 91 * 100.0  # Plymouth: its own row, unchanged
+    bands = op.age_band_population(pop, "E10000008", 2026)
+    assert bands.set_index("band")["population"]["65+"] == 36.0 * 26
+    assert len(log) == 1 and "1 upper-tier councils (Devon)" in log.warnings[0].message
+    assert (pop.loc[pop["area_code"] == "E10000008", "_row"] == 0).all()
+
+
+def test_rows_in_the_file_win_and_nothing_is_counted_twice() -> None:
+    lookup = op.district_to_council()
+    devon = lookup.loc[lookup["council_code"] == "E10000008", "district_code"].tolist()
+    frame = tidy({d: 1.0 for d in devon} | {"E10000008": 50.0})
+    pop, log = op.add_upper_tiers(frame)
+    assert all_ages(pop, "E10000008") == 91 * 50.0
+    assert len(pop) == len(frame) and len(log) == 0
+
+
+def test_county_with_some_districts_missing_is_not_summed_but_warned() -> None:
+    lookup = op.district_to_council()
+    devon = lookup.loc[lookup["council_code"] == "E10000008", "district_code"].tolist()
+    pop, log = op.add_upper_tiers(tidy({d: 1.0 for d in devon[:5]}), file="x.csv")
+    assert "E10000008" not in set(pop["area_code"])
+    assert len(log) == 1 and "Devon (E10000008)" in log.warnings[0].message
+    assert "3 of 8 have no rows" in log.warnings[0].message
+
+
+def test_load_snpp_sums_a_county_from_a_districts_only_file_and_says_so(tmp_path: Path) -> None:
+    lookup = op.district_to_council()
+    lincs = lookup.loc[lookup["council_code"] == "E10000019", ["district_code", "district_name"]]
+    rows = [SNPP_HEADER]
+    for i, (code, name) in enumerate(lincs.itertuples(index=False)):
+        rows += [f"{code},{name},Population,persons,{a},{i + 1}.000,{i + 2}.500" for a in range(90)]
+        rows += [f"{code},{name},Population,persons,90 and over,1.000,1.000",
+                 f"{code},{name},Population,persons,All ages,{90 * (i + 1) + 1:.3f},{90 * (i + 2.5) + 1:.3f}"]
+    table = op.load_snpp(write(tmp_path, "2022 SNPP Population persons.csv", rows))
+    assert all_ages(table.data, "E10000019", 2022) == sum(90 * (i + 1) + 1 for i in range(len(lincs)))
+    assert [w.message.split(":")[0] for w in table.log.warnings] == [
+        "Population for 1 upper-tier councils (Lincolnshire) summed from their districts "
+        "(ONS LTLA→UTLA lookup, December 2022)"]
+
+
+def test_real_extract_of_unitaries_gets_no_summed_rows(realdata: Path) -> None:
+    table = op.load_snpp(realdata / SNPP)
+    assert set(table.data["area_code"]) == {"E06000047", "E06000005"}
+    assert not any("summed" in w.message for w in table.log.warnings)
+
+
+def test_bundled_lookup_is_the_real_ons_lookup(realdata: Path) -> None:
+    from importlib import resources
+    bundled = resources.files("helpers.reference").joinpath(op.LOOKUP_FILE).read_bytes()
+    real = (realdata / "ons_la_codes" / "Lower_Tier_Local_Authority_to_Upper_Tier_Local_Authority_"
+            "(December_2022)_Lookup_in_England_and_Wales.csv").read_bytes()
+    assert bundled == real

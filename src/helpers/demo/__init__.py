@@ -37,8 +37,13 @@ def select_councils(spec: str) -> list[str]:
     return [council(c)["code"] for c in spec.split(",") if c.strip()]
 
 
-def generate(out_dir: Path, council_codes: list[str], seed: int = 2026) -> list[Path]:
-    """Write the demo dataset for these councils into out_dir and return the files written."""
+def generate(out_dir: Path, council_codes: list[str], seed: int = 2026, *,
+             districts_only: bool = False) -> list[Path]:
+    """Write the demo dataset for these councils into out_dir and return the files written.
+
+    ``districts_only`` writes the population projections as the real 2022-based file has them:
+    districts and unitaries only, no county, region or England rows.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     wanted = set(council_codes)
@@ -48,7 +53,7 @@ def generate(out_dir: Path, council_codes: list[str], seed: int = 2026) -> list[
     latest = SNAPSHOT_DATES[-1]
     written = [cqc.write_directory(cqc.snapshot(market, d), d, out_dir / "cqc") for d in SNAPSHOT_DATES]
     written += [ratings.write_ratings(cqc.snapshot(market, latest), latest, out_dir / "cqc"),
-                population.write_snpp(council_codes, seed, out_dir / "ons"),
+                population.write_snpp(council_codes, seed, out_dir / "ons", districts_only=districts_only),
                 population.write_mid_year(council_codes, seed, out_dir / "ons"),
                 ascfr.write_ascfr(council_codes, seed, out_dir / "ascfr"),
                 ascof.write_ascof(council_codes, seed, out_dir / "ascof", market=market),

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.councils import councils
+from helpers.load.ons_population import district_to_council
 
 BASE_YEAR, LAST_YEAR = 2022, 2047
 YEARS = list(range(BASE_YEAR, LAST_YEAR + 1))
@@ -104,11 +105,46 @@ def _areas(council_codes: list[str], seed: int, whole: bool = False) -> list[tup
     return areas
 
 
-def write_snpp(council_codes: list[str], seed: int, out_dir: Path) -> Path:
-    """Write '2022 SNPP Population persons_SYNTHETIC.csv': 92 rows an area (ages, 90 and over, All ages)."""
+def _split(pop: np.ndarray, n: int) -> list[np.ndarray]:
+    """Split a council's published figures (years × ages) into n equal shares, the remainder on the last.
+
+    In the published units (whole persons in the base year, thousandths later), so the shares add
+    up exactly to the council's figures.
+    """
+    scale = np.ones((pop.shape[0], 1)) * 1000
+    scale[0] = 1
+    units = np.rint(pop * scale).astype(np.int64)
+    share = units // n
+    shares = [share] * (n - 1) + [units - share * (n - 1)]
+    return [s / scale for s in shares]
+
+
+def _district_areas(council_codes: list[str], seed: int) -> list[tuple[str, str, np.ndarray]]:
+    """As the 2022-based file: districts and unitaries only, each council with districts split across them."""
+    lookup = district_to_council()
+    lookup = lookup[lookup["district_code"] != lookup["council_code"]]
+    areas = []
+    for code, name, pop in _areas(council_codes, seed):
+        if code not in set(council_codes):
+            continue  # regions and England: not in the 2022-based file
+        districts = lookup[lookup["council_code"] == code]
+        if districts.empty:
+            areas.append((code, name, pop))
+            continue
+        areas += [(d, n, part) for d, n, part in zip(districts["district_code"], districts["district_name"],
+                                                     _split(pop, len(districts)))]
+    return areas
+
+
+def write_snpp(council_codes: list[str], seed: int, out_dir: Path, districts_only: bool = False) -> Path:
+    """Write '2022 SNPP Population persons_SYNTHETIC.csv': 92 rows an area (ages, 90 and over, All ages).
+
+    With ``districts_only``, as the real 2022-based file: no county, region or England rows; each
+    county's figures are split across its districts (the ONS lookup), adding up exactly.
+    """
     labels = [str(a) for a in range(90)] + ["90 and over", "All ages"]
     frames = []
-    for code, name, pop in _areas(council_codes, seed):
+    for code, name, pop in (_district_areas if districts_only else _areas)(council_codes, seed):
         values = np.vstack([pop.T, pop.sum(axis=1)])  # ages × years, then All ages
         frame = pd.DataFrame(values, columns=[str(y) for y in YEARS])
         frame.insert(0, "AGE_GROUP", labels)

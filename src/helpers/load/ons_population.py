@@ -8,8 +8,18 @@ Two published layouts, one loader each:
   ``"2047"`` (the 2018-based edition runs 2018 … 2043, so the year columns are found as 4-digit
   headers, never hard-coded). Data rows are unquoted; COMPONENT is ``Population``; SEX is
   ``persons`` (``males``/``females`` in the other files); AGE_GROUP is ``0`` … ``89``,
-  ``90 and over``, ``All ages``; values to 3 decimal places. LAs, counties, regions and England
-  are all in one file, 92 rows per area. The header is found by the cell ``AREA_CODE``.
+  ``90 and over``, ``All ages``; values to 3 decimal places, 92 rows per area. The header is found
+  by the cell ``AREA_CODE``. The 2018-based edition held LAs, counties, regions and England; the
+  2022-based file holds districts and unitary authorities only. So after loading, any upper-tier
+  council, region or England with no row of its own is summed from its parts
+  (``add_upper_tiers``): councils from their districts through the bundled ONS lookup
+  ``helpers/reference/ltla_utla_2022.csv`` (ONS Open Geography Portal, Lower Tier Local Authority
+  to Upper Tier Local Authority (December 2022) Lookup in England and Wales, Open Government
+  Licence), councils reorganised since then under their current codes (North Yorkshire E06000065,
+  Somerset E06000066, Cumberland E06000063, Westmorland and Furness E06000064); regions from their
+  councils (``councils.csv``); England from the regions. An area is summed only when every one of
+  its parts has rows; rows in the file always win (a county row present is never added to). The
+  statement's data-quality list says which areas were summed. Summed rows have ``_row`` 0.
 * Nomis mid-year estimates CSV (dataset "population estimates - local authority based by single
   year of age"): ``GEOGRAPHY_NAME, GEOGRAPHY_CODE, DATE_NAME, GENDER_NAME, C_AGE_NAME,
   OBS_VALUE``, one row per area × year × sex × age. DATE_NAME is the year (``2024``);
@@ -33,13 +43,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import reduce
+from functools import lru_cache, reduce
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
+from helpers.councils import councils
 from helpers.errors import DataQualityLog, InputError
 from helpers.load.file_names import FileNames
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, locate_header, read_raw,
@@ -229,11 +241,108 @@ def sum_check(pop: pd.DataFrame, source: str, file: Path, column: str) -> DataQu
     return log
 
 
+LOOKUP_FILE = "ltla_utla_2022.csv"
+LOOKUP_TEXT = "ONS LTLA→UTLA lookup, December 2022"
+ENGLAND_CODE, ENGLAND_NAME = "E92000001", "England"
+# Councils reorganised since the lookup (April 2023): a whole county's districts, or single districts.
+REORGANISED_COUNTIES = MappingProxyType({"E10000023": "E06000065",   # North Yorkshire
+                                         "E10000027": "E06000066"})  # Somerset
+REORGANISED_DISTRICTS = MappingProxyType({  # Cumbria (E10000006) split in two
+    "E07000026": "E06000063", "E07000028": "E06000063", "E07000029": "E06000063",  # → Cumberland
+    "E07000027": "E06000064", "E07000030": "E06000064", "E07000031": "E06000064"})  # → Westmorland and Furness
+
+
+@lru_cache(maxsize=1)
+def district_to_council() -> pd.DataFrame:
+    """``district_code, district_name → council_code`` for every English district of the bundled ONS lookup, current codes."""
+    with resources.files("helpers.reference").joinpath(LOOKUP_FILE).open(encoding="utf-8-sig") as f:
+        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    table = table[table["LTLA22CD"].str.startswith("E")]
+    council = table["LTLA22CD"].map(REORGANISED_DISTRICTS).fillna(table["UTLA22CD"].replace(REORGANISED_COUNTIES))
+    return pd.DataFrame({"district_code": table["LTLA22CD"].to_numpy(), "district_name": table["LTLA22NM"].to_numpy(),
+                         "council_code": council.to_numpy()})
+
+
+def _complete_parts(parts: pd.DataFrame, present: set[str], names: Mapping[str, str],
+                    log: DataQualityLog, source: str, file: Path, warn: bool) -> dict[str, list[str]]:
+    """Of the wholes (column ``whole``) with no rows, those whose every part (``part``) has rows.
+
+    With ``warn``, a whole some of whose parts have rows and some not is a warning (a county's
+    population would be too low); regions and England are not used for any figure, so no warning.
+    """
+    out: dict[str, list[str]] = {}
+    for whole, group in parts[~parts["whole"].isin(present)].groupby("whole", sort=True):
+        wanted = list(dict.fromkeys(group["part"]))
+        absent = [p for p in wanted if p not in present]
+        if not absent:
+            out[whole] = wanted
+        elif warn and len(absent) < len(wanted):
+            log.warn(source, f"{names.get(whole, whole)} ({whole}) has no population rows and was not summed from its "
+                     f"parts: {len(absent)} of {len(wanted)} have no rows ({', '.join(absent[:5])}"
+                     f"{', …' if len(absent) > 5 else ''})", file=str(file))
+    return out
+
+
+def _sum_parts(pop: pd.DataFrame, wholes: Mapping[str, list[str]], names: Mapping[str, str]) -> pd.DataFrame:
+    """Rows for each whole: its parts' populations added up per sex, age group and year."""
+    target = {part: whole for whole, parts in wholes.items() for part in parts}
+    rows = pop[pop["area_code"].isin(list(target))]
+    summed = (rows.assign(area_code=rows["area_code"].map(target))
+              .groupby(["area_code", "sex", "age_group", "age", "year"], dropna=False, sort=False, as_index=False)
+              ["population"].sum())
+    summed["area_name"] = summed["area_code"].map(names)
+    summed["_row"] = 0
+    return summed[TIDY_COLUMNS]
+
+
+def add_upper_tiers(pop: pd.DataFrame, source: str = SOURCE_SNPP,
+                    file: Path | str = "") -> tuple[pd.DataFrame, DataQualityLog]:
+    """Add rows for upper-tier councils, regions and England that the file lacks, summed from their parts.
+
+    Councils from their districts (``district_to_council``), regions from their councils, England
+    from the regions; only areas with no rows of their own and all of their parts present. The log
+    says what was summed (the statement lists it), and which areas could not be.
+    """
+    log = DataQualityLog()
+    table = councils()
+    names = {**dict(zip(table["code"], table["name"])), **dict(zip(table["region_code"], table["region_name"])),
+             ENGLAND_CODE: ENGLAND_NAME}
+    present = set(pop["area_code"].unique())
+    lookup = district_to_council()
+    lookup = lookup[lookup["district_code"] != lookup["council_code"]]
+    steps = [("councils", "districts", f" ({LOOKUP_TEXT})",
+              lookup.rename(columns={"council_code": "whole", "district_code": "part"})),
+             ("regions", "councils", "", pd.DataFrame({"whole": table["region_code"], "part": table["code"]})),
+             ("", "regions", "", pd.DataFrame({"whole": ENGLAND_CODE, "part": table["region_code"]}))]
+    frames = [pop]
+    for kind, of, how, parts in steps:
+        wholes = _complete_parts(parts, present, names, log, source, Path(file), warn=kind == "councils")
+        if not wholes:
+            continue
+        current = pd.concat(frames, ignore_index=True) if len(frames) > 1 else pop
+        frames.append(_sum_parts(current, wholes, names))
+        present |= set(wholes)
+        listed = ", ".join(names[w] for w in wholes)
+        what = f"{len(wholes)} upper-tier councils ({listed})" if kind == "councils" else (
+            f"{len(wholes)} regions ({listed})" if kind == "regions" else listed)
+        whose, them = ("their", "them") if kind else ("its", "it")
+        log.warn(source, f"Population for {what} summed from {whose} {of}{how}: the projection file has no rows "
+                 f"for {them}", file=str(file))
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else pop
+    return out, log
+
+
 def load_snpp(path: Path, cache_dir: Path | None = None) -> SourceTable:
-    """Load an SNPP population CSV into the tidy long frame (area × sex × age group × year)."""
+    """Load an SNPP population CSV into the tidy long frame (area × sex × age group × year).
+
+    Upper-tier councils, regions and England missing from the file are summed from their parts
+    (``add_upper_tiers``), so every caller sees council rows.
+    """
     path = Path(path)
     pop = cached(path, cache_dir, f"ons_snpp-v{LOADER_VERSION}", lambda: _parse_snpp(read_raw(path)))
     log = sum_check(pop, SOURCE_SNPP, path, PUBLISHED["snpp"]["age_group"])
+    pop, summed = add_upper_tiers(pop, SOURCE_SNPP, path)
+    log.extend(summed)
     return SourceTable(pop, path, f"{int(pop['year'].min())}-based projections", False, log)
 
 
