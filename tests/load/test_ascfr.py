@@ -39,7 +39,8 @@ def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
 
 def descriptions_lines() -> list[str]:
     """A few rows in the current 'ASC-FR Data File (descriptions)' layout."""
-    lincs = "Council,Detailed,{uuid},2023,925,E10000019,Lincolnshire,E12000004,Lincolnshire"
+    # As published: a council row's DH_GEOGRAPHY_NAME is the council, its GEOGRAPHY_NAME the region.
+    lincs = "Council,Detailed,{uuid},2023,925,E10000019,Lincolnshire,E12000004,East Midlands"
     return [
         DESCRIPTIONS_HEADER,
         lincs.format(uuid="1001") + ",Activity,Long Term Support,,,65 and Over,Physical Support,Residential,,,"
@@ -298,3 +299,37 @@ def test_2015_16_layout_needs_the_year_in_the_file_name(tmp_path: Path) -> None:
         2016, "E10000008", "E12000009")
     with pytest.raises(InputError, match="nameless.csv: cannot tell the financial year"):
         ascfr.load(write(tmp_path, "nameless.csv", lines))
+
+
+# --- council names: DH_GEOGRAPHY_NAME, not the region's GEOGRAPHY_NAME (issue 18) ---------------
+
+def test_council_row_is_named_after_the_council_and_region_row_after_the_region(tmp_path: Path) -> None:
+    data = ascfr.load(write(tmp_path, "ASC-FR Data File (descriptions) v2_2023.csv", descriptions_lines())).data
+    names = data.groupby("geography_code")["geography_name"].unique().to_dict()
+    assert {k: list(v) for k, v in names.items()} == {"E10000019": ["Lincolnshire"], "E12000004": ["East Midlands"]}
+
+
+def test_file_without_dh_geography_name_keeps_geography_name(tmp_path: Path) -> None:
+    lines = [line.split(",") for line in descriptions_lines()]
+    dh = lines[0].index("DH_GEOGRAPHY_NAME")
+    kept = [",".join(cells[:dh] + cells[dh + 1:]) for cells in lines]
+    data = ascfr.load(write(tmp_path, "ASC-FR Data File (descriptions) v2_2023.csv", kept)).data
+    assert data.loc[0, "geography_name"] == "East Midlands" and data.loc[5, "geography_name"] == "East Midlands"
+
+
+def test_real_2015_16_council_rows_are_named_after_the_council(real: Path) -> None:
+    data = ascfr.load(real / ACT_2015_16).data
+    row = data[data["geography_code"] == "E06000012"].iloc[0]  # North East Lincolnshire, Yorkshire and The Humber
+    assert (row["geography_name"], row["cassr_code"], row["region_code"]) == (
+        "North East Lincolnshire", "216", "E12000003")
+
+
+def test_demo_writes_the_region_in_geography_name_and_the_loader_reads_the_council(tmp_path: Path) -> None:
+    from helpers.demo.ascfr import write_ascfr
+    path = write_ascfr(["E10000008"], 2026, tmp_path)
+    raw = csv_rows(path)
+    council = next(r for r in raw if r["GEOGRAPHY_CODE"] == "E10000008")
+    assert (council["DH_GEOGRAPHY_NAME"], council["GEOGRAPHY_NAME"]) == ("Devon", "South West")
+    data = ascfr.load(path).data
+    assert set(data.loc[data["geography_code"] == "E10000008", "geography_name"]) == {"Devon"}
+    assert set(data.loc[data["geography_code"] == "E12000009", "geography_name"]) == {"South West"}

@@ -149,7 +149,7 @@ def write_ascfr(council_codes: list[str], seed: int, out_dir: Path, year: int = 
         activity = _activity(rng, {"18 to 64": pop[18:65].sum(), "65 and Over": pop[65:].sum()})
         values[c["code"]] = _unit_costs(rng, c["region_code"], activity)
         geographies.append(("Local Authority", ASCOF_CODES[c["code"]], c["code"], c["name"], c["region_code"],
-                            c["name"]))
+                            c["region_name"]))  # as published: the council in DH_GEOGRAPHY_NAME, its region here
         texts += _text(values[c["code"]], True)
     groups = [("Region", code, name, group["code"]) for (code, name), group in
               chosen.groupby(["region_code", "region_name"], sort=True)]

@@ -48,7 +48,8 @@ One loader, three header layouts, told apart by their header row (found by the c
 
 Tidy result, one row per value: ``fy_ending`` (year the financial year ends), ``geography_level``
 (CASSR / Region / England), ``geography_code`` (ONS code; the region/England code on aggregate
-rows), ``geography_name``, ``cassr_code``, ``region_code``, ``uuid`` when the file has one, each
+rows), ``geography_name`` (a council row's from DH_GEOGRAPHY_NAME: its GEOGRAPHY_NAME is the
+region's), ``cassr_code``, ``region_code``, ``uuid`` when the file has one, each
 dimension column present in the file (canonical names below), ``measure`` (totals only),
 ``value`` (float, NaN when suppressed or blank), ``marker_reason`` (why value is NaN), ``note``
 (2015-16 only) and ``_row`` (spreadsheet row). Activity-only files (ActivityProvision and no
@@ -73,7 +74,7 @@ SOURCE = "ASC-FR"
 FILE_NAMES = FileNames((r".*asc-fr.*", r".*ascfr.*", r"pss-exp-.*"), (".csv",),
                        "ASC-FR Data File (descriptions) v2_2025.csv")
 ANCHORS = ("GEOGRAPHY_CODE", "Council Code")
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # 2: council names from DH_GEOGRAPHY_NAME
 FY_RANGE = (2000, 2100)
 
 # The mapping table: canonical name → (published name(s) in the ASC-FR data files, matched
@@ -134,10 +135,16 @@ def _names(layout: str, name: str) -> tuple[str, ...]:
     return COLUMNS[name][1 if layout == "activity_2015_16" else 0]
 
 
+# Council rows of the data files carry the council's name in DH_GEOGRAPHY_NAME and their region's
+# name in GEOGRAPHY_NAME; region and England rows have GEOGRAPHY_NAME only. ``geography_name`` is
+# DH_GEOGRAPHY_NAME where present, else GEOGRAPHY_NAME.
+COUNCIL_NAME = Column("council_name", ("DH_GEOGRAPHY_NAME",), required=False)
+
+
 def _columns(layout: str) -> list[Column]:
     """The Column list of one layout."""
     return [Column(name, _names(layout, name), required=name in REQUIRED[layout])
-            for name in REQUIRED[layout] + OPTIONAL[layout]]
+            for name in REQUIRED[layout] + OPTIONAL[layout]] + ([] if layout == "activity_2015_16" else [COUNCIL_NAME])
 
 
 def _find_header(raw: RawSheet) -> tuple[str, list[str]]:
@@ -221,7 +228,11 @@ def _geography(table: pd.DataFrame, raw: RawSheet, layout: str, names: dict[str,
                              file=raw.file, sheet=raw.sheet, row=int(table.at[i, "_row"]))
     out["geography_level"] = np.select([out["geography_code"].str.startswith("E92"),
                                         out["geography_code"].str.startswith("E12")], ["England", "Region"], "CASSR")
-    out["geography_name"] = table["geography_name"].str.strip()
+    name = table["geography_name"].str.strip()
+    if COUNCIL_NAME.canonical in table:  # the council's own name, not its region's (COUNCIL_NAME)
+        council_name = table[COUNCIL_NAME.canonical].str.strip()
+        name = council_name.where(council_name != "", name)
+    out["geography_name"] = name
     return out[["fy_ending", "geography_level", "geography_code", "geography_name", "cassr_code", "region_code"]]
 
 
