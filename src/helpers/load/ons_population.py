@@ -349,9 +349,8 @@ def load_snpp(path: Path, cache_dir: Path | None = None) -> SourceTable:
 def load_mid_year(path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load a Nomis mid-year population estimates CSV into the tidy long frame.
 
-    Feeds nothing into the statement yet (``caremarket validate`` checks such files): it is the
-    reference for the reader of ONS's own mid-year estimates workbook (``.xls``, one sheet per sex),
-    which is to load that workbook to this same frame, and whose test compares the two.
+    Feeds nothing into the statement yet (``caremarket validate`` checks such files). ONS's own
+    workbook of the same estimates is read to this same frame by ``helpers.load.ons_mid_year``.
     """
     path = Path(path)
     pop = cached(path, cache_dir, f"ons_mid_year-v{LOADER_VERSION}", lambda: _parse_mid_year(read_raw(path)))
