@@ -41,9 +41,9 @@ from helpers.errors import InputError
 from helpers.load import file_guard
 from helpers.load.file_names import FileNames
 from helpers.load.ons_population import (ALL_AGES, MID_YEAR_FILE_NAMES, SOURCE_MID_YEAR, TIDY_COLUMNS, YEAR_RANGE,
-                                         load_mid_year, sum_check)
+                                         load_mid_year, population_counts, sum_check)
 from helpers.load.reading import (HEADER_SEARCH_ROWS, Column, RawSheet, SourceTable, cached, read_raw,
-                                  table_below_header, to_number)
+                                  table_below_header)
 
 SOURCE = SOURCE_MID_YEAR
 # ONS's names for the MYE2 tables: mye24tablesew.xlsx, ukpopestimatesmid2024on2021geography.xls,
@@ -180,7 +180,7 @@ def _parse(path: Path) -> pd.DataFrame:
         raise InputError(f"area '{code[dup.idxmax()]}' appears twice, on rows {rows[0]} and {rows[1]}",
                          file=raw.file, sheet=raw.sheet, row=int(rows[1]), column=anchor)
     published = {c.canonical: c.published[0] for c in COLUMNS}
-    values = np.column_stack([_population(table, column, raw, published[column]) for column in AGE_COLUMNS])
+    values = np.column_stack([population_counts(table, column, raw, published[column]) for column in AGE_COLUMNS])
     n, k = len(table), len(AGE_COLUMNS)
     out = pd.DataFrame({
         "area_code": pd.Series(np.repeat(code.to_numpy(dtype=object), k), dtype=object),
@@ -194,17 +194,6 @@ def _parse(path: Path) -> pd.DataFrame:
         "_row": np.repeat(table["_row"].to_numpy(dtype="int64"), k),
     })
     return out[TIDY_COLUMNS]
-
-
-def _population(table: pd.DataFrame, column: str, raw: RawSheet, published: str) -> np.ndarray:
-    """One age column as numbers ≥ 0, none missing or suppressed."""
-    values, reasons = to_number(table, column, raw, minimum=0, published=published)
-    missing = reasons.notna()
-    if missing.any():
-        i = missing.idxmax()
-        raise InputError(f"expected a population count, found '{table.at[i, column]}' ({reasons[i]})",
-                         file=raw.file, sheet=raw.sheet, row=int(table.at[i, "_row"]), column=published)
-    return values.to_numpy(dtype=float, na_value=np.nan)
 
 
 def load_workbook(path: Path, cache_dir: Path | None = None) -> SourceTable:

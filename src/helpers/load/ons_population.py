@@ -159,7 +159,7 @@ def _check_year(year: int, raw: RawSheet, *, row: int | None, column: str) -> No
                          row=row, column=column)
 
 
-def _population(table: pd.DataFrame, column: str, raw: RawSheet, published: str) -> np.ndarray:
+def population_counts(table: pd.DataFrame, column: str, raw: RawSheet, published: str) -> np.ndarray:
     """Parse a population column: numbers ≥ 0, none missing or suppressed."""
     values, reasons = to_number(table, column, raw, minimum=0, published=published)
     missing = reasons.notna()
@@ -193,7 +193,7 @@ def _parse_snpp(raw: RawSheet) -> pd.DataFrame:
     base["sex"] = _parse_sex(table, raw, published["sex"])
     base["age_group"], base["age"] = _parse_ages(table, raw, published["age_group"])
     _check_unique_keys(base, raw, ["area_code", "sex", "age_group"], "AREA_CODE+SEX+AGE_GROUP")
-    frames = [base.assign(year=int(y), population=_population(table, f"pop_{y}", raw, y)) for y in years]
+    frames = [base.assign(year=int(y), population=population_counts(table, f"pop_{y}", raw, y)) for y in years]
     return pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
 
 
@@ -220,7 +220,7 @@ def _parse_mid_year(raw: RawSheet) -> pd.DataFrame:
     out["year"] = years
     _check_unique_keys(out, raw, ["area_code", "sex", "age_group", "year"],
                        "GEOGRAPHY_CODE+GENDER_NAME+C_AGE_NAME+DATE_NAME")
-    out["population"] = _population(table, "population", raw, published["population"])
+    out["population"] = population_counts(table, "population", raw, published["population"])
     return out[TIDY_COLUMNS]
 
 
