@@ -108,3 +108,14 @@ def test_untrusted_names_are_escaped(first, demo_dir):
 
 def test_read_previous_is_none_without_a_previous_table(tmp_path):
     assert dashboard.read_previous(tmp_path) is None
+
+
+def test_source_file_names_and_warnings_are_literal_text_in_the_method():
+    from helpers.assess.provider_risk import risk_params
+    from helpers.errors import DataQualityLog
+    log = DataQualityLog()
+    log.warn("Provider intelligence", "owner '*x* @team' in row 3")
+    text = dashboard._method(risk_params(), [{"source": "CQC care directory", "file": "_dir_ $1$.xlsx",
+                                              "vintage": "1 November 2026", "synthetic": False}], log)
+    assert "\\*x\\* \\@team" in text and "\\_dir\\_ \\$1\\$\\.xlsx" in text
+    assert dashboard._front_matter("*x*").startswith('---\ntitle: "Provider risk dashboard\\\\: \\\\*x\\\\*')

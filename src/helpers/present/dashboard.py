@@ -14,7 +14,6 @@ internal folder (OUT/internal/<year>/<code>/) only when the whole notebook succe
 """
 from __future__ import annotations
 
-import html
 import shutil
 import tempfile
 from importlib import resources
@@ -26,6 +25,7 @@ import pandas as pd
 from helpers.assess import provider_risk
 from helpers.assess.provider_risk import CouncilRisk
 from helpers.errors import DataQualityLog
+from helpers.present.escape import html_text, markdown, yaml_markdown
 from helpers.present.render import render
 from helpers.present.spreadsheet_text import read_csv, write_csv
 from helpers.present.tables import Table
@@ -105,7 +105,7 @@ def _service_titles() -> dict[str, str]:
 
 def _front_matter(council_name: str) -> str:
     heading = f"Provider risk dashboard: {council_name} ({INTERNAL})"
-    return f"---\ntitle: \"{heading}\"\nlang: en-GB\n---\n"
+    return f"---\ntitle: {yaml_markdown(heading)}\nlang: en-GB\n---\n"
 
 
 def _banner() -> str:
@@ -132,7 +132,7 @@ def _risk_sections(risk: CouncilRisk) -> list[str]:
 
 
 def _esc(value: Any) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html_text(value)
 
 
 def _risk_html(risk: pd.DataFrame) -> str:
@@ -218,9 +218,9 @@ def _method(p: provider_risk.RiskParams, sources: list[dict[str, Any]], log: Dat
                      "red_flag": "Yes" if ind in p.red_flags else "No"})
     weights = Table("risk_weights", pd.DataFrame(rows), "Points per indicator (params/oversight.yml)",
                     {"indicator": "Indicator", "points": "Points", "red_flag": "Red flag"})
-    listed = "\n".join(f"- {s['source']}: {s['file']}, as at {s['vintage']}"
+    listed = "\n".join(f"- {markdown(s['source'])}: {markdown(s['file'])}, as at {markdown(s['vintage'])}"
                        f"{' (SYNTHETIC DEMO DATA)' if s['synthetic'] else ''}" for s in sources)
-    warnings = "\n".join(f"- {html.escape(str(w))}" for w in log.warnings) or "None."
+    warnings = "\n".join(f"- {markdown(w)}" for w in log.warnings) or "None."
     return (f"## How the score is made\n\nScore of {p.amber_from:g} or more: Amber; {p.red_from:g} or more: Red; "
             f"below {p.amber_from:g}: Green.\n\n" + weights.markdown() + f"\n\n## Sources\n\n{listed or 'None.'}\n\n"
             f"## Data quality warnings\n\n{warnings}\n")

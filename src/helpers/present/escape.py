@@ -30,6 +30,11 @@ def markdown(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", plain(text))
 
 
+def yaml_markdown(text: object) -> str:
+    """A YAML front-matter value (JSON is YAML) that pandoc reads back as exactly this text."""
+    return json.dumps(markdown(text), ensure_ascii=False)
+
+
 def html_text(text: object) -> str:
     """Text (or an attribute value) for HTML, with &, <, >, " and ' as entities."""
     return html.escape(plain(text), quote=True)

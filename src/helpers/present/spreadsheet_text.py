@@ -35,9 +35,10 @@ from openpyxl.styles import Alignment
 
 from helpers.files import replacing
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NEUTRALISE = re.compile(r"'*[=+\-@\t\r]")
-_RESTORE = re.compile(r"'+[=+\-@\t\r]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula at a cell's start
+_TRIGGER = "[" + re.escape("".join(FORMULA_START)) + "]"
+_NEUTRALISE = re.compile("'*" + _TRIGGER)
+_RESTORE = re.compile("'+" + _TRIGGER)
 EXCEL_MAX_TEXT = 32767
 WRAP_AT = 60  # text longer than this (or with a line break) wraps within its cell
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from plotly.io.json import to_json_plotly
 
 from helpers.present.charts import TEMPLATE
-from helpers.present.escape import markdown, script_json
+from helpers.present.escape import markdown, script_json, yaml_markdown
 from helpers.present.publish import artefact_dir
 from helpers.load.cqc_directory import SOURCE as DIRECTORY
 from helpers.services import OVERSIGHT, title
@@ -120,8 +120,8 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
     vintage = next(s["vintage"] for d in summaries.values() for s in d["sources"] if s["source"] == DIRECTORY)
     summary = "".join(f"- **{markdown(d['title'])}.** {markdown(m)}\n" for d in summaries.values()
                       for m in d["messages"][:2])
-    index = INDEX.format(title=json.dumps(markdown(f"Market Position Statement {year}: {council_name}")),
-                         date=json.dumps(markdown(f"Data as at {vintage}")),
+    index = INDEX.format(title=yaml_markdown(f"Market Position Statement {year}: {council_name}"),
+                         date=yaml_markdown(f"Data as at {vintage}"),
                          banner=BANNER.format(council=markdown(council_name)) if synthetic else "", summary=summary,
                          chapters="\n".join(f"{{{{< include _{s}.qmd >}}}}\n" for s in services),
                          methods=_methods(summaries))
