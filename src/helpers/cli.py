@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--councils", default="default",
                       help="'default' (seed councils and their regions), 'all', a number N, or CODE,CODE,…")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed → same files)")
-    tmpl = sub.add_parser("templates", help="write the local-data xlsx templates (occupancy, fees, cost returns, …)")
+    tmpl = sub.add_parser("templates", help="write the local-data xlsx templates (occupancy, fees, cost returns, …) and the statement's text skeletons")
     tmpl.add_argument("--out", required=True, type=Path, help="folder to write the templates into")
     check = sub.add_parser("validate", help="load every source found under a folder and report every problem")
     check.add_argument("--data", required=True, type=Path, help="folder holding the input files")
@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="time limit per council: a council still running after it is stopped and reported "
                           f"failed, its previous output untouched, and the others go on (default: {COUNCIL_TIMEOUT}; "
                           "0: no limit)")
+    run.add_argument("--final", action="store_true",
+                     help="publish only a final statement: refuse (exit 1, listing them) while any section the "
+                          "council writes is still unwritten (without it, a draft marks them)")
     return p
 
 
@@ -84,6 +87,8 @@ def _run(args: argparse.Namespace) -> int:
         codes = pipeline.councils_in_data(args.data, args.out / ".cache")
     else:
         codes = list(dict.fromkeys(council(c)["code"] for c in args.council))
+    if args.final:
+        _refuse_unwritten(args.data, codes, services)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a scheduler stops the run as Ctrl-C does
     try:
         results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
@@ -100,6 +105,18 @@ def _run(args: argparse.Namespace) -> int:
     print(f"{len(codes)} council(s): {len(codes) - len(councils_failed) - len(cached)} done, {len(cached)} unchanged, "
           f"{len(councils_failed)} failed; reports in {args.out / str(args.year)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _refuse_unwritten(data_dir: Path, codes: list[str], services: list[str]) -> None:
+    """`run --final`: an InputError listing every slot any council has not written yet."""
+    from helpers.present import authored
+    from helpers.councils import council
+    missing = [f"{council(code)['name']} ({code}): {slot.title} ({authored.FOLDER_SUFFIX.lstrip('_')} file "
+               f"{code}{authored.FOLDER_SUFFIX}/{slot.file_name})"
+               for code in codes for slot in authored.unwritten(data_dir, code, services)]
+    if missing:
+        raise InputError(f"--final: {len(missing)} section(s) of the statement are still to be written by the "
+                         "council, so nothing was published:\n  " + "\n  ".join(missing))
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -122,7 +139,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _templates(args: argparse.Namespace) -> int:
     from helpers.load.templates import write_templates
-    for path in write_templates(args.out):
+    from helpers.present.authored import write_skeletons
+    for path in [*write_templates(args.out), *write_skeletons(args.out)]:
         print(path)
     return 0
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from helpers.councils import council, councils
 from helpers.demo import ascfr, ascof, cqc, population, ratings, skills_for_care
+from helpers.demo.authored import write_authored
 from helpers.demo.local import write_local
 from helpers.errors import UsageError
 
@@ -61,5 +62,6 @@ def generate(out_dir: Path, council_codes: list[str], seed: int = 2026, *,
                                                       out_dir / "skills_for_care")]
     for code, own in markets.items():
         written += write_local(code, cqc.snapshot(own, SNAPSHOT_DATES[-1]), seed, out_dir / "local")
+    written += write_authored(list(markets), out_dir / "local")  # the seed councils' statement text
     (out_dir / "README.md").write_text(README, encoding="utf-8")
     return written

@@ -9,6 +9,7 @@ import plotly.io as pio
 from helpers.present import chart_export
 from helpers.assess.assessment import Assessment
 from helpers.present.charts import PRINT_WIDTH, Chart
+from helpers.present.tables import Table
 from helpers.present.escape import html_text, markdown, plain, plotly_figure, script_json
 from helpers.present.spreadsheet_text import write_csv
 
@@ -66,21 +67,30 @@ def artefact_dir(project: Path, service: str) -> Path:
     return Path(project) / "artefacts" / service
 
 
-def _section_manifest(result: Assessment) -> list[dict[str, object]]:
-    """The chapter's structure for the MPS: per section its messages, items (tables/charts) in order and notes."""
+def _section_manifest(result: Assessment, tables: dict[str, str], charts: dict[str, str]) -> list[dict[str, object]]:
+    """The chapter's structure for the MPS: per section its messages, items (tables/charts) in order, each with its
+    place (body or appendix; internal tables are left out), and notes."""
     return [{"key": sec.key, "title": sec.title, "messages": sec.messages, "notes": sec.notes, "source": sec.source,
-             "items": [{"kind": "chart", "name": item.name, "caption": item.title} if isinstance(item, Chart) else
-                       {"kind": "table", "name": item.name, "caption": item.caption, "formats": item.formats}
-                       for item in sec.items]}
+             "items": [{"kind": "chart", "name": item.name, "caption": item.title,
+                        "place": charts.get(item.name, "body")} if isinstance(item, Chart) else
+                       {"kind": "table", "name": item.name, "caption": item.caption, "formats": item.formats,
+                        "place": tables.get(item.name, "body")}
+                       for item in sec.items if not _internal(item, tables)]}
             for sec in result.sections]
 
 
+def _internal(item: Table | Chart, tables: dict[str, str]) -> bool:
+    return isinstance(item, Table) and tables.get(item.name) == "internal"
+
+
 def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
-    """Write tables (.csv, .md), charts (.json, .png, .fig.md), key figures, messages and the chapter structure."""
+    """Write published tables (.csv, .md; internal ones not at all), charts (.json, .png, .fig.md), key figures, messages and the chapter structure."""
+    from helpers.present.statement import places
+    tables, charts = places("tables"), places("charts")
     folder = artefact_dir(project, result.service)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for table in result.tables:
+    for table in (t for t in result.tables if not _internal(t, tables)):
         write_csv(table.frame, folder / f"{table.name}.csv")
         (folder / f"{table.name}.md").write_text(table.markdown(), encoding="utf-8")
         written[table.name] = folder / f"{table.name}.md"
@@ -97,7 +107,7 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
     (folder / "messages.md").write_text("".join(f"- {markdown(m)}\n" for m in result.messages), encoding="utf-8")
     summary = {"council_code": result.council_code, "council_name": result.council_name, "service": result.service,
                "title": result.title, "synthetic": result.synthetic, "key_figures": result.key_figures,
-               "messages": result.messages, "sections": _section_manifest(result), "sources": result.sources,
+               "messages": result.messages, "sections": _section_manifest(result, tables, charts), "sources": result.sources,
                "warnings": [str(w) for w in result.log.warnings]}
     (folder / "key_figures.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     return written

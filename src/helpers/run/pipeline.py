@@ -182,7 +182,7 @@ def copy_previous(previous: Path, folder: Path, service: str) -> bool:
 def render_step(job: CouncilJob, folder: Path, project: Path) -> None:
     """Assemble the MPS Quarto project from the artefacts, write key_figures.json and render HTML/PDF."""
     from helpers.present.data_workbook import write_data_workbook
-    key_figures = statement.build_project(project, job.name, job.year, job.services)
+    key_figures = statement.build_project(project, job.name, job.year, job.services, job.data_dir, job.code)
     (folder / "key_figures.json").write_text(json.dumps(key_figures, indent=2, sort_keys=True), encoding="utf-8")
     write_data_workbook(project, job.services, folder / "mps_data.xlsx", job.name, job.year)
     render.render(project, folder, formats=job.formats, engine=job.engine)

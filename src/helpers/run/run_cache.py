@@ -61,7 +61,7 @@ def scan_inputs(data_dir: Path) -> tuple[InputFile, ...]:
         relative = path.relative_to(data_dir)
         if not path.is_file() or not is_data_file(relative):
             continue
-        code = COUNCIL_CODE.search(path.name)
+        code = COUNCIL_CODE.search(path.name) or COUNCIL_CODE.search(relative.parent.as_posix())
         files.append(InputFile(relative.as_posix(), sha256_file(path), path.stat().st_size,
                                code.group(0).upper() if code else None))
     return tuple(files)
