@@ -37,3 +37,34 @@ def test_oversight_chapter_keeps_every_chart_and_table_of_the_oversight_section(
     assert sorted(shown) == sorted(kinds_and_names([*section.charts, *section.tables]))
     assert kinds_and_names(chapter.sections[0].items) == [("chart", "action_status"), ("table", "action_status"),
                                                           ("table", "action_plan")]
+
+
+_DATED = r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}"
+
+
+@pytest.mark.parametrize("service", [*SERVICES, "oversight"])
+def test_every_section_with_a_table_or_chart_names_its_sources_and_their_dates(demo_dir, cache, service):
+    import re
+    chapter = (assess_oversight(demo_dir, "E08000019", cache) if service == "oversight"
+               else assess(service, demo_dir, "E08000019", cache))
+    for section in chapter.sections:
+        if not section.items:
+            continue
+        assert section.source.startswith("Source: ") and section.source.endswith("."), (service, section.key)
+        named = [s for s in chapter.sources if f"{s['source']}, " in section.source]
+        assert named, (service, section.key, section.source)
+        assert re.search(_DATED + r"|\d{4}[–-]\d\d|\d{4}-based", section.source), section.source
+        assert not re.search(r"\b0\d (January|February|March|April|May|June|July|August|September|October|"
+                             r"November|December)", section.source), section.source  # no leading zero
+
+
+def test_source_line_writes_vintages_in_the_house_style():
+    from helpers.assess.assessment import source_line
+    sources = [{"source": "CQC care directory", "vintage": "01 November 2026", "synthetic": False},
+               {"source": "ONS subnational population projections", "vintage": "2022-based projections",
+                "synthetic": False},
+               {"source": "ASC-FR", "vintage": "2024-25", "synthetic": True}]
+    assert source_line("sufficiency", sources) == (
+        "Source: CQC care directory, 1 November 2026; ONS subnational population projections, 2022-based; "
+        "ASC-FR, 2024–25 (synthetic demo data).")
+    assert source_line("actions", sources) == ""  # no source read: the section has nothing to show either

@@ -211,14 +211,15 @@ def test_nlw_change_from_params_else_the_assumption(params):
     change, basis = coc.nlw_change(params, "2025-26")
     assert change == pytest.approx((12.71 / 12.21 - 1) * 100) and "£12.21" in basis
     change, basis = coc.nlw_change(params, "2026-27")
-    assert change == params["national_living_wage"]["assumed_change_pct"] and "assumption" in basis
+    assert change == params["national_living_wage"]["assumed_change_pct"]
+    assert basis == "an assumed 4.0% because the 2027–28 rate has not been announced"
     assert coc.latest_cpi(params)["period"] == max(r["period"] for r in params["cpi"]["readings"])
 
 
 def test_nlw_in_force_is_the_rate_of_the_days_financial_year(params):
     assert coc.nlw_in_force(params, pd.Timestamp("2026-11-01")) == {
         "rate": 12.71, "financial_year": "2026-27", "from": "1 April 2026",
-        "source": "GOV.UK, National Minimum Wage and National Living Wage rates (April 2026)"}
+        "source": "GOV.UK, National Minimum Wage and National Living Wage rates, April 2026"}
     assert coc.nlw_in_force(params, pd.Timestamp("2026-03-31"))["rate"] == 12.21  # the day before 1 April
     assert coc.nlw_in_force(params, pd.Timestamp("2031-06-01"))["financial_year"] == "2026-27"  # latest known
     with pytest.raises(InputError, match="no rate for 2019-20 or an earlier year"):

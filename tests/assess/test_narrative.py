@@ -47,7 +47,7 @@ def test_noun_singular_and_plural(svc):
     (12.0, 12.71, "region", "£", "below the region's £12.71"),
     (12.75, 12.71, "region", "£", "in line with the region's £12.71"),
     (5.0, 0.0, "region", "", "above the region's 0.0"),            # no division by zero
-    (-2.0, -4.0, "region", "", "above the region's -4.0"),
+    (-2.0, -4.0, "region", "", "above the region's −4.0"),          # the house minus sign
 ])
 def test_compare(value, other, what, unit, expected):
     assert narrative.compare(value, other, what, unit) == expected
@@ -67,23 +67,23 @@ def test_supply_message_care_homes(svc):
     supply = pd.DataFrame({"category": ["Nursing", "Residential", "All care homes"], "locations": [30, 70, 100],
                            "providers": [20, 50, 65], "beds": [1450, 2100, 3550]})
     msg = narrative.supply_message("Sheffield", svc["care_homes"], supply, _bench([62.04, 60.0, 58.0, 61.0]), "beds")
-    assert msg == ("Sheffield has 100 care homes run by 65 providers with 3,550 beds: 62.0 beds per 1,000 people "
-                   "aged 75+, above the region's 58.0.")
+    assert msg == ("Sheffield has 100 care homes run by 65 providers with 3,550 beds. That is 62.0 beds per 1,000 "
+                   "people aged 75+, above the region's 58.0.")
 
 
 def test_supply_message_home_care_per_100000(svc):
     supply = pd.DataFrame({"category": ["All home care"], "locations": [2], "providers": [2]})
     msg = narrative.supply_message("Rutland", svc["home_care"], supply, _bench([1200.0, None, 1205.0, None]),
                                    "hours a week")
-    assert msg == ("Rutland has 2 home care locations run by 2 providers: 1,200.0 hours a week per 100,000 people "
-                   "aged 65+, in line with the region's 1,205.0.")
+    assert msg == ("Rutland has 2 home care locations run by 2 providers. That is 1,200.0 hours a week per 100,000 "
+                   "people aged 65+, in line with the region's 1,205.0.")
 
 
 def test_supply_message_single_provider_is_singular(svc):
     supply = pd.DataFrame({"category": ["All home care"], "locations": [1], "providers": [1]})
     msg = narrative.supply_message("Rutland", svc["home_care"], supply, _bench([1200.0, None, 1205.0, None]),
                                    "hours a week")
-    assert msg.startswith("Rutland has 1 home care location run by 1 provider:")
+    assert msg.startswith("Rutland has 1 home care location run by 1 provider. ")
 
 
 def test_quality_message(svc):
@@ -109,9 +109,9 @@ def test_occupancy_and_unmet_need_messages():
     total = pd.Series({"occupancy_pct": 84.2, "date": pd.Timestamp("2026-10-01"), "min_home_pct": 74.0,
                        "max_home_pct": 89.4, "vacant": 160, "vacancy_pct": 15.8})
     assert narrative.occupancy_message(total) == (
-        "Occupancy was 84% of beds on 01 October 2026 (range 74%–89% across homes), leaving 160 beds vacant (16%).")
+        "Occupancy was 84% of beds on 1 October 2026 (range 74%–89% across homes), leaving 160 beds vacant (16%).")
     weekly = pd.DataFrame({"week_ending": pd.to_datetime(["2026-05-03", "2026-10-25"]), "people_waiting": [12, 20],
                            "hours_waiting": [150.0, 210.0], "hours_waiting_pct": [3.0, 4.2]})
     assert narrative.unmet_need_message(weekly) == (
         "In the week ending 25 October 2026, 20 people were waiting for 210 hours of home care a week (4% of "
-        "commissioned hours), up from 150 hours in the week ending 03 May 2026.")
+        "commissioned hours). That is up from 150 hours in the week ending 3 May 2026.")

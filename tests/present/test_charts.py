@@ -25,7 +25,9 @@ def test_line_series_differ_by_marker_and_dash_not_colour_alone_and_keep_their_d
     dashes = [t.line.dash for t in chart.figure.data]
     assert markers == LINE_SYMBOLS[:3] and dashes == LINE_DASHES[:3]
     assert chart.figure.layout.width is None  # sized by its container on the page
-    assert list(chart.data.columns) == ["date", "A", "B", "C"] and chart.data["B"].tolist() == [70.0, 72.0]
+    assert list(chart.data.columns) == ["Date", "A", "B", "C"] and chart.data["B"].tolist() == [70.0, 72.0]
+    assert "A went from 80.0% on 1 January 2026 to 81.0% on 1 February 2026." in chart.alt  # one sentence a series
+    assert "%-d" in chart.figure.data[0].hovertemplate  # hover dates without a leading zero
 
 
 def test_count_axes_tick_whole_numbers() -> None:
@@ -43,4 +45,5 @@ def test_rating_chart_has_no_fixed_width_and_its_data() -> None:
     dist = pd.DataFrame({"rating": ["Good", "Outstanding"], "locations": [3, 1], "percent": [75.0, 25.0]})
     chart = rating_chart(dist, "Sheffield")
     assert chart.figure.layout.width is None and chart.figure.layout.xaxis.dtick == 1
-    assert chart.data.set_index("rating").loc["Good", "locations"] == 3
+    assert chart.data.set_index("CQC overall rating").loc["Good", "Locations"] == 3
+    assert list(chart.data.columns) == ["CQC overall rating", "Locations", "% of locations"]

@@ -52,7 +52,7 @@ def test_headers_are_bold_filled_and_frozen(book):
 
 def test_money_and_percent_formats(book, sections):
     ws = load_workbook(book)["Home care fees"]
-    rate, gap_pct, impact = (column(ws, h) for h in ("Current rate 2026-27", "Gap (% of median)",
+    rate, gap_pct, impact = (column(ws, h) for h in ("Current rate 2026–27", "Gap (% of median)",
                                                        "Cost of paying the median (£ a year)"))
     assert ws.cell(2, rate).number_format == '"£"#,##0.00'
     assert ws.cell(2, impact).number_format == '"£"#,##0'

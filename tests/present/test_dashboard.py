@@ -75,7 +75,7 @@ def test_second_run_lists_who_turned_red_and_a_failed_render_keeps_the_last_outp
     assert set(risk.turned["location_id"]) == turned
     text = dashboard.write_dashboard(risk, out_dir, engine="pandoc").read_text(encoding="utf-8")
     section = text[text.index("Turned Red since the previous run"):text.index('id="filter-service"')]
-    assert "2 location(s) turned Red since the previous run" in section
+    assert "2 locations turned Red since the previous run" in section
     assert all(loc in section for loc in turned)
 
     def fail(*args, **kwargs):

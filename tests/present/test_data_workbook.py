@@ -65,7 +65,7 @@ def test_hostile_text_is_written_literally_as_string_cells(tmp_path, writer, pay
     wb = load_workbook(path)
     assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type in ("f", "e")]
     rows = sheet_cells(path, "CH supply")
-    assert [c.value for c in rows[0]] == ["brand", "beds", "share_pct"]
+    assert [c.value for c in rows[0]] == ["Brand", "Beds", "Share pct"]  # no raw column name is published
     brands = [row[0] for row in rows[1:]]
     assert [c.value for c in brands] == [expected_text(p) for p in payloads]
     assert all(c.data_type == "s" for c in brands)
@@ -154,3 +154,28 @@ def test_each_charts_data_gets_its_own_sheet(tmp_path):
     assert (ws["A2"].value, ws["A2"].data_type, ws["B2"].value, ws["B2"].data_type) == ("@Home", "s", -3, "n")
     readme = [[c.value for c in row] for row in wb["README"].iter_rows()]
     assert ["CH occupancy chart", "Care homes", "occupancy chart", "=Occupancy trend"] in readme
+
+
+def test_published_headers_real_dates_plain_years_and_the_house_minus(tmp_path):
+    from helpers.present.tables import Table
+    frame = pd.DataFrame({"date": pd.to_datetime(["2024-11-01", "2025-11-01"]), "year": [2024, 2025],
+                          "beds_total": [3356.0, 3594.0], "net_change": [None, -3],
+                          "shown": ["−3.5%", "−£1,234.50"]})
+    table = Table("entries_exits", frame, "Flows", {"date": "Directory date", "beds_total": "Beds"},
+                  {"beds_total": "int", "net_change": "signed"})
+    project = make_project(tmp_path / "p", {"care_homes": {"entries_exits": frame}},
+                           formats={"entries_exits": table.formats})
+    (artefact_dir(project, "care_homes") / "entries_exits.md").write_text(table.markdown(), encoding="utf-8")
+    wb = load_workbook(write_data_workbook(project, ["care_homes"], tmp_path / "d.xlsx", "X", 2026))
+    assert "CH entries exits" in wb.sheetnames  # sheets are named in words
+    rows = [list(r) for r in wb["CH entries exits"].iter_rows()]
+    assert [c.value for c in rows[0]] == ["Directory date", "Year", "Beds", "Net change", "Shown"]
+    date, year, beds, net, shown = rows[1][0], rows[1][1], rows[1][2], rows[2][3], rows[1][4]
+    assert date.is_date and date.value.date() == pd.Timestamp("2024-11-01").date() and date.number_format == "d mmmm yyyy"
+    assert (year.value, year.number_format) == (2024, "0")  # 2024, never 2,024
+    assert (beds.value, beds.number_format) == (3356, "#,##0")
+    assert net.value == -3 and "−" in net.number_format
+    assert (shown.value, shown.data_type) == (pytest.approx(-0.035), "n")  # "−3.5%" is still a number
+    assert (rows[2][4].value, rows[2][4].number_format) == (-1234.5, '"£"#,##0.00')
+    readme = [c.value for row in wb["README"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "entries exits" in readme and not [v for v in readme if "_" in v]

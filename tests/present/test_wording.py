@@ -94,3 +94,17 @@ def test_missing_values(fn, value):
 def test_no_ascii_minus_anywhere():
     for text in (w.whole(-5), w.number(-5.5), w.percent(-5), w.signed_percent(-5), w.money(-5)):
         assert "-" not in text and M in text
+
+
+@pytest.mark.parametrize("text, shown", [("18-64", "18–64"), ("2024-25", "2024–25"), ("2024/25", "2024–25"),
+                                         ("Q1 2026-27", "Q1 2026–27"), ("75+", "75+"), ("2026-11-01", "2026-11-01"),
+                                         ("01/11/2026", "01/11/2026"), ("ASC-FR", "ASC-FR")])
+def test_dashed_ranges_take_an_en_dash_dates_and_words_do_not(text, shown):
+    assert w.dashed(text) == shown
+
+
+@pytest.mark.parametrize("text, shown", [("01 November 2026", "1 November 2026"), ("2026-11-01", "1 November 2026"),
+                                         ("2024-25", "2024–25"), ("2022-based projections", "2022-based projections"),
+                                         ("2024 to 2025", "2024 to 2025"), (dt.date(2026, 3, 5), "5 March 2026")])
+def test_vintage(text, shown):
+    assert w.vintage(text) == shown

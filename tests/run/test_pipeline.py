@@ -99,7 +99,7 @@ def test_the_internal_cost_workbook_holds_the_published_cost_figures(baseline):
     _, out, _ = baseline
     code = COUNCILS[1]  # Rotherham: its care home totals have a suppressed row
     published = load_workbook(out / str(YEAR) / code / "mps_data.xlsx")
-    sheet = next(n for n in published.sheetnames if n.startswith("CH") and n.endswith("cost_totals"))
+    sheet = next(n for n in published.sheetnames if n.startswith("CH") and n.endswith("cost totals"))
     internal = load_workbook(output_folders.internal_dir(out, YEAR, code) / f"cost_of_care_{code}.xlsx")
     rows = list(published[sheet].iter_rows(min_row=2, values_only=True))
     assert rows and len(rows) == len(list(internal["Care homes totals"].iter_rows(min_row=2)))

@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers import params as params_module
 from helpers.load.action_plan import ALL_SERVICES, COMPLETE, STATUSES, THEMES
+from helpers.present import wording
 from helpers.services import SERVICES, title
 
 PARAMS = "oversight"
@@ -78,7 +79,7 @@ def what_we_will_do(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -
     out = pd.DataFrame({
         "theme": plan["theme"], "action": plan["action"],
         "service": plan["service"].map(service_title), "owner": plan["owner"],
-        "target": plan["target_date"].map(lambda d: "Ongoing" if pd.isna(d) else f"{d.day} {d:%B %Y}"),
+        "target": plan["target_date"].map(lambda d: "Ongoing" if pd.isna(d) else wording.day(d)),
         "status": [status_label(s, bool(a), bool(b)) for s, a, b in zip(plan["status"], late, soon)],
         "_order": order, "_date": plan["target_date"]}, index=plan.index)
     out = out.sort_values(["_order", "_date"], kind="stable", na_position="last").drop(columns=["_order", "_date"])

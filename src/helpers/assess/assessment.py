@@ -25,6 +25,7 @@ from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory
                           financial_sustainability, home_care_activity, kpis, occupancy, ons_population,
                           skills_for_care)
 from helpers.load.inputs import Inputs
+from helpers.present import wording
 from helpers.present.charts import Chart
 from helpers.present.tables import Table
 from helpers.services import OVERSIGHT, OVERSIGHT_TITLE, SERVICES, service
@@ -164,12 +165,13 @@ SECTION_SOURCES = {
 
 
 def source_line(section_key: str, sources: list[dict[str, object]]) -> str:
-    """'Source: …' for a section's charts and tables: each source it draws on that was read, with its vintage."""
+    """'Source: …' for a section's charts and tables: each source it draws on that was read, with its vintage
+    in the house style ("CQC care directory, 1 November 2026; ASC-FR, 2024–25")."""
     names = SECTION_SOURCES.get(section_key, ())
     used = [s for name in names for s in sources if s["source"] == name]
     seen: list[str] = []
     for s in used:
-        text = f"{s['source']}, {s['vintage']}"
+        text = f"{s['source']}, {_as_at(str(s['source']), wording.vintage(s['vintage']))}"
         if text not in seen:
             seen.append(text)
     if not seen:
@@ -178,12 +180,20 @@ def source_line(section_key: str, sources: list[dict[str, object]]) -> str:
     return "Source: " + "; ".join(seen) + synthetic + "."
 
 
+def _as_at(source: str, vintage: str) -> str:
+    """The vintage without a last word the source's name already ends with ("2022-based projections" → "2022-based")."""
+    last = source.split()[-1:]
+    words = vintage.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1:] == last else vintage
+
+
 def publishable_log(log: DataQualityLog) -> DataQualityLog:
     """The data-quality log for publication: cost-return warnings (which name providers) become one count."""
     private = {cost_of_care.SOURCE, cost_returns.SPEC.title}
     out = DataQualityLog([w for w in log.warnings if w.source not in private])
     flagged = len(log.warnings) - len(out.warnings)
     if flagged:
-        out.warn(cost_of_care.SOURCE, f"{flagged} check(s) on providers' cost returns were flagged (outliers, missing "
-                 "lines or volumes); they are listed by provider in the internal cost of care notebook, not here.")
+        out.warn(cost_of_care.SOURCE, f"{wording.plural(flagged, 'check')} on providers' cost returns "
+                 f"{'was' if flagged == 1 else 'were'} flagged (outliers, missing lines or volumes). They are listed "
+                 "by provider in the internal cost of care notebook, not here.")
     return out

@@ -31,6 +31,15 @@ def comparator_group(code: str) -> list[str]:
     return same.sort_values(["distance", "code"])["code"].head(size).tolist()
 
 
+def comparator_description(code: str, comparators: list[str]) -> str:
+    """The comparator group in words for the statement: chosen by the council, or the same-type councils nearest in size."""
+    names = ", ".join(council(c)["name"] for c in comparators)
+    if code in (params.load(PARAMS).get("groups") or {}):
+        return f"The comparator group is the council's chosen group of councils: {names}."
+    return (f"The comparator group is the {len(comparators)} councils of the same type nearest in population, as the "
+            f"council has not chosen a group: {names}.")
+
+
 def benchmark(per_council: pd.DataFrame, code: str, comparators: list[str], *, scale: float = 1.0) -> pd.DataFrame:
     """Pooled rate (numerator ÷ denominator × scale) for the council, its comparators, its region and England.
 

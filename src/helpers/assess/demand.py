@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.load.ons_population import BANDS, projection
+from helpers.present import wording
 
 TOTAL = "Total"
 HORIZONS = (5, 10)
@@ -115,14 +116,14 @@ def capacity_gap(demand_by_year: pd.DataFrame, capacity: float, occupancy: float
 def gap_assumptions(base_year: int, capacity: float, unit: str, occupancy: float | None,
                     target_occupancy: float, bands: Iterable[str], source: str = "ONS 2022-based SNPP") -> list[str]:
     """The assumptions behind capacity_gap, as plain-English sentences for the report."""
-    lines = [f"Usage rates per age band ({', '.join(bands)}) stay at their {base_year} level; only the "
-             f"population changes ({source}).",
-             f"Capacity stays at today's {capacity:,.0f} {unit}; no services open or close.",
-             f"Usable capacity is {target_occupancy:.0%} of capacity (the target occupancy), leaving room for "
-             "choice and turnover."]
+    lines = [f"Usage rates per age band ({', '.join(wording.dashed(b) for b in bands)}) stay at their "
+             f"{wording.year(base_year)} level; only the population changes ({source}).",
+             f"Capacity stays at today's {wording.whole(capacity)} {unit}; no services open or close.",
+             f"Usable capacity is {wording.percent(target_occupancy * 100)} of capacity (the target occupancy), leaving "
+             "room for choice and turnover."]
     if occupancy is not None:
-        lines.append(f"Current occupancy is {occupancy:.0%}, so about {capacity * occupancy:,.0f} {unit} are in use "
-                     "today.")
+        lines.append(f"Current occupancy is {wording.percent(occupancy * 100)}, so about "
+                     f"{wording.whole(capacity * occupancy)} {unit} are in use today.")
     else:
         lines.append("Current occupancy is not known.")
     return lines

@@ -17,6 +17,7 @@ import pandas as pd
 from helpers import params as params_module
 from helpers.assess.action_tracker import service_title
 from helpers.load.kpis import LOWER
+from helpers.present import wording
 
 PARAMS = "oversight"
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -92,22 +93,27 @@ def trend_word(values: list[float | None], direction: str) -> str:
     return f"{'rising' if rising else 'falling'} ({'better' if better else 'worse'})"
 
 
+def _places(points: float) -> int:
+    """Decimal places that show a margin as given: 5 → 0 (5%), 2.5 → 1 (2.5%)."""
+    return 0 if float(points).is_integer() else 1 if round(points, 1) == round(points, 6) else 2
+
+
 def rag_label(rag: str, margin: float) -> str:
     """The RAG cell's text, so it reads in greyscale: e.g. 'Amber – within 5% of target'."""
-    words = {"Green": "target met", "Amber": f"within {margin * 100:g}% of target",
-             "Red": f"more than {margin * 100:g}% off target"}
+    words = {"Green": "target met", "Amber": f"within {wording.percent(margin * 100, _places(margin * 100))} of target",
+             "Red": f"more than {wording.percent(margin * 100, _places(margin * 100))} off target"}
     return f"{rag} – {words[rag]}" if rag in words else rag
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A target or actual in its unit: 81.0%, £12.50 or 1,234 (en dash when missing)."""
+    """A target or actual in its unit: 81.0%, £12.50 or 1,234 (en dash when missing; negatives with "−")."""
     if value is None or pd.isna(value):
         return "–"
     if unit == "%":
-        return f"{float(value):.1f}%"
+        return wording.percent(value, 1)
     if unit == "£":
-        return f"£{float(value):,.2f}"
-    return f"{float(value):,.0f}" if float(value).is_integer() else f"{float(value):,.1f}"
+        return wording.money(value)
+    return wording.whole(value) if float(value).is_integer() else wording.number(value, 1)
 
 
 def kpi_table(kpis: pd.DataFrame, margin: float) -> pd.DataFrame:
@@ -138,7 +144,7 @@ def published(table: pd.DataFrame) -> pd.DataFrame:
     """The MPS table: KPI, service, period, target and actual in their units, direction, RAG label and trend."""
     out = table.assign(target_text=[format_value(v, u) for v, u in zip(table["target"], table["unit"])],
                        actual_text=[format_value(v, u) for v, u in zip(table["actual"], table["unit"])],
-                       service=table["service"].map(service_title))
+                       service=table["service"].map(service_title), period=table["period"].astype(str).map(wording.dashed))
     return out[list(HEADERS)].astype("str").reset_index(drop=True)
 
 

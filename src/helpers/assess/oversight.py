@@ -26,6 +26,7 @@ from helpers.load import action_plan, home_care_activity, kpis, occupancy
 from helpers.load import financial_sustainability as finance_source
 from helpers.load.local import LocalSource, load_council
 from helpers.load.reading import SourceTable
+from helpers.present import wording
 from helpers.present.tables import Table
 
 PARAMS = "oversight"
@@ -57,11 +58,7 @@ def load_local(spec: LocalSource, data_dir: Path, code: str, cache_dir: Path | N
 
 def _is(n: int) -> str:
     """'1 is' or 'n are'."""
-    return f"{n} is" if n == 1 else f"{n} are"
-
-
-def _n(value: float, places: int = 1) -> str:
-    return f"{value:,.{places}f}"
+    return f"{wording.whole(n)} is" if n == 1 else f"{wording.whole(n)} are"
 
 
 # ---------------------------------------------------------------------------------------------- published parts
@@ -70,15 +67,15 @@ def _n(value: float, places: int = 1) -> str:
 def action_part(plan: pd.DataFrame, today: date, days: int) -> tuple[list[Table], list[Chart], dict, list[str]]:
     """The "what we will do" table, status counts by theme, a status chart, figures and a message."""
     table = Table("action_plan", action_tracker.what_we_will_do(plan, today, days),
-                  f"What we will do: the market sustainability action plan (status at {today:%d %B %Y})",
+                  f"What we will do: the market sustainability action plan (status at {wording.day(today)})",
                   action_tracker.HEADERS)
     counts = action_tracker.counts_by(plan, "theme")
     counts_table = Table("action_status", counts, "Actions by theme and status", {"theme": "Theme"},
                          {c: "int" for c in counts.columns if c != "theme"})
     figures = action_tracker.summary(plan, today, days)
-    message = (f"Of the {figures['actions']} actions in the plan, {_is(figures['Complete'])} complete, "
+    message = (f"Of the {wording.plural(figures['actions'], 'action')} in the plan, {_is(figures['Complete'])} complete, "
                f"{_is(figures['overdue'])} overdue (target date passed, not complete) and {_is(figures['due_soon'])} "
-               f"due in the next {days} days.")
+               f"due in the next {wording.plural(days, 'day')}.")
     return [table, counts_table], [_status_chart(counts)], figures, [message]
 
 
@@ -90,16 +87,18 @@ def _status_chart(counts: pd.DataFrame) -> Chart:
         fig.add_trace(go.Bar(y=body["theme"], x=body[status], name=status, orientation="h",
                              marker_color=action_tracker.RAG_COLOURS[status],
                              insidetextfont=dict(color=action_tracker.RAG_TEXT_COLOURS[status]),
-                             text=[f"{status}: {n}" if n else "" for n in body[status]], textposition="inside"))
+                             text=[f"{status}: {wording.whole(n)}" if n else "" for n in body[status]],
+                             textposition="inside"))
     title = "Actions by theme and status"
     fig.update_layout(barmode="stack", title=title, height=360, margin=dict(l=10, r=20, t=60, b=50),
                       xaxis=count_axis(body[list(action_plan.STATUSES)].sum(axis=1).max(), title="Number of actions"),
                       yaxis=dict(autorange="reversed", automargin=True), legend=dict(orientation="h", yanchor="top", y=-0.3),
                       **LAYOUT)
-    parts = "; ".join(f"{row['theme']}: " + ", ".join(f"{s} {int(row[s])}" for s in action_plan.STATUSES if row[s])
-                      for _, row in body.iterrows())
-    return Chart("action_status", fig, title, f"Stacked bar chart of actions per theme by status. {parts}.",
-                 body[["theme", *action_plan.STATUSES]])
+    parts = " ".join(f"{row['theme']}: " + ", ".join(f"{s} {wording.whole(row[s])}" for s in action_plan.STATUSES
+                                                      if row[s]) + "."
+                     for _, row in body.iterrows())
+    return Chart("action_status", fig, title, f"Stacked bar chart of actions per theme by status. {parts}",
+                 body[["theme", *action_plan.STATUSES]].rename(columns={"theme": "Theme"}))
 
 
 def kpi_part(kpi_rows: pd.DataFrame, margin: float) -> tuple[list[Table], dict, list[str]]:
@@ -110,9 +109,12 @@ def kpi_part(kpi_rows: pd.DataFrame, margin: float) -> tuple[list[Table], dict, 
     table = Table("kpis", kpi_tracker.published(tracked), "Key performance indicators against target",
                   kpi_tracker.HEADERS)
     figures = kpi_tracker.rag_summary(tracked)
-    message = (f"Of {figures['kpis']} KPIs, {figures['Green']} met their target, {figures['Amber']} were within "
-               f"{margin * 100:g}% of it and {figures['Red']} missed it by more"
-               + (f"; {figures['Not reported']} had no result yet." if figures["Not reported"] else "."))
+    margin_text = kpi_tracker.rag_label("Amber", margin).split(" – ", 1)[1].removesuffix(" of target")
+    message = (f"Of {wording.plural(figures['kpis'], 'KPI')}, {wording.whole(figures['Green'])} met "
+               f"{'its' if figures['Green'] == 1 else 'their'} target, {wording.whole(figures['Amber'])} "
+               f"{'was' if figures['Amber'] == 1 else 'were'} {margin_text} of it and {wording.whole(figures['Red'])} "
+               "missed it by more"
+               + (f"; {wording.whole(figures['Not reported'])} had no result yet." if figures["Not reported"] else "."))
     return [table], figures, [message]
 
 
@@ -134,18 +136,19 @@ def home_care_part(activity: pd.DataFrame, weeks: int, min_providers: int) -> tu
             ("Packages handed back per week", figures["hand_backs_per_week"], "num1")]
     frame = pd.DataFrame({"measure": [r[0] for r in rows],
                           "value": [_display(v, fmt, suppressed and i > 1) for i, (_, v, fmt) in enumerate(rows)]})
-    period = f"{_day(figures['from'])} to {_day(figures['to'])}" if figures["from"] else "no weeks"
+    period = f"{wording.day(figures['from'])} to {wording.day(figures['to'])}" if figures["from"] else "no weeks"
     table = Table("home_care_delivery", frame, f"Home care delivery across all providers, weeks ending {period}",
                   {"measure": "Measure", "value": "Value"})
     if suppressed or figures["calls"] in (None, 0):
-        reason = (f"fewer than {min_providers} providers, so the figures are suppressed" if suppressed
+        reason = (f"fewer than {wording.plural(min_providers, 'provider')}, so the figures are suppressed" if suppressed
                   else "no calls by length were reported")
         return [table], [], figures, [f"Home care delivery: {reason}."]
-    message = (f"Over the {figures['weeks']} weeks to {_day(figures['to'])}, providers delivered "
-               f"{_n(figures['delivered_pct'])}% of commissioned home care hours; "
-               f"{_n(figures['calls_15_pct'])}% of calls were 15-minute calls and {_n(figures['calls_30_pct'])}% "
-               f"were of 16 to 30 minutes; people received {_n(figures['calls_per_person_week'])} calls and "
-               f"{_n(figures['hours_per_person_week'])} hours of care a week on average.")
+    message = (f"Over the {wording.plural(figures['weeks'], 'week')} to {wording.day(figures['to'])}, providers "
+               f"delivered {wording.percent(figures['delivered_pct'], 1)} of commissioned home care hours. "
+               f"{wording.percent(figures['calls_15_pct'], 1)} of calls were 15-minute calls and "
+               f"{wording.percent(figures['calls_30_pct'], 1)} were of 16 to 30 minutes. People received "
+               f"{wording.number(figures['calls_per_person_week'])} calls and "
+               f"{wording.number(figures['hours_per_person_week'])} hours of care a week on average.")
     return [table], [_calls_chart(home_care_delivery.weekly(activity, weeks))], figures, [message]
 
 
@@ -154,11 +157,7 @@ def _display(value: Any, fmt: str, suppressed: bool) -> str:
         return SUPPRESSED
     if value is None or pd.isna(value):
         return "–"
-    return {"int": f"{int(round(value)):,}", "pct": f"{value:.1f}%", "num1": f"{value:,.1f}"}[fmt]
-
-
-def _day(iso: str | None) -> str:
-    return "" if iso is None else f"{pd.Timestamp(iso).day} {pd.Timestamp(iso):%B %Y}"
+    return {"int": wording.whole, "pct": lambda v: wording.percent(v, 1), "num1": wording.number}[fmt](value)
 
 
 def _calls_chart(weekly: pd.DataFrame) -> Chart:
@@ -173,9 +172,9 @@ def _calls_chart(weekly: pd.DataFrame) -> Chart:
                       legend=dict(orientation="h", y=-0.25), margin=dict(l=70, r=20, t=60, b=50), **LAYOUT)
     last = weekly.iloc[-1]
     alt = (f"Line chart of the weekly share of home care calls of 15 minutes and of 16 to 30 minutes over "
-           f"{len(weekly)} weeks. In the latest week, ending {last['week_ending']:%d %B %Y}, "
-           f"{float(last['calls_15_pct']):.1f}% of calls were 15 minutes and {float(last['calls_30_pct']):.1f}% "
-           f"were 16 to 30 minutes.")
+           f"{wording.plural(len(weekly), 'week')}. In the latest week, ending {wording.day(last['week_ending'])}, "
+           f"{wording.percent(float(last['calls_15_pct']), 1)} of calls were 15 minutes and "
+           f"{wording.percent(float(last['calls_30_pct']), 1)} were 16 to 30 minutes.")
     data = weekly[["week_ending", "calls_15_pct", "calls_30_pct"]].rename(
         columns={"week_ending": "Week ending", "calls_15_pct": "15-minute calls, %", "calls_30_pct": "16 to 30-minute calls, %"})
     return Chart("home_care_calls", fig, title, alt, data)
@@ -192,10 +191,12 @@ def finance_part(homes: pd.DataFrame) -> tuple[list[Table], dict, list[str]]:
     frame = pd.DataFrame({"measure": [r[0] for r in rows], "value": [_display(v, f, s) for _, v, f, s in rows]})
     table = Table("financial_risk", frame, "Care homes by financial risk", {"measure": "Measure", "value": "Value"})
     if figures["suppressed"]:
-        return [table], figures, [f"Financial risk: fewer than {p.min_homes} care homes were assessed, so the "
-                                  "figures are suppressed."]
-    message = (f"Of the {figures['homes']} care homes assessed, {_n(figures['at_risk_pct'])}% "
-               f"({figures['moderate'] + figures['high']}) are at moderate or high financial risk.")
+        return [table], figures, [f"Financial risk: fewer than {wording.plural(p.min_homes, 'care home')} were "
+                                  "assessed, so the figures are suppressed."]
+    at_risk = figures["moderate"] + figures["high"]
+    message = (f"Of the {wording.plural(figures['homes'], 'care home')} assessed, "
+               f"{wording.percent(figures['at_risk_pct'], 1)} ({wording.whole(at_risk)}) "
+               f"{'is' if at_risk == 1 else 'are'} at moderate or high financial risk.")
     return [table], figures, [message]
 
 

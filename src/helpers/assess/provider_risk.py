@@ -29,6 +29,7 @@ from helpers.errors import DataQualityLog, InputError
 from helpers.load import home_care_activity, provider_intelligence
 from helpers.load.cqc_directory import RATINGS as CQC_RATINGS
 from helpers.load.provider_intelligence import QUALITY_RATINGS
+from helpers.present import wording
 
 PARAMS = "oversight"
 CQC_NOT_RATED = "Not yet rated"
@@ -259,7 +260,7 @@ class CouncilRisk:
             return (f"{self.council_name} supplied no provider intelligence file, so there is no provider risk "
                     "score.")
         by_rag = self.risk["rag"].value_counts()
-        text = (f"{self.council_name}: {len(self.risk)} locations scored as at {self.as_at.day} {self.as_at:%B %Y}: "
+        text = (f"{self.council_name}: {wording.whole(len(self.risk))} locations scored as at {wording.day(self.as_at)}: "
                 + ", ".join(f"{int(by_rag.get(r, 0))} {r}" for r in reversed(RAGS)))
         if self.previous is None:
             return text + "; no previous run to compare with."

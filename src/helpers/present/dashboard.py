@@ -29,6 +29,7 @@ from helpers.present.escape import html_text, markdown, yaml_markdown
 from helpers.present.render import render
 from helpers.present.spreadsheet_text import read_csv, write_csv
 from helpers.present.tables import Table
+from helpers.present import wording
 from helpers.services import SERVICES, title
 
 INTERNAL = "INTERNAL – not for publication"
@@ -81,7 +82,7 @@ def write_project(project: Path, risk: CouncilRisk) -> None:
 def page_markdown(risk: CouncilRisk) -> str:
     """index.qmd: the banners, the run's date, every part that has data, the method and the sources."""
     today = risk.as_at
-    parts = [_front_matter(risk.council_name), _banner(), f"Run on {today.day} {today:%B %Y}. Every RAG below is the "
+    parts = [_front_matter(risk.council_name), _banner(), f"Run on {wording.day(today)}. Every RAG below is the "
              "sum of its indicators' points (one column each); a red flag forces Red whatever the score.\n"]
     if risk.risk is None:
         parts.append("## Provider risk\n\nNo provider intelligence file was supplied, so there is no provider risk "
@@ -123,7 +124,7 @@ def _risk_sections(risk: CouncilRisk) -> list[str]:
         change = "No location has turned Red since the previous run."
     else:
         change = Table("turned_red", turned.assign(service=turned["service"].map(lambda s: titles.get(s, s))),
-                       f"{len(turned)} location(s) turned Red since the previous run",
+                       f"{wording.plural(len(turned), 'location')} turned Red since the previous run",
                        {"location_id": "Location ID", "location_name": "Location", "provider_name": "Provider",
                         "service": "Service", "previous_rag": "Previous RAG", "rag": "RAG", "score": "Score",
                         "red_flags": "Red flags"}, {"score": "num1"}).markdown()
@@ -160,7 +161,8 @@ def _risk_html(risk: pd.DataFrame) -> str:
                 label = f"{value} (red flag)" if row["red_flags"] else value
                 cells.append(f"<td class=\"rag rag-{_esc(value).lower()}\">{_esc(label)}</td>")
             elif kind == "number":
-                cells.append(f"<td class=\"num\" data-value=\"{float(value):g}\">{float(value):g}</td>")
+                shown = wording.whole(value) if float(value).is_integer() else wording.number(value, 1)
+                cells.append(f"<td class=\"num\" data-value=\"{float(value):g}\">{shown}</td>")
             else:
                 cells.append(f"<td>{_esc(value)}</td>")
         body.append(f"<tr data-service=\"{_esc(row['service'])}\" data-rag=\"{_esc(row['rag'])}\">{''.join(cells)}"
@@ -179,7 +181,8 @@ def _risk_html(risk: pd.DataFrame) -> str:
 def _provider_delivery_table(providers: pd.DataFrame, weeks: int) -> Table:
     frame = providers[["provider_id", "provider_name", "delivered_pct", "calls_15_pct", "calls_30_pct",
                        "calls_per_person_week", "hours_per_person_week", "hand_backs"]]
-    return Table("home_care_by_provider", frame, f"Home care delivery per provider over the latest {weeks} weeks "
+    return Table("home_care_by_provider", frame, f"Home care delivery per provider over the latest "
+                 f"{wording.plural(weeks, 'week')} "
                  f"({INTERNAL})",
                  {"provider_id": "Provider ID", "provider_name": "Provider", "delivered_pct": "Delivered %",
                   "calls_15_pct": "15-min calls %", "calls_30_pct": "30-min calls %",
@@ -218,7 +221,7 @@ def _method(p: provider_risk.RiskParams, sources: list[dict[str, Any]], log: Dat
                      "red_flag": "Yes" if ind in p.red_flags else "No"})
     weights = Table("risk_weights", pd.DataFrame(rows), "Points per indicator (params/oversight.yml)",
                     {"indicator": "Indicator", "points": "Points", "red_flag": "Red flag"})
-    listed = "\n".join(f"- {markdown(s['source'])}: {markdown(s['file'])}, as at {markdown(s['vintage'])}"
+    listed = "\n".join(f"- {markdown(s['source'])}: {markdown(s['file'])}, as at {markdown(wording.vintage(s['vintage']))}"
                        f"{' (SYNTHETIC DEMO DATA)' if s['synthetic'] else ''}" for s in sources)
     warnings = "\n".join(f"- {markdown(w)}" for w in log.warnings) or "None."
     return (f"## How the score is made\n\nScore of {p.amber_from:g} or more: Amber; {p.red_from:g} or more: Red; "

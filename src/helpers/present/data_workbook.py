@@ -5,10 +5,17 @@ shown as written), and numbers are number cells with a number format. A table's 
 display text ('39.0%', '£12.56', '1,016'); those become numbers whose format shows the same (0.39 with '0.0%').
 Numeric columns take the Table's display formats when the artefacts' manifest lists them (``formats`` of a
 table item): ``pct`` columns, which hold 39.0 for 39%, are written as the fraction 0.39 with '0.0%'.
+
+Everything a reader sees is in the statement's house style (helpers.present.wording): a table's columns carry
+the headers the statement shows (read back from the table's Markdown), a chart's data its own labels, sheets
+are named in words ("CH cost totals"); a date is a real date shown "1 November 2026"; a year is a plain
+number (2026, never 2,026); a negative number written with the minus sign "−" is still a number.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +25,24 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from helpers.files import replacing
+from helpers.present import wording
 from helpers.present.publish import artefact_dir
+from helpers.present.tables import header, headers_of
 from helpers.present.spreadsheet_text import (append_row, cell_value, display_number, excel_number, force_text, read_csv,
                                       write_cell)
 
 HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
 MAX_SHEET = 31
+DATE_FORMAT = "d mmmm yyyy"  # 1 November 2026: no leading zero
+YEAR_FORMAT = "0"  # 2026, never 2,026
+SIGNED_FORMATS = {"signed": '+#,##0;"−"#,##0;0', "signed1": '+#,##0.0;"−"#,##0.0;0.0'}
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 
 
 def _sheet_name(service: str, table: str, used: set[str]) -> str:
     short = {"care_homes": "CH", "home_care": "HC", "supported_living": "SL", "day_opportunities": "DO",
              "oversight": "OV"}.get(service, service[:3])
-    base = f"{short} {table}"[:MAX_SHEET]
+    base = f"{short} {table.replace('_', ' ')}"[:MAX_SHEET]
     name, n = base, 2
     while name.casefold() in used:
         name = f"{base[:MAX_SHEET - 3]} {n}"
@@ -39,14 +52,23 @@ def _sheet_name(service: str, table: str, used: set[str]) -> str:
 
 
 def _typed(value: Any, fmt: str | None) -> tuple[Any, str | None]:
-    """A table cell as (value, number format): numbers in the column's format, numbers shown as text parsed back."""
+    """A table cell as (value, number format): numbers in the column's format, numbers shown as text parsed back,
+    an ISO date a real date, a year a plain number."""
     if isinstance(value, str):
+        day = _ISO_DATE.fullmatch(value.strip())
+        if day:
+            return dt.date(*(int(part) for part in day.groups())), DATE_FORMAT
+        value = value.replace(wording.MINUS, "-") if value.lstrip("+£").startswith(wording.MINUS) else value
         parsed = display_number(value)
         if parsed is None:
             return value, None
         number, number_format = parsed
         plain = not any(ch in value for ch in "%£,")
         return excel_number(number, fmt) if plain and fmt else (number, number_format)
+    if fmt == "year":
+        return value, YEAR_FORMAT
+    if fmt in SIGNED_FORMATS:
+        return value, SIGNED_FORMATS[fmt]
     return excel_number(value, fmt)
 
 
@@ -56,19 +78,28 @@ def _shown_width(value: Any) -> int:
     return 0 if value is None else max(len(line) for line in str(value).split("\n"))
 
 
-def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
-    """One table on its sheet: a header row, then every cell typed (text as string cells, numbers formatted)."""
-    formats = formats or {}
-    ws = wb.create_sheet(name)
+def _year_column(column: str, shown: str) -> bool:
+    return str(column).strip().lower() == "year" or shown.strip().lower() == "year"
+
+
+def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, formats: dict[str, str] | None = None,
+                 headers: list[str] | None = None) -> None:
+    """One table on its sheet: a header row (the published headers), then every cell typed (text as string
+    cells, numbers formatted)."""
     columns = list(frame.columns)
-    for j, column in enumerate(columns, 1):
+    shown = headers if headers and len(headers) == len(columns) else [header(c, {}) for c in columns]
+    formats = {**{str(c): "year" for c, h in zip(columns, shown) if _year_column(c, h)}, **(formats or {})}
+    ws = wb.create_sheet(name)
+    for j, column in enumerate(shown, 1):
         cell = write_cell(ws.cell(1, j), str(column))
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(frame.itertuples(index=False, name=None), 2):
         for j, (column, value) in enumerate(zip(columns, row), 1):
-            write_cell(ws.cell(i, j), *_typed(value, formats.get(str(column))))
-    for j, column in enumerate(columns, 1):
+            cell = write_cell(ws.cell(i, j), *_typed(value, formats.get(str(column))))
+            if isinstance(cell.value, (dt.date, dt.datetime)):
+                cell.number_format = DATE_FORMAT
+    for j, column in enumerate(shown, 1):
         width = max([_shown_width(column)] + [_shown_width(v) for v in frame.iloc[:200, j - 1]])
         ws.column_dimensions[get_column_letter(j)].width = min(60, max(10, width + 2))
     ws.freeze_panes = "A2"
@@ -108,8 +139,10 @@ def write_data_workbook(project: Path, services: list[str], path: Path, council_
                     continue
                 label = f"{item['name']} chart" if chart else item["name"]
                 name = _sheet_name(service, label, used)
-                _write_sheet(wb, name, read_table(csv), item.get("formats"))
-                append_row(readme, [name, summary.get("title", service), label, item["caption"]])
+                md = folder / f"{item['name']}.md"
+                headers = None if chart or not md.exists() else headers_of(md.read_text(encoding="utf-8"))
+                _write_sheet(wb, name, read_table(csv), item.get("formats"), headers)
+                append_row(readme, [name, summary.get("title", service), label.replace("_", " "), item["caption"]])
     if synthetic:
         readme.insert_rows(2)
         readme["A2"] = "SYNTHETIC DEMO DATA: every figure is invented to show how the workbook works."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from typing import Any
 
 MINUS = "\u2212"
@@ -148,3 +149,22 @@ def plural(n: Any, singular: str, plural: str | None = None) -> str:
 def noun(n: Any, singular: str, plural: str | None = None) -> str:
     """The noun alone in the right number: (1, "action") → "action", (2, "action") → "actions"."""
     return singular if not missing(n) and float(n) == 1 else (plural or singular + "s")
+
+
+_RANGE = re.compile(r"(?<![\w.\-/–])(\d{1,4})\s?[-/–]\s?(\d{1,4})(?![\w\-/–])")
+_WRITTEN_DATE = re.compile(rf"\b0?(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})\b")
+_ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+
+
+def dashed(text: Any) -> str:
+    """Ranges of years or ages with an en dash: "2024-25" / "2024/25" → "2024–25", "18-64" → "18–64"."""
+    return _RANGE.sub(lambda m: f"{m[1]}{EN_DASH}{m[2]}", str(text))
+
+
+def vintage(text: Any) -> str:
+    """A source's as-at text in house style: a date as "1 November 2026", a year range with an en dash."""
+    if missing(text):
+        return NOT_AVAILABLE
+    if not isinstance(text, str) or _ISO_DATE.match(text):
+        return day(text)
+    return dashed(_WRITTEN_DATE.sub(lambda m: f"{int(m[1])} {m[2]} {m[3]}", text))

@@ -41,6 +41,7 @@ def refuse_provider_columns(table: Table) -> Table:
 
 
 def caption(text: str, frame: pd.DataFrame, marker: str, note: str) -> str:
-    """The caption, with the suppression footnote when any cell holds the marker."""
+    """The caption, with the suppression footnote when any cell holds the marker (a caption ends without a full
+    stop, like every other; the footnote after it is a sentence of its own)."""
     hit = any(is_suppressed(v, marker) for col in frame.columns for v in frame[col])
-    return f"{text}. {note}" if hit else f"{text}."
+    return f"{text}. {note}" if hit else text

@@ -10,7 +10,8 @@ from helpers.assess.cost_of_care.disclosure import caption, is_suppressed, refus
 from helpers.assess.cost_of_care.parameters import footnote
 from helpers.assess.cost_of_care.rates import next_year, period_name
 from helpers.assess.cost_of_care.statistics import STATS
-from helpers.assess.cost_of_care.wording import money
+from helpers.assess.cost_of_care.wording import money, rates_of, year as fy
+from helpers.present import wording
 from helpers.load.cost_returns import UNITS
 from helpers.present.charts import Chart, LAYOUT, LEGEND_ABOVE
 from helpers.present.tables import Table
@@ -23,7 +24,7 @@ def published_lines(stats: pd.DataFrame, service: str, council: str, p: dict[str
     cols = (["category"] if service == "care_homes" else []) + ["group", "cost_line", "returns", *STATS]
     d = d[cols]
     text = (f"Cost of {service_name(service)} in {council} by cost line, £ {UNITS[service]}: lower quartile, "
-            f"median and upper quartile of providers' returns ({vintage})")
+            f"median and upper quartile of providers' returns ({wording.vintage(vintage)})")
     return refuse_provider_columns(Table("cost_lines", d, caption(text, d, p["suppression_marker"], footnote(p)),
                             {"category": "Category", "group": "Group", "cost_line": "Cost line", "returns": "Returns",
                              "lq": "Lower quartile", "median": "Median", "uq": "Upper quartile"},
@@ -38,7 +39,8 @@ def published_totals(stats: pd.DataFrame, service: str, council: str, p: dict[st
     d = d.assign(category=d["category"].replace("", "All returns"))[
         ["category", "returns", *STATS, "median_staff", "median_non_staff", "staff_share"]]
     text = (f"Total cost of {service_name(service)} in {council}, £ {UNITS[service]}: quartiles of providers' "
-            f"totals (not the sum of the line medians) and the staff / non-staff split ({vintage})")
+            f"totals and the staff and non-staff split ({wording.vintage(vintage)}). The total is not the sum of "
+            "the line medians")
     return refuse_provider_columns(Table("cost_totals", d, caption(text, d, p["suppression_marker"], footnote(p)),
                             {"category": "Category", "returns": "Returns", "lq": "Lower quartile",
                              "median": "Median total", "uq": "Upper quartile", "median_staff": "Median staff costs",
@@ -53,7 +55,7 @@ def published_fees(gaps: pd.DataFrame, service: str, council: str, p: dict[str, 
     d = suppress(gaps, ["median", "gap_gbp", "gap_pct", "impact_median"], p["min_providers"], p["suppression_marker"])
     cols = ["band", "unit", "current_rate", "returns", "median", "gap_gbp", "gap_pct", "contracted_volume",
             "impact_median"]
-    headers = {"band": "Band", "unit": "Unit", "current_rate": f"Current rate {year}", "returns": "Returns",
+    headers = {"band": "Band", "unit": "Unit", "current_rate": f"Current rate {fy(year)}", "returns": "Returns",
                "median": "Median cost", "gap_gbp": "Gap (median − rate)", "gap_pct": "Gap (% of median)",
                "contracted_volume": "Contracted volume a year",
                "impact_median": "Cost of paying the median (£ a year)"}
@@ -61,12 +63,12 @@ def published_fees(gaps: pd.DataFrame, service: str, council: str, p: dict[str, 
                "contracted_volume": "int", "impact_median": "gbp0"}
     if service == "home_care" and hca is not None:
         cols += ["hca_price", "hca_gap_gbp", "hca_gap_pct"]
-        headers |= {"hca_price": f"HCA minimum price {hca[0]}", "hca_gap_gbp": "Gap to HCA price",
+        headers |= {"hca_price": f"HCA minimum price {fy(hca[0])}", "hca_gap_gbp": "Gap to HCA price",
                     "hca_gap_pct": "Gap (% of HCA price)"}
         formats |= {"hca_price": "gbp", "hca_gap_gbp": "gbp", "hca_gap_pct": "pct"}
     d = d[cols]
-    text = (f"Fee rates of {service_name(service)} in {council} ({year}) compared with the median cost of care: "
-            "gap = median − rate (positive: rate below the median)")
+    text = (f"Fee rates of {service_name(service)} in {council} ({fy(year)}) compared with the median cost of care. "
+            "Gap = median − rate (positive: rate below the median)")
     return refuse_provider_columns(Table("cost_fees", d, caption(text, d, p["suppression_marker"], footnote(p)), headers, formats))
 
 
@@ -75,14 +77,15 @@ def published_uplift(uplift: pd.DataFrame, service: str, council: str, year: str
     d = uplift.assign(staff_share=uplift["staff_share"] * 100)[
         ["band", "current_rate", "staff_share", "share_basis", "nlw_change_pct", "cpi_pct", "uplift_pct",
          "proposed_rate", "contracted_volume", "budget_impact"]]
-    text = (f"Uplift of {service_name(service)} rates in {council} for {next_year(year)}: staff share × NLW change "
-            f"({basis}) + non-staff share × CPI ({cpi['rate_pct']:g}%, {period_name(cpi['period'])}); "
-            "budget impact = (proposed − current rate) × contracted volume.")
+    text = (f"Uplift of {rates_of(service)} rates in {council} for {fy(next_year(year))}. Uplift = staff share × "
+            "National Living Wage (NLW) change + non-staff share × CPI. The NLW change is "
+            f"{basis}; CPI is {wording.percent(cpi['rate_pct'], 1)} ({period_name(cpi['period'])}). "
+            "Budget impact = (proposed − current rate) × contracted volume")
     return refuse_provider_columns(Table("cost_uplift", d, text,
-                            {"band": "Band", "current_rate": f"Current rate {year}", "staff_share": "Staff share",
+                            {"band": "Band", "current_rate": f"Current rate {fy(year)}", "staff_share": "Staff share",
                              "share_basis": "Staff share from", "nlw_change_pct": "NLW change",
                              "cpi_pct": "CPI", "uplift_pct": "Uplift",
-                             "proposed_rate": f"Proposed rate {next_year(year)}",
+                             "proposed_rate": f"Proposed rate {fy(next_year(year))}",
                              "contracted_volume": "Contracted volume a year",
                              "budget_impact": "Budget impact (£ a year)"},
                             {"current_rate": "gbp", "staff_share": "pct", "nlw_change_pct": "pct", "cpi_pct": "pct",
@@ -95,9 +98,9 @@ def published_sensitivity(sens: pd.DataFrame, service: str, council: str, year: 
     cpi_cols = [c for c in sens.columns if c.startswith("cpi_")]
     return refuse_provider_columns(Table(
         "cost_sensitivity", sens,
-        f"Budget impact (£ a year) of uplifting {service_name(service)} rates in {council} for {next_year(year)} "
-        "under a range of NLW changes (rows) and CPI rates (columns).",
-        {"nlw_change_pct": "NLW change", **{c: f"CPI {c[4:]}%" for c in cpi_cols}},
+        f"Budget impact (£ a year) of uplifting {rates_of(service)} rates in {council} for "
+        f"{fy(next_year(year))} under a range of National Living Wage changes (rows) and CPI rates (columns)",
+        {"nlw_change_pct": "NLW change", **{c: f"CPI {wording.percent(float(c[4:]), 1)}" for c in cpi_cols}},
         {"nlw_change_pct": "pct", **{c: "gbp0" for c in cpi_cols}}))
 
 
@@ -123,7 +126,7 @@ def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
                hovertemplate="%{x}: median cost £%{y:,.2f}<extra></extra>")])
     if hca is not None and service == "home_care":
         fig.add_hline(y=hca[1], line_dash="dash", line_color="#b3261e",
-                      annotation_text=f"HCA minimum price {hca[0]}: {money(hca[1])}")
+                      annotation_text=f"HCA minimum price {fy(hca[0])}: {money(hca[1])}")
     title = f"Fee rates and median cost of {service_name(service)} in {council}"
     top = max([*rate, *[u for u in uq if u is not None], hca[1] if hca and service == "home_care" else 0, 1])
     fig.update_layout(title=title, barmode="group", height=420,
@@ -132,13 +135,15 @@ def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
     parts = []
     for b, r, m, g, pct in zip(label, rate, med, gaps["gap_gbp"], gaps["gap_pct"]):
         if m is None:
-            parts.append(f"{b}: rate {money(r)}, median cost suppressed (fewer than {p['min_providers']} returns)")
+            parts.append(f"{b}: rate {money(r)}, median cost suppressed (fewer than "
+                         f"{wording.plural(p['min_providers'], 'return')}).")
         else:
-            parts.append(f"{b}: rate {money(r)}, median cost {money(m)} (gap {money(float(g))}, {float(pct):.0f}%)")
-    hca_text = f" Dashed line: Homecare Association minimum price {hca[0]}, {money(hca[1])}." \
+            parts.append(f"{b}: rate {money(r)}, median cost {money(m)} (gap {money(float(g))}, "
+                         f"{wording.percent(float(pct))}).")
+    hca_text = f" Dashed line: Homecare Association minimum price {fy(hca[0])}, {money(hca[1])}." \
         if hca is not None and service == "home_care" else ""
     alt = (f"Bar chart comparing each fee band's current rate with the median cost of care from providers' returns, "
-           f"£ {UNITS[service]}. " + "; ".join(parts) + "." + hca_text)
+           f"£ {UNITS[service]}. " + " ".join(parts) + hca_text)
     data = pd.DataFrame({"Fee band": label, "Current rate, £": rate, "Median cost, £": med,
                          "Lower quartile, £": lq, "Upper quartile, £": uq})
     return Chart("cost_gap", fig, title, alt, data)
@@ -161,9 +166,9 @@ def median_chart(stats_pub: pd.DataFrame, service: str, council: str, p: dict[st
     fig.update_layout(title=title, height=420, margin=dict(l=70, r=20, t=60, b=50), **LAYOUT,
                       yaxis=dict(title=f"£ {UNITS[service]}",
                                  range=[0, max([u for u in uq if u is not None] or [1]) * 1.2]))
-    parts = [f"{b}: median {money(m)}" if m is not None else f"{b}: suppressed (fewer than {p['min_providers']} "
-             "returns)" for b, m in zip(label, med)]
+    parts = [f"{b}: median {money(m)}." if m is not None else f"{b}: suppressed (fewer than "
+             f"{wording.plural(p['min_providers'], 'return')})." for b, m in zip(label, med)]
     alt = (f"Bar chart of the median total cost of {service_name(service)} from providers' returns, £ "
-           f"{UNITS[service]}, with whiskers from the lower to the upper quartile. " + "; ".join(parts) + ".")
+           f"{UNITS[service]}, with whiskers from the lower to the upper quartile. " + " ".join(parts))
     data = pd.DataFrame({"Category": label, "Median cost, £": med, "Lower quartile, £": lq, "Upper quartile, £": uq})
     return Chart("cost_gap", fig, title, alt, data)

@@ -14,6 +14,7 @@ import pandas as pd
 from helpers.assess.cost_of_care.parameters import PARAMS_NAME
 from helpers.errors import InputError
 from helpers.params import path_of
+from helpers.present import wording
 
 
 def next_year(financial_year: str) -> str:
@@ -23,14 +24,18 @@ def next_year(financial_year: str) -> str:
 
 
 def nlw_change(params: dict[str, Any], financial_year: str) -> tuple[float, str]:
-    """The NLW % change from the fee year to the next, and how it was found (params rates, else the assumption)."""
+    """The NLW % change from the fee year to the next, and how it was found, in words for the statement: the two
+    announced rates, else the assumed change because the next year's rate has not been announced (is not in params)."""
     rates = {str(k): float(v) for k, v in params["national_living_wage"]["rates"].items()}
     following = next_year(financial_year)
     if financial_year in rates and following in rates:
         change = (rates[following] / rates[financial_year] - 1) * 100
-        return change, f"NLW £{rates[financial_year]:.2f} ({financial_year}) to £{rates[following]:.2f} ({following})"
+        return change, (f"{wording.percent(change, 1)}, from {wording.money(rates[financial_year])} in "
+                        f"{wording.dashed(financial_year)} to {wording.money(rates[following])} in "
+                        f"{wording.dashed(following)}")
     assumed = float(params["national_living_wage"]["assumed_change_pct"])
-    return assumed, f"an assumption: params have no NLW rate for {following} yet"
+    return assumed, (f"an assumed {wording.percent(assumed, 1)} because the {wording.dashed(following)} rate has not "
+                     "been announced")
 
 
 def latest_cpi(params: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +46,7 @@ def latest_cpi(params: dict[str, Any]) -> dict[str, Any]:
 def period_name(period: str) -> str:
     """A CPI period like 2025-09 as 'September 2025' (other text unchanged)."""
     try:
-        return pd.Timestamp(f"{period}-01").strftime("%B %Y")
+        return wording.month(pd.Timestamp(f"{period}-01"))
     except ValueError:
         return period
 
@@ -75,4 +80,4 @@ def nlw_in_force(params: dict[str, Any], day: date | pd.Timestamp) -> dict[str, 
                          file=path_of(PARAMS_NAME))
     year = years[-1]
     return {"rate": rates[year], "financial_year": year, "from": f"1 April {year[:4]}",
-            "source": f"{nlw['source']} (April {year[:4]})"}
+            "source": f"{nlw['source']}, April {year[:4]}"}

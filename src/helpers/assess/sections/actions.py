@@ -6,6 +6,7 @@ import pandas as pd
 from helpers.assess import action_tracker, narrative
 from helpers.assess.sections.common import BuiltSection, Section
 from helpers.load.inputs import Inputs
+from helpers.present import wording
 from helpers.present.tables import Table
 from helpers.services import Service
 
@@ -24,12 +25,12 @@ def actions_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSecti
     days = action_tracker.due_soon_days()
     table = action_tracker.what_we_will_do(mine, today, days).drop(columns=["service"])
     figures = action_tracker.summary(mine, today, days)
-    message = (f"The action plan has {narrative.fmt_int(figures['actions'])} action(s) for {svc.title.lower()}: "
+    message = (f"The action plan has {wording.plural(figures['actions'], 'action')} for {svc.title.lower()}: "
                f"{narrative.fmt_int(figures['overdue'])} overdue and {narrative.fmt_int(figures['due_soon'])} due within "
-               f"{days} days of {today:%d %B %Y}.")
+               f"{wording.plural(days, 'day')} of {wording.day(today)}.")
     section = Section("actions", "What we will do", [message], [Table(
-        "actions", table, f"{svc.title}: actions from the council's action plan ({plan.vintage}); status as at "
-        f"{today:%d %B %Y}", {"theme": "Theme", "action": "Action", "owner": "Owner", "target": "Target date",
-                              "status": "Status"})])
+        "actions", table, f"{svc.title}: actions from the council's action plan ({wording.vintage(plan.vintage)}); "
+        f"status as at {wording.day(today)}", {"theme": "Theme", "action": "Action", "owner": "Owner",
+                                               "target": "Target date", "status": "Status"})])
     return BuiltSection(section, {"actions": {"total": figures["actions"], "overdue": figures["overdue"],
                                               "due_soon": figures["due_soon"]}})

@@ -21,8 +21,8 @@ def cost_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSection:
     cost = cost_of_care.cost_section(svc.key, returns, fees, area["name"])
     items: list[Table | Chart] = [*cost.charts, *cost.tables]
     notes = [cost.footnote] if cost.footnote and cost.available else []
-    notes.append("Cost figures are quartiles over providers' returns (QUARTILE.INC, as a spreadsheet computes them); "
-                 "the total is the median of providers' totals, not the sum of line medians. See docs/cost_of_care.md.")
+    notes.append("Cost figures are quartiles over providers' returns, computed as a spreadsheet's inclusive quartile "
+                 "does. The total is the median of providers' totals, not the sum of the line medians.")
     section = Section("cost", "Cost of care and value for money", cost.messages or
                       [f"No cost of care returns for {svc.title.lower()} were supplied."],
                       items if cost.available else [], notes)

@@ -14,6 +14,7 @@ from helpers.load import ons_population
 from helpers.load.inputs import Inputs
 from helpers.present import charts
 from helpers.present.charts import Chart
+from helpers.present import wording
 from helpers.present.tables import Table
 from helpers.services import Service
 
@@ -26,8 +27,9 @@ def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: Curre
     wide = table.pivot(index="band", columns="year", values="population").reindex(list(ons_population.BANDS))
     wide.columns = [str(c) for c in wide.columns]
     wide = wide.reset_index()
+    wide["band"] = wide["band"].map(narrative.age_band)
     items: list[Table | Chart] = [Table("population_projection", wide, f"Population of {area['name']} by age band, "
-                                        f"{base}, {base + 5} and {base + 10} (ONS {inputs.snpp.vintage})",
+                                        f"{base}, {base + 5} and {base + 10} (ONS {wording.vintage(inputs.snpp.vintage)})",
                                         {"band": "Age band"}, {c: "int" for c in wide.columns if c != "band"})]
     messages = [narrative.projection_message(area["name"], table, band, base)]
     ten = table[(table["band"] == band) & (table["horizon"] == 10)]["change_pct"]
@@ -50,24 +52,24 @@ def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: Curre
                                    "year", {"demand": f"Projected demand ({svc.unit})",
                                             "usable_capacity": f"Usable capacity ({svc.unit})"},
                                    f"{svc.title}: projected demand against today's usable capacity",
-                                   svc.unit.capitalize()))
+                                   svc.unit.capitalize(), x_label="Year", yearly=True))
     items.append(Table("demand_projection", shown, f"{svc.title}: projected demand and surplus (+) or shortfall (−), "
                        f"{svc.unit}", {"year": "Year", "demand": "Projected demand", "capacity": "Capacity",
                                        "usable_capacity": "Usable capacity", "surplus": "Surplus (+) / shortfall (−)"},
-                       {"demand": "int", "capacity": "int", "usable_capacity": "int", "surplus": "int"}))
+                       {"year": "year", "demand": "int", "capacity": "int", "usable_capacity": "int", "surplus": "signed"}))
     last = gap.iloc[-1]
     figures |= {"demand_10y": rounded(last["demand"], 0), "surplus_10y": rounded(last["surplus"], 0)}
     messages.append(narrative.gap_message(svc, gap))
     notes = [n for n in demand.gap_assumptions(base, capacity, svc.unit, occupancy, svc.target_occupancy, bands,
-                                               f"ONS {inputs.snpp.vintage}")
+                                               f"ONS {wording.vintage(inputs.snpp.vintage)}")
              if svc.capacity == "cqc_beds" or not n.startswith(("Usable capacity", "Current occupancy"))]
     notes.append("Today's use is " + (f"occupied beds ({narrative.fmt_int(in_use)})" if svc.capacity == "cqc_beds"
                                       else f"{narrative.fmt_int(in_use)} {svc.unit}"
                                       + (" delivered or awaiting care" if svc.capacity == "delivered_hours" else ""))
                  + ", split across age bands "
                  + ("by the council's long-term clients in ASC-FR (" + ", ".join(
-                     f"{b} {sh:.0%}" for b, sh in zip(split["band"], split["share"])) + ")."
-                    if len(split) > 1 else f"as all in the {split['band'].iloc[0]} band."))
+                     f"{narrative.age_band(b)} {wording.percent(sh * 100)}" for b, sh in zip(split["band"], split["share"]))
+                    + ")." if len(split) > 1 else f"as all in the {narrative.age_band(split['band'].iloc[0])} band."))
     return BuiltSection(Section("demand", "Demand", messages, items, notes), figures)
 
 

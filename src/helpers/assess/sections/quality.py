@@ -9,6 +9,7 @@ from helpers.load import cqc_ratings
 from helpers.load.inputs import Inputs
 from helpers.present import charts
 from helpers.present.charts import Chart
+from helpers.present import wording
 from helpers.present.tables import Table
 from helpers.services import Service
 
@@ -28,14 +29,15 @@ def quality_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSecti
     dist = quality.rating_distribution(locs)
     good = quality.percent_good_or_outstanding(locs)
     bench = _good_benchmark(svc, inputs, area, benchmarks.comparator_group(area["code"]))
-    vintage = f"CQC care directory as at {inputs.directory.vintage}"
+    vintage = f"CQC care directory as at {wording.vintage(inputs.directory.vintage)}"
     subject = svc.title.lower()
     items: list[Table | Chart] = [
         charts.rating_chart(dist, area["name"], subject),
         Table("ratings", dist, f"{svc.title} in {area['name']} by CQC overall rating ({vintage})",
-              {"rating": "CQC overall rating", "locations": "Locations", "percent": "% of locations"}, {"percent": "pct"}),
+              {"rating": "CQC overall rating", "locations": "Locations", "percent": "% of locations"},
+              {"locations": "int", "percent": "pct"}),
         Table("good_benchmark", bench, f"{svc.title}: % of rated locations rated Good or Outstanding ({vintage})",
-              BENCHMARK_HEADERS | {"value": "% Good or Outstanding"}, {"value": "pct"})]
+              BENCHMARK_HEADERS | {"value": "% Good or Outstanding"}, {"value": "pct", "councils": "int"})]
     not_rated = int(dist.set_index("rating").loc[quality.NOT_YET_RATED, "locations"])
     figures: dict[str, object] = {"pct_good_or_outstanding": rounded(good),
                                   "pct_good_or_outstanding_region": rounded(bench_value(bench, 2)),
@@ -45,17 +47,19 @@ def quality_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSecti
         by = quality.good_or_outstanding_by(locs)
         items.append(Table("ratings_by_category", by, f"{svc.title} rated Good or Outstanding by category ({vintage})",
                            {"category": "Category", "locations": "Locations", "rated": "Rated",
-                            "good_or_outstanding": "Good or Outstanding", "percent": "% of rated"}, {"percent": "pct"}))
+                            "good_or_outstanding": "Good or Outstanding", "percent": "% of rated"},
+                           {"locations": "int", "rated": "int", "good_or_outstanding": "int", "percent": "pct"}))
     baseline = inputs.snapshots[0]
     if baseline.file != inputs.directory.file:
         before = sufficiency.service_locations(baseline.data, svc, area["code"])
         change = quality.rating_change(before, locs)
-        items.append(Table("ratings_change", change,
-                           f"{svc.title} by CQC overall rating: {baseline.vintage} vs {inputs.directory.vintage}",
-                           {"rating": "Rating", "baseline": baseline.vintage, "baseline_pct": "%",
-                            "current": inputs.directory.vintage, "current_pct": "% ", "change": "Change",
-                            "change_pct_points": "Change (points)"},
-                           {"baseline_pct": "pct", "current_pct": "pct", "change_pct_points": "num1"}))
+        then, now = wording.vintage(baseline.vintage), wording.vintage(inputs.directory.vintage)
+        items.append(Table("ratings_change", change, f"{svc.title} by CQC overall rating: {then} and {now}",
+                           {"rating": "Rating", "baseline": then, "baseline_pct": f"% on {then}",
+                            "current": now, "current_pct": f"% on {now}", "change": "Change",
+                            "change_pct_points": "Change (percentage points)"},
+                           {"baseline": "int", "current": "int", "baseline_pct": "pct", "current_pct": "pct",
+                            "change": "signed", "change_pct_points": "signed1"}))
         before_good = quality.percent_good_or_outstanding(before)
         messages.append(narrative.change_message(svc, before_good, good, baseline.vintage))
     if inputs.ratings is not None:
@@ -64,10 +68,10 @@ def quality_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSecti
             cqc_ratings.key_questions(ratings[ratings["location_id"].isin(locs["location_id"])]), locs["location_id"])
         if kq["rated"].sum() > 0:
             items.append(Table("key_questions", kq, f"{svc.title}: CQC ratings by key question "
-                               f"(CQC latest ratings, {inputs.ratings.vintage})",
+                               f"(CQC latest ratings, {wording.vintage(inputs.ratings.vintage)})",
                                {"key_question": "Key question", "rated": "Rated",
                                 "percent_good_or_outstanding": "% Good or Outstanding"},
-                               {"percent_good_or_outstanding": "pct"}))
+                               {"rated": "int", "percent_good_or_outstanding": "pct"}))
             weakest = kq.sort_values("percent_good_or_outstanding").iloc[0]
             messages.append(f"Of the five key questions, '{weakest['key_question']}' has the lowest share rated Good or "
                             f"Outstanding ({narrative.fmt_pct(weakest['percent_good_or_outstanding'])}).")

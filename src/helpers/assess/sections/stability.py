@@ -8,6 +8,7 @@ from helpers.assess.sections.common import BuiltSection, Section, rounded
 from helpers.load.inputs import Inputs
 from helpers.present import charts
 from helpers.present.charts import Chart
+from helpers.present import wording
 from helpers.present.tables import Table
 from helpers.services import Service
 
@@ -26,12 +27,21 @@ def stability_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSec
     if len(flows) > 1:
         shown = flows.iloc[1:]
         items.append(charts.grouped_bar_chart("entries_exits", shown, "year", {"entries": "Entries", "exits": "Exits"},
-                                              f"{svc.title}: locations registered and closed each year", "Locations"))
+                                              f"{svc.title}: locations registered and closed each year", "Locations",
+                                              x_label="Year"))
+    counts = ["locations", "entries", "exits", "net_change"] + [c for c in flows.columns if c.startswith(f"{unit}_")]
     items.append(Table("entries_exits", flows, f"{svc.title}: entries, exits and net change between CQC directory "
-                       "snapshots", {"year": "Year", "locations": "Locations", "entries": "Entries", "exits": "Exits",
-                                     "net_change": "Net change"}))
+                       "snapshots", {"date": "Directory date", "year": "Year", "locations": "Locations",
+                                     "entries": "Entries", "exits": "Exits", "net_change": "Net change",
+                                     f"{unit}_total": "Beds", f"{unit}_entering": "Beds in new homes",
+                                     f"{unit}_leaving": "Beds in closed homes",
+                                     f"{unit}_resized": "Beds added or removed in continuing homes",
+                                     f"{unit}_net": "Net change in beds"},
+                       {"date": "date", "year": "year"} | {c: "int" for c in counts}
+                       | {c: "signed" for c in ("net_change", f"{unit}_resized", f"{unit}_net") if c in flows}))
     summary = pd.DataFrame([
-        {"measure": "Providers (provider groups)", "value": f"{conc['providers']:,} ({conc['groups']:,})"},
+        {"measure": "Providers (provider groups)",
+         "value": f"{wording.whole(conc['providers'])} ({wording.whole(conc['groups'])})"},
         {"measure": f"Largest 5 providers' share of {unit}", "value": narrative.fmt_pct(conc["top5_share_pct"])},
         {"measure": f"Largest 5 provider groups' share of {unit}",
          "value": narrative.fmt_pct(conc["group_top5_share_pct"])},
@@ -44,7 +54,7 @@ def stability_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSec
     items.append(Table("largest_groups", groups[["name", "locations", "share_pct"] + (["capacity"] if capacity else [])],
                        f"{svc.title}: largest provider groups (brand where CQC records one) by share of {unit}",
                        {"name": "Provider group", "locations": "Locations", "capacity": "Beds", "share_pct": "Share"},
-                       {"share_pct": "pct", "capacity": "int"}))
+                       {"share_pct": "pct", "capacity": "int", "locations": "int"}))
     figures: dict[str, object] = {"providers_hhi": rounded(conc["hhi"], 0), "hhi_band": conc["hhi_band"],
                                   "top5_share": rounded(conc["top5_share_pct"]), "group_hhi": rounded(conc["group_hhi"], 0)}
     if len(flows) > 1:
@@ -53,8 +63,9 @@ def stability_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSec
     messages = [narrative.concentration_message(svc, conc, unit)]
     if len(flows) > 1:
         messages.append(narrative.flows_message(svc, flows))
-    notes = ["Entries and exits compare consecutive CQC directory snapshots: a location in this snapshot but not the "
-             "previous one entered; one in the previous but not this one left. The HHI is the sum of squared "
-             f"percentage shares of {unit} (one provider alone: 10,000); bands follow {stability.HHI_SOURCE}: below "
-             "1,000 unconcentrated, 1,000–2,000 concentrated, above 2,000 highly concentrated."]
+    notes = ["Entries and exits compare consecutive CQC directory snapshots. A location in this snapshot but not the "
+             "previous one entered; one in the previous snapshot but not this one left.",
+             "The Herfindahl–Hirschman index (HHI) is the sum of the squared percentage shares of "
+             f"{unit}: one provider alone scores 10,000. The bands follow the {stability.HHI_SOURCE}. Below 1,000 "
+             "is unconcentrated, 1,000 to 2,000 concentrated and above 2,000 highly concentrated."]
     return BuiltSection(Section("stability", "Stability", messages, items, notes), figures)

@@ -12,10 +12,9 @@ import pandas as pd
 from helpers.assess import benchmarks, narrative, sufficiency, usage
 from helpers.assess.sections.common import (BENCHMARK_HEADERS, BuiltSection, Section, base_year, bench_value,
                                             rounded)
-from helpers.councils import council
 from helpers.load import occupancy
 from helpers.load.inputs import Inputs
-from helpers.present import charts
+from helpers.present import charts, wording
 from helpers.present.charts import Chart
 from helpers.present.tables import Table
 from helpers.services import Service
@@ -69,16 +68,16 @@ def _local_capacity(svc: Service, inputs: Inputs) -> tuple[float | None, list[Ta
         latest = sufficiency.occupancy_latest(trend)
         items.append(Table("occupancy", latest[["category", "homes", "beds", "occupied", "vacant", "occupancy_pct",
                                                 "vacancy_pct", "min_home_pct", "max_home_pct"]],
-                           f"Care home occupancy on {latest['date'].iloc[0]:%d %B %Y} (council's occupancy return)",
+                           f"Care home occupancy on {wording.day(latest['date'].iloc[0])} (council's occupancy return)",
                            {"category": "Category", "homes": "Homes", "beds": "Beds", "occupied": "Occupied",
                             "vacant": "Vacant", "occupancy_pct": "Occupancy", "vacancy_pct": "Vacancy",
                             "min_home_pct": "Lowest home", "max_home_pct": "Highest home"},
-                           {"occupancy_pct": "pct", "vacancy_pct": "pct", "min_home_pct": "pct",
-                            "max_home_pct": "pct"}))
+                           {"homes": "int", "beds": "int", "occupied": "int", "vacant": "int", "occupancy_pct": "pct",
+                            "vacancy_pct": "pct", "min_home_pct": "pct", "max_home_pct": "pct"}))
         wide = trend.pivot(index="date", columns="category", values="occupancy_pct").reset_index()
         series = {c: c for c in wide.columns if c != "date"}
         items.append(charts.line_chart("occupancy_trend", wide, "date", series, "Care home occupancy over time",
-                                       "Occupancy (% of beds)", "%"))
+                                       "Occupancy (% of beds)", "%", x_label="Date"))
         total = latest[latest["category"] == sufficiency.ALL_CARE_HOMES].iloc[0]
         figures = {"occupancy_pct": rounded(total["occupancy_pct"]), "vacancy_pct": rounded(total["vacancy_pct"])}
         messages.append(narrative.occupancy_message(total))
@@ -95,18 +94,21 @@ def _local_capacity(svc: Service, inputs: Inputs) -> tuple[float | None, list[Ta
                             "delivered_hours": "Delivered hours", "people_supported": "People supported",
                             "people_waiting": "People waiting", "hours_waiting": "Hours waiting",
                             "hours_waiting_pct": "Hours waiting, % of commissioned"},
-                           {"commissioned_hours": "int", "delivered_hours": "int", "hours_waiting": "int",
+                           {"week_ending": "date", "commissioned_hours": "int", "delivered_hours": "int",
+                            "people_supported": "int", "people_waiting": "int", "hours_waiting": "int",
                             "hours_waiting_pct": "pct"}))
         items.append(charts.line_chart("unmet_need", weekly, "week_ending",
                                        {"hours_waiting": "Hours a week awaiting care"},
-                                       "Home care hours awaiting a provider, by week", "Hours a week"))
+                                       "Home care hours awaiting a provider, by week", "Hours a week",
+                                       x_label="Week ending"))
         zones = sufficiency.unmet_need_by_zone(table.data)
         if len(zones) > 1:
             items.append(Table("unmet_need_zones", zones, "People and hours awaiting home care by zone, latest week",
                                {"zone": "Zone", "people_waiting": "People waiting", "hours_waiting": "Hours waiting",
                                 "commissioned_hours": "Commissioned hours",
                                 "hours_waiting_pct": "Hours waiting, % of commissioned"},
-                               {"hours_waiting": "int", "commissioned_hours": "int", "hours_waiting_pct": "pct"}))
+                               {"people_waiting": "int", "hours_waiting": "int", "commissioned_hours": "int",
+                                "hours_waiting_pct": "pct"}))
         figures = {"people_waiting": int(latest["people_waiting"]), "hours_waiting": rounded(latest["hours_waiting"]),
                    "hours_waiting_pct": rounded(latest["hours_waiting_pct"]),
                    "people_supported": int(latest["people_supported"])}
@@ -143,17 +145,18 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
     bench = _capacity_benchmark(svc, inputs, area, comparators, pop)
     measure = "beds" if svc.capacity == "cqc_beds" else "locations"
     per = "1,000" if measure == "beds" else "100,000"
-    band = svc.population_band
-    vintage = f"CQC care directory as at {inputs.directory.vintage}"
+    band = narrative.age_band(svc.population_band)
+    vintage = f"CQC care directory as at {wording.vintage(inputs.directory.vintage)}"
     items: list[Table | Chart] = [
         Table("supply", supply, f"{svc.title} in {area['name']} ({vintage})",
-              {"category": "Category", "locations": "Locations", "providers": "Providers", "beds": "Beds"}),
+              {"category": "Category", "locations": "Locations", "providers": "Providers", "beds": "Beds"},
+              {"locations": "int", "providers": "int", "beds": "int"}),
         charts.benchmark_chart("capacity_benchmark", bench,
                                f"{svc.title}: {measure} per {per} people aged {band}", f"{measure.capitalize()} per {per} aged {band}"),
         Table("capacity_benchmark", bench, f"{svc.title}: {measure} per {per} people aged {band} "
-              f"(CQC directory; ONS projections {base_year(inputs)}); comparator, region and England figures pool "
-              "the councils in the data", BENCHMARK_HEADERS | {"value": f"{measure.capitalize()} per {per} aged {band}"},
-              {"value": "num1"})]
+              f"(CQC directory; ONS projections for {wording.year(base_year(inputs))}). Comparator, region and England "
+              "figures pool the councils in the data", BENCHMARK_HEADERS | {"value": f"{measure.capitalize()} per {per} aged {band}"},
+              {"value": "num1", "councils": "int"})]
     total = supply.iloc[-1]
     rate_key = "beds_per_1000" if measure == "beds" else "locations_per_100000"
     figures: dict[str, object] = {"locations": int(total["locations"]), "providers": int(total["providers"]),
@@ -176,12 +179,14 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
     people = _people_supported(svc, inputs, area, comparators)
     if people is not None:
         items.append(Table("people_benchmark", people,
-                           f"People in long-term council-funded {svc.title.lower()} per 1,000 adults (ASC-FR {inputs.ascfr.vintage})",
-                           BENCHMARK_HEADERS | {"value": "Clients per 1,000 adults"}, {"value": "num1"}))
+                           f"People in long-term council-funded {svc.title.lower()} per 1,000 adults (ASC-FR "
+                           f"{wording.vintage(inputs.ascfr.vintage)})",
+                           BENCHMARK_HEADERS | {"value": "Clients per 1,000 adults"}, {"value": "num1", "councils": "int"}))
         figures["clients_per_1000_adults"] = rounded(bench_value(people, 0), 2)
     absent = benchmarks.missing_comparators(pop, comparators)
-    notes = [f"Comparators not in the data: {', '.join(absent)}."] if absent else []
-    notes.append(f"Comparator group: {', '.join(council(c)['name'] for c in comparators)} (params/comparators.yml).")
+    notes = [benchmarks.comparator_description(area["code"], comparators)]
+    if absent:
+        notes.append(f"Comparators not in the data: {', '.join(absent)}.")
     current = CurrentCapacity(source=svc.capacity,
                               capacity=figures.get("beds") if svc.capacity == "cqc_beds" else figures.get("capacity"),
                               occupancy_pct=figures.get("occupancy_pct"), hours_waiting=figures.get("hours_waiting"))
