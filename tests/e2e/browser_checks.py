@@ -167,7 +167,10 @@ _FIGURES_JS = """() => {
   return Array.from(document.querySelectorAll('figure.chart')).map((fig, i) => {
     const cap = fig.querySelector('figcaption');
     const capTitle = cap && cap.querySelector('.chart-title, .title, .caption-title');
-    const section = fig.parentElement ? fig.parentElement.closest('section.level1') : null;
+    let section = fig.parentElement ? fig.parentElement.closest('section.level1') : null;
+    if (section && section.id === 'sec-appendix') {  // the appendix: the service's own part of it
+      section = fig.parentElement.closest('section.level2');
+    }
     return {
       index: i + 1, id: fig.id || '',
       drawn: fig.querySelector('.gtitle') ? lines(fig.querySelector('.gtitle')) : null,
@@ -195,7 +198,8 @@ def _begins_with_title(text: str, title: str) -> bool:
 
 
 def check_chart_titles_and_chapters(page) -> list[str]:
-    """Each figure.chart: drawn title = its caption's title; id fig-<service>-… inside section#sec-<service>.level1."""
+    """Each figure.chart: drawn title = its caption's title; id fig-<service>-… inside section#sec-<service>.level1
+    (or, in the appendix, inside its service's section#sec-appendix-<service>.level2)."""
     problems = []
     for f in page.evaluate(_FIGURES_JS):
         name = f"figure {f['index']}" + (f" #{f['id']}" if f["id"] else "")
@@ -219,7 +223,7 @@ def check_chart_titles_and_chapters(page) -> list[str]:
         elif f["section"] is None:
             problems.append(f"{name}: not inside a chapter <section class=\"level1\">")
         else:
-            fig_id, sec_id = _norm_id(f["id"]), _norm_id(f["section"])
+            fig_id, sec_id = _norm_id(f["id"]), _norm_id(f["section"]).replace("sec-appendix-", "sec-", 1)
             if not sec_id.startswith("sec-"):
                 problems.append(f"{name}: its chapter section id {f['section']!r} is not sec-<service>")
             elif not fig_id.startswith("fig-" + sec_id[len("sec-"):] + "-"):

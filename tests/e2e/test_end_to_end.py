@@ -123,7 +123,22 @@ def test_html_is_self_contained_interactive_and_carries_the_banner_and_vintage(s
     assert len(html.encode()) <= 2_000_000  # the plotly.js basic bundle, not the full 4.8 MB one
     assert not re.search(r'<script[^>]+src="https?://', html), "HTML loads a script from the network"
     assert "Synthetic demo data" in html
-    assert "01 November 2026" in html
+    assert "Data as at 1 November 2026" in html
+
+
+def test_the_statement_opens_at_a_glance_keeps_the_body_to_25_pages_and_the_appendix_after_it(sheffield_run):
+    _, folder = sheffield_run
+    html = (folder / "mps.html").read_text(encoding="utf-8")
+    first = re.findall(r'<section id="([^"]+)" class="level1', html)
+    assert first[:3] == ["sec-glance", "sec-introduction", "sec-care-homes"], first[:3]
+    assert first[-2:] == ["sec-appendix", "sec-methods"]
+    assert "To be written by the council" not in html  # the demo ships Sheffield's own (synthetic) text
+    pages = [page.extract_text() for page in PdfReader(folder / "mps.pdf").pages]
+    starts = [i + 1 for i, text in enumerate(pages) if "Appendix: detail" in text and "behind the statement" in text]
+    assert starts and starts[0] <= 26, f"the appendix starts on page {starts}: the body is over 25 A4 pages"
+    # the budget sensitivity grid is internal by default: in neither the statement nor its data
+    assert not list(folder.rglob("cost_sensitivity*"))
+    assert not any("sensitivity" in name.lower() for name in load_workbook(folder / "mps_data.xlsx").sheetnames)
 
 
 def test_pdf_has_the_chart_image_council_name_banner_and_title(sheffield_run):

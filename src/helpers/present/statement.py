@@ -209,19 +209,25 @@ def glance_row(service: str, figures: dict[str, Any], gap_year: int | None) -> l
         fee = (f"{cost['main_band']}: fee {wording.money(cost['main_current_rate'])}, "
                f"{wording.percent(abs(cost['gap_pct']))} {side} the median cost "
                f"{wording.money(cost['main_median_cost'])}")
+    elif cost.get("available") and cost.get("main_current_rate") is not None:
+        fee = (f"{cost['main_band']}: fee {wording.money(cost['main_current_rate'])}; the cost of care is not "
+               f"published (fewer than {wording.plural(cost.get('min_providers', 3), 'provider')}' returns)")
     else:
         fee = "no cost of care comparison"
     return [title(service), supply, quality, gap, fee]
 
 
-def at_a_glance(project: Path, services: list[str], summaries: dict[str, dict], slot_text: dict[str, str]) -> str:
+def at_a_glance(project: Path, services: list[str], summaries: dict[str, dict], slot_text: dict[str, str],
+                vintage: str) -> str:
     """The first page: each service's headline figures in one table, then what the council wants more and less of."""
     header = ["Service", "Supply", "Rated Good or Outstanding", "Projected gap", "Fee against the cost of care"]
     rows = [glance_row(s, summaries[s]["key_figures"], _gap_year(project, s)) for s in services if s in summaries]
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     table += ["| " + " | ".join(markdown(cell) for cell in row) + " |" for row in rows]
     lines = ["# At a glance {#sec-glance}", "", "\n".join(table), "",
-             ": Each service's supply, quality, projected gap and fees {#tbl-glance}", ""]
+             ": Each service's supply, quality, projected gap and fees {#tbl-glance}", "",
+             f"[Source: each service's chapter below: CQC care directory and ratings, {markdown(vintage_text(vintage))}; "
+             "ONS population projections; the council's fee rates and providers' cost of care returns.]{.source}", ""]
     for service in (s for s in services if s in summaries):
         lines += [f"## {markdown(title(service))} {{#{_anchor('glance', service)}}}", "",
                   "**What we want to see more of**", "", slot_text[f"{service}_more_of"], "",
@@ -301,7 +307,7 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
         f"date: {yaml_markdown('Data as at ' + vintage_text(figures['vintage']))}", "lang: en-GB", "---", "",
         BANNER.format(council=markdown(council_name), voice=SYNTHETIC_VOICE if written else "") if synthetic else "",
         DRAFT.format(count=wording.plural(len(missing), "section")) if missing else "",
-        at_a_glance(project, chapters_of, summaries, slot_text),
+        at_a_glance(project, chapters_of, summaries, slot_text, figures["vintage"]),
         "# Introduction and vision {#sec-introduction}", "", slot_text["introduction"], "",
         *(f"{{{{< include _{s}.qmd >}}}}\n" for s in services),
         "# Risks and contingency {#sec-risks}", "", slot_text["risks"], "",

@@ -1,0 +1,149 @@
+"""The statement's shape: at a glance first, the council's text in its slots, detail in the appendix, no repeats."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.errors import InputError
+from helpers.present import statement
+from helpers.services import OVERSIGHT
+
+SOURCES = [{"source": "CQC care directory", "file": "01_November_2026_HSCA_Active_Locations.xlsx",
+            "vintage": "01 November 2026", "synthetic": True}]
+CARE_HOMES = {"locations": 106, "beds": 4019, "pct_good_or_outstanding": 78.9, "pct_good_or_outstanding_region": 80.6,
+              "surplus_10y": -159.0, "occupancy_pct": 83.9,
+              "cost": {"available": True, "suppressed": False, "gap_gbp": 123.24, "gap_pct": 13.27,
+                       "main_band": "Residential standard", "main_current_rate": 805.14, "main_median_cost": 928.38}}
+
+
+def section(key: str, messages: list[str], items: list[dict], notes: list[str] = ()) -> dict:
+    return {"key": key, "title": key.title(), "messages": messages, "notes": list(notes), "source": "Source: CQC.",
+            "items": items}
+
+
+def summary(service: str, figures: dict, sections: list[dict]) -> dict:
+    return {"title": service.replace("_", " ").capitalize(), "key_figures": figures, "messages": [],
+            "sections": sections, "sources": SOURCES, "warnings": [], "synthetic": True}
+
+
+def test_glance_row_is_hand_computed_from_the_key_figures() -> None:
+    row = statement.glance_row("care_homes", CARE_HOMES, 2036)
+    assert row == ["Care homes", "106 homes, 4,019 beds", "79% (region 81%)", "159 beds short by 2036",
+                   "Residential standard: fee £805.14, 13% below the median cost £928.38"]
+    spare = statement.glance_row("day_opportunities", {"locations": 1, "capacity": 5769.2,
+                                                       "capacity_unit": "sessions a week", "surplus_10y": 21.0,
+                                                       "cost": {"available": False}}, None)
+    assert spare[1:] == ["1 location, 5,769 sessions a week", "not available", "21 sessions a week to spare",
+                         "no cost of care comparison"]
+
+
+def test_a_suppressed_cost_of_care_gives_the_fee_and_says_why_there_is_no_comparison() -> None:
+    cost = {"available": True, "suppressed": True, "gap_gbp": None, "main_band": "Standard session",
+            "main_current_rate": 44.97, "main_median_cost": None, "min_providers": 3}
+    assert statement.glance_row("day_opportunities", {"cost": cost}, None)[4] == (
+        "Standard session: fee £44.97; the cost of care is not published (fewer than 3 providers' returns)")
+
+
+def test_fee_above_the_median_cost_says_above() -> None:
+    figures = {**CARE_HOMES, "cost": {**CARE_HOMES["cost"], "gap_gbp": -10.0, "gap_pct": -1.2}}
+    assert statement.glance_row("care_homes", figures, None)[4].endswith("1% above the median cost £928.38")
+
+
+def test_chapter_links_appendix_detail_keeps_body_items_and_prints_each_sentence_once() -> None:
+    items = [{"kind": "chart", "name": "ratings", "caption": "Ratings", "place": "body"},
+             {"kind": "table", "name": "supply", "caption": "Supply", "place": "body"},
+             {"kind": "table", "name": "cost_lines", "caption": "Cost per line", "place": "appendix"},
+             {"kind": "chart", "name": "entries_exits", "caption": "Entries", "place": "appendix"}]
+    once: set[str] = {"Said already."}
+    text = statement.chapter("care_homes", summary("care_homes", CARE_HOMES, [
+        section("quality", ["Said already.", "New sentence."], items, ["A note.", "Shared note."])]),
+        {"care_homes_opportunities": "Our tender."}, once, {"Shared note."})
+    assert "{{< include artefacts/care_homes/ratings.fig.md >}}" in text
+    assert "{{< include artefacts/care_homes/supply.md >}}" in text
+    assert "cost_lines.md" not in text and "entries_exits.fig.md" not in text
+    assert "[Cost per line](#app-table-care-homes-cost-lines)" in text
+    assert "[Entries](#app-chart-care-homes-entries-exits)" in text
+    assert "Said already" not in text and "- New sentence\\." in text and "Shared note" not in text
+    assert "Our tender." in text and "New sentence." in once
+
+
+def test_the_appendix_holds_each_detail_item_under_the_id_its_section_links_to() -> None:
+    items = [{"kind": "table", "name": "cost_lines", "caption": "Cost per line", "place": "appendix"},
+             {"kind": "table", "name": "supply", "caption": "Supply", "place": "body"}]
+    text = statement.appendix({"care_homes": summary("care_homes", CARE_HOMES, [section("cost", [], items)])})
+    assert "::: {#app-table-care-homes-cost-lines}\n{{< include artefacts/care_homes/cost_lines.md >}}\n:::" in text
+    assert "supply" not in text
+
+
+def test_notes_in_more_than_one_chapter_are_shared() -> None:
+    a = summary("care_homes", {}, [section("cost", [], [], ["[c] = suppressed.", "Only care homes."])])
+    b = summary("home_care", {}, [section("cost", [], [], ["[c] = suppressed."])])
+    assert statement.shared_notes({"care_homes": a, "home_care": b}) == ["[c] = suppressed."]
+
+
+@pytest.mark.parametrize("vintage, shown", [("01 November 2026", "1 November 2026"), ("2024-25", "2024-25"),
+                                            ("2024 to 2025", "2024 to 2025")])
+def test_vintages_are_written_in_the_house_style(vintage: str, shown: str) -> None:
+    assert statement.vintage_text(vintage) == shown
+
+
+def test_a_place_other_than_body_appendix_or_internal_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    for name in ("services", "comparators", "cost_of_care", "oversight"):
+        (tmp_path / f"{name}.yml").write_text("{}\n")
+    (tmp_path / "statement.yml").write_text("tables: {cost_lines: hidden}\ncharts: {}\n")
+    monkeypatch.setenv("CAREMARKET_PARAMS", str(tmp_path))
+    with pytest.raises(InputError, match="statement.yml: key 'tables.cost_lines': expected one of body, appendix"):
+        statement.places("tables")
+    (tmp_path / "statement.yml").write_text("tables: {}\ncharts: {ratings: internal}\n")
+    with pytest.raises(InputError, match="'charts.ratings': expected one of body, appendix, got 'internal'"):
+        statement.places("charts")
+
+
+def project_with(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    for service, figures in (("care_homes", CARE_HOMES), (OVERSIGHT, {"actions": {"overdue": 3}})):
+        folder = project / "artefacts" / service
+        folder.mkdir(parents=True)
+        sections = [section("sufficiency", [f"{service} sentence."], [])]
+        (folder / "key_figures.json").write_text(json.dumps(summary(service, figures, sections)))
+    return project
+
+
+def test_build_project_puts_the_glance_first_the_councils_text_in_its_slots_and_marks_the_rest(tmp_path) -> None:
+    data = tmp_path / "data"
+    home = data / "local" / "E08000019_statement"
+    home.mkdir(parents=True)
+    (home / "introduction.md").write_text("We have {{ care_homes.beds }} beds; {{ oversight.actions.overdue }} late.")
+    (home / "care_homes_more_of.md").write_text("- Nursing care.\n")
+    project = project_with(tmp_path)
+    figures = statement.build_project(project, "Sheffield", 2026, ["care_homes"], data, "E08000019")
+    index = (project / "index.qmd").read_text()
+    headings = re.findall(r"^# (.+?) \{#", index, re.M)
+    assert headings == ["At a glance", "Introduction and vision", "Risks and contingency", "Working with us",
+                        "How this statement was produced", "Glossary", "Appendix: detail", "Data sources and methods"]
+    assert index.index("# At a glance") < index.index("{{< include _care_homes.qmd >}}") < index.index("# Risks")
+    assert "We have 4,019 beds; 3 late." in index and "- Nursing care." in index
+    assert "This is a draft: 5 sections still to be written by the council" in index  # 7 slots, 2 written
+    assert index.count("## To be written by the council") == 4  # risks, working, produced, less of (opportunities
+    assert "To be written by the council" in (project / "_care_homes.qmd").read_text()  # is in the chapter)
+    assert "Data as at 1 November 2026" in index and "The text written in the council's voice is invented" in index
+    assert figures["services"]["care_homes"]["beds"] == 4019 and figures["oversight"]["actions"]["overdue"] == 3
+
+
+def test_build_project_without_a_statement_folder_is_a_draft_of_every_slot(tmp_path: Path) -> None:
+    project = project_with(tmp_path)
+    statement.build_project(project, "Sheffield", 2026, ["care_homes"], tmp_path, "E08000019")
+    index = (project / "index.qmd").read_text()
+    assert "7 sections still to be written" in index and "invented too" not in index
+
+
+def test_a_misspelt_figure_in_the_councils_text_stops_the_build_naming_file_and_line(tmp_path: Path) -> None:
+    home = tmp_path / "data" / "E08000019_statement"
+    home.mkdir(parents=True)
+    (home / "risks.md").write_text("Fine.\nWe have {{ care_homes.bedz }} beds.\n")
+    with pytest.raises(InputError, match=r"risks.md: line 2: unknown figure .*closest known names: care_homes.beds"):
+        statement.build_project(project_with(tmp_path), "Sheffield", 2026, ["care_homes"], tmp_path / "data",
+                                "E08000019")
