@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="time limit per council: a council still running after it is stopped and reported "
                           f"failed, its previous output untouched, and the others go on (default: {COUNCIL_TIMEOUT}; "
                           "0: no limit)")
+    run.add_argument("--previous", type=Path, default=None, metavar="DIR",
+                     help="last year's reports (a <year> folder, or a reports folder holding <year-1>/) for 'changes "
+                          "since the last statement' (default: OUT/<year-1>/ when it exists)")
     run.add_argument("--final", action="store_true",
                      help="publish only a final statement: refuse (exit 1, listing them) while any section the "
                           "council writes is still unwritten (without it, a draft marks them)")
@@ -87,13 +90,15 @@ def _run(args: argparse.Namespace) -> int:
         codes = pipeline.councils_in_data(args.data, args.out / ".cache")
     else:
         codes = list(dict.fromkeys(council(c)["code"] for c in args.council))
+    if args.previous is not None and not args.previous.is_dir():
+        raise UsageError(f"--previous {args.previous}: not a folder (expected last year's reports)")
     if args.final:
         _refuse_unwritten(args.data, codes, services)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a scheduler stops the run as Ctrl-C does
     try:
         results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
                                echo=lambda m: print(m, file=sys.stderr), jobs=jobs, force=args.force,
-                               timeout=args.timeout or None)
+                               timeout=args.timeout or None, previous=args.previous)
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(summary_table(results), file=sys.stderr)

@@ -19,6 +19,10 @@ CARE_HOMES = {"locations": 106, "beds": 4019, "pct_good_or_outstanding": 78.9, "
                        "main_band": "Residential standard", "main_current_rate": 805.14, "main_median_cost": 928.38}}
 
 
+def unescaped(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def section(key: str, messages: list[str], items: list[dict], notes: list[str] = ()) -> dict:
     return {"key": key, "title": key.title(), "messages": messages, "notes": list(notes), "source": "Source: CQC.",
             "items": items}
@@ -147,3 +151,28 @@ def test_a_misspelt_figure_in_the_councils_text_stops_the_build_naming_file_and_
     with pytest.raises(InputError, match=r"risks.md: line 2: unknown figure .*closest known names: care_homes.beds"):
         statement.build_project(project_with(tmp_path), "Sheffield", 2026, ["care_homes"], tmp_path / "data",
                                 "E08000019")
+
+
+def test_with_last_years_figures_the_glance_says_what_changed_and_the_appendix_has_the_table(tmp_path) -> None:
+    project = project_with(tmp_path)
+    last = {"year": 2025, "services": {"care_homes": {**CARE_HOMES, "beds": 3989, "pct_good_or_outstanding": 76.6,
+                                                      "cost": {**CARE_HOMES["cost"], "main_current_rate": 780.0}}},
+            OVERSIGHT: {"actions": {"overdue": 3}}}
+    (project / "previous_key_figures.json").write_text(json.dumps(last))
+    statement.build_project(project, "Sheffield", 2026, ["care_homes"])
+    index = (project / "index.qmd").read_text()
+    glance = unescaped(index[index.index("# At a glance"):index.index("# Introduction")])
+    assert "4,019 beds; up from 3,989" in glance and "79% (region 81%); up from 77%" in glance
+    assert "fee £805.14 (up from £780.00)" in glance and "changes since the 2025 statement](#sec-changes)" in glance
+    appendix = unescaped(index[index.index("# Appendix"):index.index("# Data sources")])
+    assert "## Changes since the 2025 statement {#sec-changes}" in appendix
+    assert "| Care homes | Beds | 3,989 | 4,019 | up |" in appendix
+    assert "| Care homes | Occupancy | 84% | 84% | no change |" in appendix
+    assert "| Market oversight and what we will do | Overdue actions | 3 | 3 | no change |" in appendix
+
+
+def test_without_last_years_figures_there_is_no_changes_section(tmp_path) -> None:
+    project = project_with(tmp_path)
+    statement.build_project(project, "Sheffield", 2026, ["care_homes"])
+    index = (project / "index.qmd").read_text()
+    assert "sec-changes" not in index and "up from" not in index

@@ -21,7 +21,7 @@ from plotly.io.json import to_json_plotly
 from helpers import params
 from helpers.errors import InputError
 from helpers.load.cqc_directory import SOURCE as DIRECTORY
-from helpers.present import authored, wording
+from helpers.present import authored, changes, wording
 from helpers.present.charts import TEMPLATE
 from helpers.present.escape import markdown, script_json, yaml_markdown
 from helpers.present.publish import artefact_dir
@@ -190,14 +190,23 @@ def _gap_year(project: Path, service: str) -> int | None:
         return None
 
 
-def glance_row(service: str, figures: dict[str, Any], gap_year: int | None) -> list[str]:
-    """One service's at-a-glance cells: supply, quality, projected gap and fee against the median cost of care."""
+def _then(text: str) -> str:
+    return f"; {text}" if text else ""
+
+
+def glance_row(service: str, figures: dict[str, Any], gap_year: int | None,
+               previous: dict[str, Any] | None = None) -> list[str]:
+    """One service's at-a-glance cells: supply, quality, projected gap and fee against the median cost of care,
+    each headline with its change since last year's statement when ``previous`` (its key figures) is given."""
     unit = "beds" if "beds" in figures else figures.get("capacity_unit", "")
-    size = figures.get("beds", figures.get("capacity"))
+    size_key = "beds" if "beds" in figures else "capacity"
+    size = figures.get(size_key)
     places = wording.plural(figures.get("locations", 0), "home" if "beds" in figures else "location")
-    supply = f"{places}, {wording.whole(size)} {unit}" if size is not None else places
+    supply = (f"{places}, {wording.whole(size)} {unit}" if size is not None else places) + _then(
+        changes.since(previous, service, size_key, size, wording.whole))
     good = figures.get("pct_good_or_outstanding")
     quality = (f"{wording.percent(good)} (region {wording.percent(figures.get('pct_good_or_outstanding_region'))})"
+               + _then(changes.since(previous, service, "pct_good_or_outstanding", good, wording.percent))
                if good is not None else wording.NOT_AVAILABLE)
     surplus = figures.get("surplus_10y")
     when = f" by {wording.year(gap_year)}" if gap_year else ""
@@ -206,7 +215,8 @@ def glance_row(service: str, figures: dict[str, Any], gap_year: int | None) -> l
     cost = figures.get("cost") or {}
     if cost.get("available") and not cost.get("suppressed") and cost.get("gap_gbp") is not None:
         side = "below" if cost["gap_gbp"] > 0 else "above"
-        fee = (f"{cost['main_band']}: fee {wording.money(cost['main_current_rate'])}, "
+        was = changes.since(previous, service, "cost.main_current_rate", cost["main_current_rate"], wording.money)
+        fee = (f"{cost['main_band']}: fee {wording.money(cost['main_current_rate'])}{f' ({was})' if was else ''}, "
                f"{wording.percent(abs(cost['gap_pct']))} {side} the median cost "
                f"{wording.money(cost['main_median_cost'])}")
     elif cost.get("available") and cost.get("main_current_rate") is not None:
@@ -218,22 +228,41 @@ def glance_row(service: str, figures: dict[str, Any], gap_year: int | None) -> l
 
 
 def at_a_glance(project: Path, services: list[str], summaries: dict[str, dict], slot_text: dict[str, str],
-                vintage: str) -> str:
-    """The first page: each service's headline figures in one table, then what the council wants more and less of."""
+                vintage: str, previous: dict[str, Any] | None = None) -> str:
+    """The first page: each service's headline figures in one table (with changes since last year's statement),
+    the table of those changes, then what the council wants more and less of."""
     header = ["Service", "Supply", "Rated Good or Outstanding", "Projected gap", "Fee against the cost of care"]
-    rows = [glance_row(s, summaries[s]["key_figures"], _gap_year(project, s)) for s in services if s in summaries]
+    rows = [glance_row(s, summaries[s]["key_figures"], _gap_year(project, s), previous) for s in services
+            if s in summaries]
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     table += ["| " + " | ".join(markdown(cell) for cell in row) + " |" for row in rows]
     lines = ["# At a glance {#sec-glance}", "", "\n".join(table), "",
              ": Each service's supply, quality, projected gap and fees {#tbl-glance}", "",
              f"[Source: each service's chapter below: CQC care directory and ratings, {markdown(vintage_text(vintage))}; "
              "ONS population projections; the council's fee rates and providers' cost of care returns.]{.source}", ""]
+    if previous:
+        then = wording.year(previous["year"]) if previous.get("year") else "the last"
+        lines += [f"Every headline figure then and now: [changes since the {then} statement](#sec-changes), in the "
+                  "appendix.", ""]
     for service in (s for s in services if s in summaries):
         lines += [f"## {markdown(title(service))} {{#{_anchor('glance', service)}}}", "",
                   "**What we want to see more of**", "", slot_text[f"{service}_more_of"], "",
                   "**What we want to see less of**", "", slot_text[f"{service}_less_of"], "",
                   f"[The {markdown(title(service).lower())} chapter](#{_anchor(service)})", ""]
     return "\n".join(lines)
+
+
+def changes_since(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """The 'changes since the last statement' table: headline figures then and now, with the direction."""
+    then = wording.year(previous.get("year")) if previous.get("year") else "the last statement"
+    frame = changes.changes(previous, current)
+    if frame.empty:
+        return []
+    table = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    table += ["| " + " | ".join(markdown(str(v)) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return [f"## Changes since the {then} statement {{#sec-changes}}", "", "\n".join(table), "",
+            f": Headline figures in the {then} statement and in this one {{#tbl-changes}}", "",
+            f"[Source: the key figures published with the {then} statement and with this one.]{{.source}}", ""]
 
 
 def methods(summaries: dict[str, dict], notes: list[str]) -> str:
@@ -276,7 +305,9 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
                   code: str | None = None) -> dict[str, object]:
     """Write index.qmd, chapters and static files into the project folder; return the combined key figures.
 
-    The council's own text is read from ``<data_dir>/…/<code>_statement/`` (none given: every slot unwritten)."""
+    The council's own text is read from ``<data_dir>/…/<code>_statement/`` (none given: every slot unwritten);
+    last year's key figures, when the run put them in the project as ``previous_key_figures.json``, give the
+    changes since the last statement."""
     project = Path(project)
     template = resources.files("helpers.present.mps")
     for name in TEMPLATE_FILES:
@@ -288,6 +319,8 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
         services = [*services, OVERSIGHT]
     summaries = read_service_summaries(project, services)
     figures = key_figures(summaries, council_name, year)
+    previous_file = project / changes.PREVIOUS_FILE
+    previous = json.loads(previous_file.read_text(encoding="utf-8")) if previous_file.is_file() else None
     chapters_of = [s for s in services if s in SERVICES]
     written = authored.texts(data_dir, code, chapters_of) if data_dir and code else {}
     levels = {s.key: 3 if s.service else 2
@@ -307,7 +340,7 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
         f"date: {yaml_markdown('Data as at ' + vintage_text(figures['vintage']))}", "lang: en-GB", "---", "",
         BANNER.format(council=markdown(council_name), voice=SYNTHETIC_VOICE if written else "") if synthetic else "",
         DRAFT.format(count=wording.plural(len(missing), "section")) if missing else "",
-        at_a_glance(project, chapters_of, summaries, slot_text, figures["vintage"]),
+        at_a_glance(project, chapters_of, summaries, slot_text, figures["vintage"], previous),
         "# Introduction and vision {#sec-introduction}", "", slot_text["introduction"], "",
         *(f"{{{{< include _{s}.qmd >}}}}\n" for s in services),
         "# Risks and contingency {#sec-risks}", "", slot_text["risks"], "",
@@ -315,8 +348,9 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
         "# How this statement was produced {#sec-how-produced}", "", slot_text["how_produced"], "",
         "# Glossary {#sec-glossary}", "", glossary(),
         "# Appendix: detail {#sec-appendix}", "",
-        "The tables and charts behind the statement's summaries, by service. Every table and chart's data is also in the data "
-        "workbook published with this statement.", "", appendix(summaries),
+        "The tables and charts behind the statement's summaries, by service. Every table and chart's data is also in "
+        "the data workbook published with this statement.", "",
+        *(changes_since(previous, figures) if previous else []), appendix(summaries),
         "# Data sources and methods {#sec-methods}", "", methods(summaries, notes),
     ]
     (project / "index.qmd").write_text("\n".join(parts), encoding="utf-8")

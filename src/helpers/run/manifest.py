@@ -73,12 +73,15 @@ def input_records(files: list[InputFile], known_vintages: dict[str, str]) -> lis
 
 def council_manifest(*, code: str, name: str, year: int, inputs: RunInputs, files: list[InputFile],
                      known_vintages: dict[str, str], units: list[dict[str, object]], formats: tuple[str, ...],
-                     engine: str, params_info: dict[str, object], env: dict[str, object]) -> dict[str, object]:
-    """The manifest written beside one council's reports."""
+                     engine: str, params_info: dict[str, object], env: dict[str, object],
+                     last_statement: Path | None = None) -> dict[str, object]:
+    """The manifest written beside one council's reports (with the last statement it compares with, if any)."""
     return {"schema": SCHEMA, "kind": "council", "council": {"code": code, "name": name}, "year": year,
             "written": now(), "formats": list(formats), "engine": engine, "params": params_info,
             "notebook_sha256": inputs.notebook, "package_sha256": inputs.package, "environment": env,
-            "inputs": input_records(files, known_vintages), "units": units}
+            "inputs": input_records(files, known_vintages), "units": units,
+            "compared_with": None if last_statement is None else {
+                "path": str(Path(last_statement).resolve()), "sha256": sha256_file(last_statement)}}
 
 
 def run_manifest(*, options: dict[str, object], started: str, seconds: float, outcome: str, inputs: RunInputs,

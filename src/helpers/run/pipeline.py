@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from helpers import params
-from helpers.present import render, statement
+from helpers.present import changes, render, statement
 from helpers.run import manifest, run_cache, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
 from helpers.run.output_folders import INTERNAL, Staging, check_out, clear_staging, internal_dir, new_staging, recover_staging
 from helpers.services import OVERSIGHT
+from helpers.load.reading import sha256_file
 from helpers.run.run_cache import InputFile, RunInputs
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "market_assessment.ipynb"
@@ -68,6 +69,7 @@ class CouncilJob:
     files: list[InputFile]
     params_info: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
+    last_statement: Path | None = None  # last year's key_figures.json, for "changes since the last statement"
 
     @property
     def final(self) -> Path:
@@ -182,6 +184,8 @@ def copy_previous(previous: Path, folder: Path, service: str) -> bool:
 def render_step(job: CouncilJob, folder: Path, project: Path) -> None:
     """Assemble the MPS Quarto project from the artefacts, write key_figures.json and render HTML/PDF."""
     from helpers.present.data_workbook import write_data_workbook
+    if job.last_statement is not None:
+        shutil.copyfile(job.last_statement, project / changes.PREVIOUS_FILE)
     key_figures = statement.build_project(project, job.name, job.year, job.services, job.data_dir, job.code)
     (folder / "key_figures.json").write_text(json.dumps(key_figures, indent=2, sort_keys=True), encoding="utf-8")
     write_data_workbook(project, job.services, folder / "mps_data.xlsx", job.name, job.year)
@@ -193,7 +197,7 @@ def write_council_manifest(job: CouncilJob, folder: Path, project: Path, units: 
     manifest.write_json(folder / manifest.COUNCIL_MANIFEST, manifest.council_manifest(
         code=job.code, name=job.name, year=job.year, inputs=job.inputs, files=job.files,
         known_vintages=manifest.vintages(project), units=[unit_record(u) for u in units], formats=job.formats,
-        engine=job.engine, params_info=job.params_info, env=job.env))
+        engine=job.engine, params_info=job.params_info, env=job.env, last_statement=job.last_statement))
 
 
 def unit_record(u: UnitResult) -> dict[str, object]:
@@ -266,9 +270,17 @@ def engine_used(engine: str) -> str:
     return engine
 
 
+def last_statement(out_root: Path, year: int, code: str, previous: Path | None = None) -> Path | None:
+    """Last year's key_figures.json for a council: under ``previous`` (a year folder, or a reports folder holding
+    <year - 1>/) when given, else in OUT/<year - 1>/<code>/; None when there is none."""
+    roots = [previous, previous / str(year - 1)] if previous is not None else [Path(out_root) / str(year - 1)]
+    found = [root / code / "key_figures.json" for root in roots if (root / code / "key_figures.json").is_file()]
+    return found[0] if found else None
+
+
 def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: list[str],
          formats: tuple[str, ...], engine: str, force: bool, inputs: RunInputs,
-         staging: Path) -> tuple[list[CouncilJob], list[UnitResult]]:
+         staging: Path, previous_root: Path | None = None) -> tuple[list[CouncilJob], list[UnitResult]]:
     """Split the councils into jobs to run and councils whose every unit is unchanged (returned as cached units)."""
     jobs, cached = [], []
     params_info, env = manifest.params_record(), manifest.environment()
@@ -276,7 +288,9 @@ def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: 
     for code in codes:
         area = council(code)
         keys = {s: run_cache.service_key(inputs, area["code"], year, s) for s in services}
-        keys[RENDER] = run_cache.render_key(keys, formats, engine_used(engine))
+        last = last_statement(out_root, year, area["code"], previous_root)
+        keys[RENDER] = run_cache.render_key(keys, formats, engine_used(engine),
+                                            sha256_file(last) if last is not None else None)
         final = Path(out_root) / str(year) / area["code"]
         previous = {} if force else run_cache.previous_keys(manifest.read_json(final / manifest.COUNCIL_MANIFEST))
         if (previous and all(previous.get(u) == k for u, k in keys.items())
@@ -285,7 +299,8 @@ def plan(data_dir: Path, out_root: Path, year: int, codes: list[str], services: 
             continue
         jobs.append(CouncilJob(area["code"], area["name"], year, Path(data_dir), Path(out_root), staging, services,
                                formats, engine, keys, [s for s in services if previous.get(s) == keys[s]],
-                               inputs, run_cache.council_inputs(inputs.files, area["code"]), params_info, env))
+                               inputs, run_cache.council_inputs(inputs.files, area["code"]), params_info, env,
+                               last))
     return jobs, cached
 
 
@@ -338,7 +353,8 @@ def execute(jobs: list[CouncilJob], processes: int,
 
 def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: list[str],
         formats: tuple[str, ...] = ("html", "pdf"), engine: str = "auto", echo=print, *, jobs: int = 1,
-        force: bool = False, progress_bar: bool | None = None, timeout: float | None = None) -> list[UnitResult]:
+        force: bool = False, progress_bar: bool | None = None, timeout: float | None = None,
+        previous: Path | None = None) -> list[UnitResult]:
     """Run every council: unchanged councils are skipped, the rest run in a worker pool; one failure does not
     stop the others, nor does a council still running after ``timeout`` seconds (None: no limit), which is
     stopped and failed. Writes OUT/<year>/run_manifest.json when every unit succeeded, else (failed,
@@ -357,7 +373,8 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
     results: list[UnitResult] = []
     outcome = "error"
     try:
-        todo, results = plan(data_dir, out_root, year, codes, services, formats, engine, force, inputs, staging)
+        todo, results = plan(data_dir, out_root, year, codes, services, formats, engine, force, inputs, staging,
+                             previous)
         processes = max(1, min(jobs, len(todo)))
         echo(f"{len(codes)} council(s): {len(codes) - len(todo)} unchanged since their last run (skipped), "
              f"{len(todo)} to run with {processes} worker(s)")
@@ -379,7 +396,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         write_run_manifest(out_root, year, started, time.perf_counter() - clock, outcome, inputs, results, {
             "data_dir": str(data_dir.resolve()), "out": str(out_root.resolve()), "year": year, "councils": codes,
             "services": services, "formats": list(formats), "engine": engine, "jobs": jobs, "force": force,
-            "timeout": timeout})
+            "timeout": timeout, "previous": str(previous) if previous else None})
     return results
 
 

@@ -111,9 +111,11 @@ def service_key(inputs: RunInputs, code: str, year: int, service: str) -> str:
     return digest("notebook", code, year, service, files, inputs.params, inputs.notebook, inputs.package)
 
 
-def render_key(service_keys: dict[str, str], formats: tuple[str, ...], engine: str) -> str:
-    """The key of a council's render: its notebooks' keys (in order), the formats and the engine used."""
-    return digest("render", list(service_keys.items()), list(formats), engine)
+def render_key(service_keys: dict[str, str], formats: tuple[str, ...], engine: str,
+               last_statement: str | None = None) -> str:
+    """The key of a council's render: its notebooks' keys (in order), the formats, the engine used and the hash of
+    last year's key figures it compares with (None: no comparison)."""
+    return digest("render", list(service_keys.items()), list(formats), engine, last_statement)
 
 
 def previous_keys(manifest: dict) -> dict[str, str]:
