@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import InputError
-from helpers.present import statement
+from helpers.present import placement, statement
 from helpers.services import OVERSIGHT
 
 SOURCES = [{"source": "CQC care directory", "file": "01_November_2026_HSCA_Active_Locations.xlsx",
@@ -61,17 +61,17 @@ def test_chapter_links_appendix_detail_keeps_body_items_and_prints_each_sentence
              {"kind": "table", "name": "supply", "caption": "Supply", "place": "body"},
              {"kind": "table", "name": "cost_lines", "caption": "Cost per line", "place": "appendix"},
              {"kind": "chart", "name": "entries_exits", "caption": "Entries", "place": "appendix"}]
-    once: set[str] = {"Said already."}
+    once: set[str] = {"Said already.", "Shared note."}
     text = statement.chapter("care_homes", summary("care_homes", CARE_HOMES, [
-        section("quality", ["Said already.", "New sentence."], items, ["A note.", "Shared note."])]),
-        {"care_homes_opportunities": "Our tender."}, once, {"Shared note."})
+        section("quality", ["Said already.", "New sentence. Said already."], items, ["A note. Shared note."])]),
+        {"care_homes_opportunities": "Our tender."}, once)
     assert "{{< include artefacts/care_homes/ratings.fig.md >}}" in text
     assert "{{< include artefacts/care_homes/supply.md >}}" in text
     assert "cost_lines.md" not in text and "entries_exits.fig.md" not in text
     assert "[Cost per line](#app-table-care-homes-cost-lines)" in text
     assert "[Entries](#app-chart-care-homes-entries-exits)" in text
     assert "Said already" not in text and "- New sentence\\." in text and "Shared note" not in text
-    assert "Our tender." in text and "New sentence." in once
+    assert "Our tender." in text and "New sentence." in once and "*A note\\.*" in text
 
 
 def test_the_appendix_holds_each_detail_item_under_the_id_its_section_links_to() -> None:
@@ -83,12 +83,12 @@ def test_the_appendix_holds_each_detail_item_under_the_id_its_section_links_to()
 
 
 def test_notes_in_more_than_one_chapter_are_shared() -> None:
-    a = summary("care_homes", {}, [section("cost", [], [], ["[c] = suppressed.", "Only care homes."])])
-    b = summary("home_care", {}, [section("cost", [], [], ["[c] = suppressed."])])
+    a = summary("care_homes", {}, [section("cost", [], [], ["[c] = suppressed. Only care homes.", "Beds."])])
+    b = summary("home_care", {}, [section("cost", [], [], ["Hours. [c] = suppressed."])])
     assert statement.shared_notes({"care_homes": a, "home_care": b}) == ["[c] = suppressed."]
 
 
-@pytest.mark.parametrize("vintage, shown", [("01 November 2026", "1 November 2026"), ("2024-25", "2024-25"),
+@pytest.mark.parametrize("vintage, shown", [("01 November 2026", "1 November 2026"), ("2024-25", "2024\u201325"),
                                             ("2024 to 2025", "2024 to 2025")])
 def test_vintages_are_written_in_the_house_style(vintage: str, shown: str) -> None:
     assert statement.vintage_text(vintage) == shown
@@ -100,10 +100,10 @@ def test_a_place_other_than_body_appendix_or_internal_is_an_error(tmp_path: Path
     (tmp_path / "statement.yml").write_text("tables: {cost_lines: hidden}\ncharts: {}\n")
     monkeypatch.setenv("CAREMARKET_PARAMS", str(tmp_path))
     with pytest.raises(InputError, match="statement.yml: key 'tables.cost_lines': expected one of body, appendix"):
-        statement.places("tables")
+        placement.places("tables")
     (tmp_path / "statement.yml").write_text("tables: {}\ncharts: {ratings: internal}\n")
     with pytest.raises(InputError, match="'charts.ratings': expected one of body, appendix, got 'internal'"):
-        statement.places("charts")
+        placement.places("charts")
 
 
 def project_with(tmp_path: Path) -> Path:

@@ -109,7 +109,7 @@ def benchmark_chart(name: str, bench: pd.DataFrame, title: str, measure: str, su
                       xaxis=dict(title=measure, range=[0, top * 1.3]), yaxis=dict(autorange="reversed", automargin=True),
                       **LAYOUT)
     parts = "; ".join(f"{a}: {_fmt(v, suffix)}" for a, v in zip(bench["area"], values))
-    return Chart(name, fig, title, f"Bar chart of {measure.lower()}. {parts}.",
+    return Chart(name, fig, title, f"{title.rstrip('.')}, as a bar chart. {parts}.",
                  bench.rename(columns=BENCHMARK_DATA_HEADERS | {"value": measure}))
 
 

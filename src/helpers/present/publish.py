@@ -9,6 +9,7 @@ import plotly.io as pio
 from helpers.present import chart_export
 from helpers.assess.assessment import Assessment
 from helpers.present.charts import PRINT_WIDTH, Chart
+from helpers.present.placement import places
 from helpers.present.tables import Table
 from helpers.present.escape import html_text, markdown, plain, plotly_figure, script_json
 from helpers.present.spreadsheet_text import write_csv
@@ -85,7 +86,6 @@ def _internal(item: Table | Chart, tables: dict[str, str]) -> bool:
 
 def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
     """Write published tables (.csv, .md; internal ones not at all), charts (.json, .png, .fig.md), key figures, messages and the chapter structure."""
-    from helpers.present.statement import places
     tables, charts = places("tables"), places("charts")
     folder = artefact_dir(project, result.service)
     folder.mkdir(parents=True, exist_ok=True)

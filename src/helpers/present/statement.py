@@ -9,6 +9,7 @@ council's text from ``helpers.present.authored``, every number through ``helpers
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from importlib import resources
@@ -18,10 +19,9 @@ from typing import Any
 import pandas as pd
 from plotly.io.json import to_json_plotly
 
-from helpers import params
-from helpers.errors import InputError
 from helpers.load.cqc_directory import SOURCE as DIRECTORY
 from helpers.present import authored, changes, wording
+from helpers.present.placement import places  # noqa: F401  (re-exported: statement.places)
 from helpers.present.charts import TEMPLATE
 from helpers.present.escape import markdown, script_json, yaml_markdown
 from helpers.present.publish import artefact_dir
@@ -31,7 +31,6 @@ TEMPLATE_FILES = ["_quarto.yml", "mps.css", "mps.typ", "mps.html5"]
 # plotly.js "basic" (scatter, bar, pie: every trace type the MPS draws), 1.2 MB against the full bundle's 4.8 MB;
 # the same plotly.js version plotly.py writes figures for (scripts/update_plotly_bundle.sh refreshes it).
 PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
-PLACES = ("body", "appendix", "internal")
 METHOD = """Each service is the council's active locations registered with the Care Quality Commission (CQC) for
 that kind of care, as listed in CQC's care directory; dormant registrations are left out. Capacity is counted
 in the service's own unit. Care home beds come from the CQC directory. Home care hours are the hours delivered
@@ -97,24 +96,9 @@ def read_service_summaries(project: Path, services: list[str]) -> dict[str, dict
             for s in services}
 
 
-def places(kind: str) -> dict[str, str]:
-    """Where each table (kind "tables") or chart ("charts") is published, from params/statement.yml: body, appendix
-    or internal (tables only); one not listed goes in the body."""
-    listed = params.require(params.load("statement"), kind, "mapping", name="statement")
-    allowed = PLACES if kind == "tables" else PLACES[:2]
-    for name, place in listed.items():
-        if place not in allowed:
-            raise InputError(f"key '{kind}.{name}': expected one of {', '.join(allowed)}, got {place!r}",
-                             file=params.path_of("statement"))
-    return dict(listed)
-
-
 def vintage_text(vintage: str) -> str:
-    """A source's vintage as the statement writes it: '1 November 2026' for a date, else unchanged ('2024-25')."""
-    try:
-        return wording.day(pd.Timestamp(vintage))
-    except (ValueError, TypeError):
-        return vintage
+    """A source's vintage as the statement writes it: '1 November 2026' for a date, '2024–25' for a year range."""
+    return wording.vintage(vintage)
 
 
 def _anchor(*parts: str) -> str:
@@ -125,15 +109,25 @@ def _appendix_id(service: str, name: str, kind: str) -> str:
     return f"app-{kind}-{service}-{name}".replace("_", "-")
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£(\[])")
+
+
+def sentences(text: str) -> list[str]:
+    """A message or note split into its sentences (at a full stop followed by a capital, digit or bracket)."""
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
 def shared_notes(summaries: dict[str, dict]) -> list[str]:
-    """Notes that more than one chapter carries: printed once, in the methods, instead of in every chapter."""
-    counts = Counter(n for d in summaries.values() for n in {n for s in d["sections"] for n in s["notes"]})
+    """Sentences of notes that more than one chapter carries: printed once, in the methods, not in every chapter."""
+    counts = Counter(sentence for d in summaries.values()
+                     for sentence in {x for s in d["sections"] for n in s["notes"] for x in sentences(n)})
     return [n for n, c in counts.items() if c > 1]
 
 
-def chapter(service: str, summary: dict, slot_text: dict[str, str], once: set[str], skip: set[str]) -> str:
+def chapter(service: str, summary: dict, slot_text: dict[str, str], once: set[str]) -> str:
     """A service chapter: the council's intentions and opportunities, then each section's sentences, charts, short
-    tables (detail linked in the appendix) and notes. ``once`` collects sentences already printed (none twice)."""
+    tables (detail linked in the appendix) and notes. ``once`` holds the sentences printed elsewhere (each is printed
+    once: a chapter adds those it prints)."""
     base = f"artefacts/{service}"
     lines = [f"# {markdown(summary.get('title') or title(service))} {{#{_anchor(service)}}}", ""]
     if f"{service}_opportunities" in slot_text:
@@ -147,22 +141,30 @@ def chapter(service: str, summary: dict, slot_text: dict[str, str], once: set[st
         detail = []
         for item in section["items"]:
             if item.get("place", "body") == "appendix":
-                detail.append(f"[{markdown(item['caption'])}](#{_appendix_id(service, item['name'], item['kind'])})")
+                label = sentences(item["caption"])[0].rstrip(".") if item["caption"] else item["name"]
+                detail.append(f"[{markdown(label)}](#{_appendix_id(service, item['name'], item['kind'])})")
             elif item["kind"] == "chart":
                 lines += [f"{{{{< include {base}/{item['name']}.fig.md >}}}}", ""]
             elif item.get("place", "body") == "body":
                 lines += [f"{{{{< include {base}/{item['name']}.md >}}}}", ""]
                 lines += [f"[{markdown(section['source'])}]{{.source}}", ""] if section.get("source") else []
         if detail:
-            lines += ["In the appendix (and in the data workbook): " + "; ".join(detail) + ".", ""]
-        lines += [f"*{markdown(note)}*\n" for note in _first_time(section["notes"], once) if note not in skip]
+            what = f"{title(service).lower()}: {section['title'].lower()}"
+            lines += [f"More on {markdown(what)}, in the appendix and the data workbook:", "",
+                      *(f"- {link}" for link in detail), ""]
+        lines += [f"*{markdown(note)}*\n" for note in _first_time(section["notes"], once)]
     return "\n".join(lines) + "\n"
 
 
-def _first_time(sentences: list[str], once: set[str]) -> list[str]:
-    fresh = [s for s in sentences if s not in once]
-    once.update(fresh)
-    return fresh
+def _first_time(texts: list[str], once: set[str]) -> list[str]:
+    """The texts without any sentence already printed (``once`` collects them); a text left empty is dropped."""
+    out = []
+    for text in texts:
+        fresh = [s for s in sentences(text) if s not in once]
+        once.update(fresh)
+        if fresh:
+            out.append(" ".join(fresh))
+    return out
 
 
 def appendix(summaries: dict[str, dict]) -> str:
@@ -246,8 +248,8 @@ def at_a_glance(project: Path, services: list[str], summaries: dict[str, dict], 
                   "appendix.", ""]
     for service in (s for s in services if s in summaries):
         lines += [f"## {markdown(title(service))} {{#{_anchor('glance', service)}}}", "",
-                  "**What we want to see more of**", "", slot_text[f"{service}_more_of"], "",
-                  "**What we want to see less of**", "", slot_text[f"{service}_less_of"], "",
+                  "### What we want to see more of", "", slot_text[f"{service}_more_of"], "",
+                  "### What we want to see less of", "", slot_text[f"{service}_less_of"], "",
                   f"[The {markdown(title(service).lower())} chapter](#{_anchor(service)})", ""]
     return "\n".join(lines)
 
@@ -271,7 +273,7 @@ def methods(summaries: dict[str, dict], notes: list[str]) -> str:
                for s in d["sources"]}
     listing = "".join(f"- **{markdown(name)}**{' (synthetic demo data)' if synthetic else ''}, as at "
                       f"{markdown(vintage)}.\n" for name, vintage, synthetic in sorted(sources))
-    warnings = list(dict.fromkeys(w for d in summaries.values() for w in d["warnings"]))
+    warnings = _first_time([w for d in summaries.values() for w in d["warnings"]], set())
     quality = ("## Data quality\n\n" + ("".join(f"- {markdown(w)}\n" for w in warnings) if warnings
                                         else "No data quality problems were found in the inputs.\n"))
     shared = ("## Notes on every service\n\n" + "".join(f"- {markdown(n)}\n" for n in notes)) if notes else ""
@@ -296,7 +298,7 @@ def key_figures(summaries: dict[str, dict], council_name: str, year: int) -> dic
     """The statement's key figures (key_figures.json): the council, year, vintage and every service's figures."""
     synthetic = any(d["synthetic"] for d in summaries.values())
     vintage = next(s["vintage"] for d in summaries.values() for s in d["sources"] if s["source"] == DIRECTORY)
-    return {"council_name": council_name, "year": year, "synthetic": synthetic, "vintage": vintage,
+    return {"council_name": council_name, "year": year, "synthetic": synthetic, "vintage": wording.vintage(vintage),
             "services": {s: d["key_figures"] for s, d in summaries.items() if s != OVERSIGHT},
             **({OVERSIGHT: summaries[OVERSIGHT]["key_figures"]} if OVERSIGHT in summaries else {})}
 
@@ -323,16 +325,15 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
     previous = json.loads(previous_file.read_text(encoding="utf-8")) if previous_file.is_file() else None
     chapters_of = [s for s in services if s in SERVICES]
     written = authored.texts(data_dir, code, chapters_of) if data_dir and code else {}
-    levels = {s.key: 3 if s.service else 2
+    levels = {s.key: 4 if s.key.endswith(("_more_of", "_less_of")) else 3 if s.service else 2
               for s in authored.slots(chapters_of)}  # one below the heading each slot sits under
     slot_text = (authored.publishable(data_dir, code, chapters_of, figures, project, levels) if data_dir and code
                  else {s.key: authored.placeholder(s) for s in authored.slots(chapters_of)})
     missing = [s for s in authored.slots(chapters_of) if s.key not in written]
-    once: set[str] = set()
     notes = shared_notes(summaries)
+    once: set[str] = set(notes)  # shared notes are printed in the methods
     for service, summary in summaries.items():
-        (project / f"_{service}.qmd").write_text(chapter(service, summary, slot_text, once, set(notes)),
-                                                 encoding="utf-8")
+        (project / f"_{service}.qmd").write_text(chapter(service, summary, slot_text, once), encoding="utf-8")
     synthetic = figures["synthetic"]
     parts = [
         "---", f"title: {yaml_markdown(f'Market Position Statement {year}: {council_name}')}",
