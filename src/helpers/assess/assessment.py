@@ -98,12 +98,14 @@ class Chapter:
             section.source = source_line(section.key, self.inputs.sources)
 
 
-def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path | None = None) -> Assessment:
-    """Compute the assessment of one service for one council from the files under data_dir."""
+def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path | None = None,
+           year: int | None = None) -> Assessment:
+    """Compute the assessment of one service for one council from the files under data_dir (for a statement of
+    ``year``: each source's newest file published by its date, helpers.load.vintages; no year: the newest)."""
     if service_key not in SERVICES:
         raise UsageError(f"unknown service '{service_key}': expected one of {', '.join(SERVICES)}")
     svc, area = service(service_key), council(council_code)
-    inputs = Inputs(data_dir, area["code"], cache_dir)
+    inputs = Inputs(data_dir, area["code"], cache_dir, year)
     chapter = Chapter(inputs)
     sufficiency, current_capacity = sufficiency_section(svc, inputs, area)
     chapter.add(sufficiency)
@@ -126,12 +128,13 @@ OVERSIGHT_PARTS = (("actions", "Action plan", ("action_status_chart", "action_st
                    ("financial_risk", "Care home financial sustainability", ("financial_risk",)))
 
 
-def assess_oversight(data_dir: Path, council_code: str, cache_dir: Path | None = None) -> Assessment:
+def assess_oversight(data_dir: Path, council_code: str, cache_dir: Path | None = None,
+                     year: int | None = None) -> Assessment:
     """The council-wide oversight chapter (aggregate only): action plan, KPIs, home care delivery, financial risk."""
     area = council(council_code)
-    inputs = Inputs(data_dir, area["code"], cache_dir)
+    inputs = Inputs(data_dir, area["code"], cache_dir, year)
     result = oversight.oversight_section(Path(data_dir), area["code"], area["name"], cache_dir,
-                                         inputs.vintage_date.date())
+                                         inputs.vintage_date.date(), inputs.when)
     sections = []
     for key, title, names in OVERSIGHT_PARTS:  # a part's charts, then its tables (a chart may share its table's name)
         items = [item for kind in (result.charts, result.tables) for n in names for item in kind if item.name == n]

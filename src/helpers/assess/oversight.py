@@ -46,9 +46,10 @@ class OversightSection:
 
 
 def load_local(spec: LocalSource, data_dir: Path, code: str, cache_dir: Path | None, log: DataQualityLog,
-               sources: list[dict[str, Any]]) -> SourceTable | None:
-    """Load a council's local source (None if not supplied), adding its warnings to log and its vintage to sources."""
-    table = load_council(spec, Path(data_dir), code, cache_dir)
+               sources: list[dict[str, Any]], when: pd.Timestamp | None = None) -> SourceTable | None:
+    """Load a council's local source (None if not supplied; the newest as at ``when`` or earlier when given),
+    adding its warnings to log and its vintage to sources."""
+    table = load_council(spec, Path(data_dir), code, cache_dir, when)
     if table is not None:
         log.extend(table.log)
         sources.append({"source": spec.title, "file": table.file.name, "vintage": table.vintage,
@@ -201,7 +202,7 @@ def finance_part(homes: pd.DataFrame) -> tuple[list[Table], dict, list[str]]:
 
 
 def oversight_section(data_dir: Path, council_code: str, council_name: str, cache_dir: Path | None = None,
-                      today: date | None = None) -> OversightSection:
+                      today: date | None = None, when: pd.Timestamp | None = None) -> OversightSection:
     """The published oversight content for one council; parts whose source is not supplied are skipped (said so)."""
     today = today or date.today()
     raw = params_module.load(PARAMS)
@@ -214,27 +215,27 @@ def oversight_section(data_dir: Path, council_code: str, council_name: str, cach
     def missing(what: str) -> None:
         messages.append(f"{council_name} has not supplied {what}, so this part is left out.")
 
-    plan = load_local(action_plan.SPEC, data_dir, council_code, cache_dir, log, sources)
+    plan = load_local(action_plan.SPEC, data_dir, council_code, cache_dir, log, sources, when)
     if plan is not None and len(plan.data):
         t, c, f, m = action_part(plan.data, today, action_tracker.due_soon_days(raw))
         tables, charts, messages = tables + t, charts + c, messages + m
         figures["actions"] = f
     else:
         missing("an action plan")
-    kpi_rows = load_local(kpis.SPEC, data_dir, council_code, cache_dir, log, sources)
+    kpi_rows = load_local(kpis.SPEC, data_dir, council_code, cache_dir, log, sources, when)
     if kpi_rows is not None and len(kpi_rows.data):
         t, f, m = kpi_part(kpi_rows.data, kpi_tracker.amber_margin(raw))
         tables, messages, figures["kpis"] = tables + t, messages + m, f
     else:
         missing("KPIs")
-    activity = load_local(home_care_activity.SPEC, data_dir, council_code, cache_dir, log, sources)
+    activity = load_local(home_care_activity.SPEC, data_dir, council_code, cache_dir, log, sources, when)
     if activity is not None and len(activity.data):
         min_providers = params_module.require(raw, "published.min_providers", "int", name=PARAMS, minimum=1)
         t, c, f, m = home_care_part(activity.data, home_care_delivery.window_weeks(raw), min_providers)
         tables, charts, messages, figures["home_care"] = tables + t, charts + c, messages + m, f
     else:
         missing("home care activity")
-    homes = finance_homes(data_dir, council_code, cache_dir, log, sources)
+    homes = finance_homes(data_dir, council_code, cache_dir, log, sources, when)
     if homes is not None:
         t, f, m = finance_part(homes)
         tables, messages, figures["financial_risk"] = tables + t, messages + m, f
@@ -244,14 +245,14 @@ def oversight_section(data_dir: Path, council_code: str, council_name: str, cach
 
 
 def finance_homes(data_dir: Path, code: str, cache_dir: Path | None, log: DataQualityLog,
-                  sources: list[dict[str, Any]]) -> pd.DataFrame | None:
+                  sources: list[dict[str, Any]], when: pd.Timestamp | None = None) -> pd.DataFrame | None:
     """Per-home financial risk (INTERNAL: the published part shows only its aggregate), council-funded beds
     filled from occupancy where the return leaves them blank; None if no return was supplied."""
-    fin = load_local(finance_source.SPEC, data_dir, code, cache_dir, log, sources)
+    fin = load_local(finance_source.SPEC, data_dir, code, cache_dir, log, sources, when)
     if fin is None or fin.data.empty:
         return None
     occ = None
     if fin.data["council_funded_beds"].isna().any():
-        occ = load_local(occupancy.SPEC, data_dir, code, cache_dir, log, sources)
+        occ = load_local(occupancy.SPEC, data_dir, code, cache_dir, log, sources, when)
     return financial_sustainability.per_home(fin.data, None if occ is None else occ.data,
                                              financial_sustainability.finance_params())

@@ -268,21 +268,22 @@ class CouncilRisk:
 
 
 def council_risk(data_dir: Path, council_code: str, cache_dir: Path | None = None,
-                 previous: pd.DataFrame | None = None, today: date | None = None) -> CouncilRisk:
+                 previous: pd.DataFrame | None = None, today: date | None = None,
+                 year: int | None = None) -> CouncilRisk:
     """Score every location of a council and gather the per-provider and per-home tables of the dashboard.
 
     previous: the provider risk table of the previous run (e.g. helpers.present.dashboard.read_previous), for
     who turned Red since; today: the date the figures are as at (default: the latest CQC directory's date,
-    as for every figure of the statement).
+    as for every figure of the statement); year: the statement's year (each source's newest file by its date).
     """
     from helpers.load.inputs import Inputs
     data_dir = Path(data_dir)
     area = council(council_code)
-    inputs = Inputs(data_dir, area["code"], cache_dir)
+    inputs = Inputs(data_dir, area["code"], cache_dir, year)
     as_at = today or inputs.vintage_date.date()
     p = risk_params()
     log, sources = DataQualityLog(), []
-    intel = load_local(provider_intelligence.SPEC, data_dir, area["code"], cache_dir, log, sources)
+    intel = load_local(provider_intelligence.SPEC, data_dir, area["code"], cache_dir, log, sources, inputs.when)
     risk = counts = turned = None
     if intel is not None:
         directory = inputs.directory
@@ -292,7 +293,7 @@ def council_risk(data_dir: Path, council_code: str, cache_dir: Path | None = Non
         risk = provider_risk(intel.data, directory.data, p)
         counts = rag_counts(risk)
         turned = change_since(previous, risk)
-    activity = load_local(home_care_activity.SPEC, data_dir, area["code"], cache_dir, log, sources)
+    activity = load_local(home_care_activity.SPEC, data_dir, area["code"], cache_dir, log, sources, inputs.when)
     weeks = home_care_delivery.window_weeks()
     delivery = (home_care_delivery.per_provider(activity.data, weeks)
                 if activity is not None and len(activity.data) else None)

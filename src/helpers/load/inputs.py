@@ -18,7 +18,7 @@ from typing import Callable
 import pandas as pd
 
 from helpers.errors import DataQualityLog, InputError
-from helpers.load import ascfr, ascof, catalogue, cqc_directory, cqc_ratings, ons_population, skills_for_care
+from helpers.load import ascfr, ascof, catalogue, cqc_directory, cqc_ratings, ons_population, skills_for_care, vintages
 from helpers.load.local_loader import load_council
 from helpers.load.reading import SourceTable, file_hash, kept
 
@@ -44,9 +44,13 @@ def load_national(loader: Callable[[Path, Path | None], SourceTable], path: Path
 class Inputs:
     """Lazy access to the sources of one council's assessment."""
 
-    def __init__(self, data_dir: Path, council_code: str, cache_dir: Path | None = None) -> None:
+    def __init__(self, data_dir: Path, council_code: str, cache_dir: Path | None = None,
+                 year: int | None = None) -> None:
         self.data_dir, self.council_code = Path(data_dir), council_code
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        # a statement for `year` uses each source's newest file published by its date (helpers.load.vintages);
+        # no year: the newest file of each source
+        self.when = vintages.statement_date(year) if year else None
         if not self.data_dir.is_dir():
             raise InputError(f"data folder not found: {self.data_dir}")
         self.log = DataQualityLog()
@@ -67,8 +71,11 @@ class Inputs:
     def snapshots(self) -> list[SourceTable]:
         """Every CQC directory snapshot, oldest first (the last is the current market)."""
         files = cqc_directory.in_vintage_order(self.files(cqc_directory.SOURCE), self.cache_dir)
+        if self.when is not None:
+            files = [f for f in files if cqc_directory.vintage_of(f, self.cache_dir) <= self.when]
         if not files:
-            raise InputError(f"no CQC care directory found: expected a file named like "
+            by = f" as at {self.when.day} {self.when:%B %Y} or earlier" if self.when is not None else ""
+            raise InputError(f"no CQC care directory{by} found: expected a file named like "
                              f"'{cqc_directory.FILE_NAMES.example}' under {self.data_dir}")
         return [load_national(cqc_directory.load, f, self.cache_dir) for f in files]
 
@@ -82,32 +89,45 @@ class Inputs:
         """The date of the latest directory: 'now' for every figure."""
         return cqc_directory.vintage_of(self.directory.file, self.cache_dir)
 
+    def _newest(self, source: str, loader: Callable[[Path, Path | None], SourceTable]) -> SourceTable | None:
+        """A national source's table for this statement: its newest file published by the statement's date (the
+        last by path when no year is given, without loading the others); None when there is none."""
+        files = self.files(source)
+        if self.when is None or not files:
+            return self._record(source, load_national(loader, files[-1], self.cache_dir)) if files else None
+        tables = [load_national(loader, f, self.cache_dir) for f in files]
+        table = vintages.newest(tables, [vintages.published(t.vintage) for t in tables], self.when, source, files)
+        return None if table is None else self._record(source, table)
+
     @cached_property
     def ratings(self) -> SourceTable | None:
         """The latest CQC ratings file, if any."""
-        files = self.files(cqc_ratings.SOURCE)
-        return self._record(cqc_ratings.SOURCE, load_national(cqc_ratings.load, files[-1], self.cache_dir)) if files else None
+        return self._newest(cqc_ratings.SOURCE, cqc_ratings.load)
 
     @cached_property
     def snpp(self) -> SourceTable:
         """ONS subnational population projections (required: every rate is per 1,000 of an age band)."""
-        files = self.files(ons_population.SOURCE_SNPP)
-        if not files:
-            raise InputError(f"no ONS population projections found: expected a file named like "
+        table = self._newest(ons_population.SOURCE_SNPP, ons_population.load_snpp)
+        if table is None:
+            by = f" published by {self.when.day} {self.when:%B %Y}" if self.when is not None else ""
+            raise InputError(f"no ONS population projections{by} found: expected a file named like "
                              f"'{ons_population.SNPP_FILE_NAMES.example}' under {self.data_dir}")
-        return self._record(ons_population.SOURCE_SNPP, load_national(ons_population.load_snpp, files[-1], self.cache_dir))
+        return table
 
     @cached_property
     def ascfr(self) -> SourceTable | None:
-        """The latest ASC-FR activity and finance file, if any."""
-        tables = [load_national(ascfr.load, f, self.cache_dir) for f in self.files(ascfr.SOURCE)]
+        """The latest ASC-FR activity and finance file (by financial year), if any."""
+        files = self.files(ascfr.SOURCE)
+        tables = [load_national(ascfr.load, f, self.cache_dir) for f in files]
+        if self.when is not None:
+            keep = [t for t in tables if (vintages.published(t.vintage) or self.when) <= self.when]
+            tables = keep
         if not tables:
             return None
         return self._record(ascfr.SOURCE, max(tables, key=lambda t: int(t.data["fy_ending"].max())))
 
     def _ascof(self, loader) -> SourceTable | None:
-        files = self.files(ascof.SOURCE)
-        return self._record(ascof.SOURCE, load_national(loader, files[-1], self.cache_dir)) if files else None
+        return self._newest(ascof.SOURCE, loader)
 
     @cached_property
     def ascof_turnover(self) -> SourceTable | None:
@@ -122,11 +142,10 @@ class Inputs:
     @cached_property
     def skills_for_care(self) -> SourceTable | None:
         """The Skills for Care LA workforce file, if any."""
-        files = self.files(skills_for_care.SOURCE)
-        return self._record(skills_for_care.SOURCE, load_national(skills_for_care.load, files[-1], self.cache_dir)) if files else None
+        return self._newest(skills_for_care.SOURCE, skills_for_care.load)
 
     def local(self, name: str) -> SourceTable | None:
         """The council's own file of a local source (e.g. 'occupancy'), or None when not supplied."""
         spec = catalogue.LOCAL_SOURCES[name]
-        table = load_council(spec, self.data_dir, self.council_code, self.cache_dir)
+        table = load_council(spec, self.data_dir, self.council_code, self.cache_dir, self.when)
         return None if table is None else self._record(spec.title, table)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from helpers.councils import councils
 from helpers.errors import DataQualityLog, InputError
+from helpers.load import vintages
 from helpers.load.file_names import one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, data_files, locate_header, read_raw,
@@ -41,11 +42,25 @@ def council_file(spec: LocalSource, data_dir: Path, council_code: str) -> Path |
     return found[-1] if found else None
 
 
-def load_council(spec: LocalSource, data_dir: Path, council_code: str,
-                 cache_dir: Path | None = None) -> SourceTable | None:
-    """Load the council's file of a source, or None when the council has not supplied one."""
-    path = council_file(spec, data_dir, council_code)
-    return None if path is None else load_local(spec, path, cache_dir)
+def council_files(spec: LocalSource, data_dir: Path, council_code: str) -> list[Path]:
+    """Every file of the council's for a source, in any folder (a year's files may sit in their own folder with the
+    same names), sorted by path."""
+    return sorted(p for p in data_files(data_dir) if spec.file_names.accepts(p.name)
+                  and council_code.casefold() in p.name.casefold())
+
+
+def load_council(spec: LocalSource, data_dir: Path, council_code: str, cache_dir: Path | None = None,
+                 when: pd.Timestamp | None = None) -> SourceTable | None:
+    """Load the council's file of a source — the newest as at ``when`` or earlier when given (helpers.load.vintages),
+    else the last by path — or None when the council has supplied none (for that date)."""
+    if when is None:
+        path = council_file(spec, data_dir, council_code)
+        return None if path is None else load_local(spec, path, cache_dir)
+    files = council_files(spec, data_dir, council_code)
+    tables = [load_local(spec, path, cache_dir) for path in files]
+    dates = [vintages.published(t.vintage, rates=spec.vintage_field is not None
+                                and vintages.FINANCIAL_YEAR.match(str(t.vintage)) is not None) for t in tables]
+    return vintages.newest(tables, dates, when, spec.title, files)
 
 
 def load_local(spec: LocalSource, path: Path, cache_dir: Path | None = None) -> SourceTable:
