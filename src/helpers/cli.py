@@ -93,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.previous is not None and not args.previous.is_dir():
         raise UsageError(f"--previous {args.previous}: not a folder (expected last year's reports)")
     if args.final:
-        _refuse_unwritten(args.data, codes, services)
+        _refuse_unwritten(args.data, codes, services, args.year)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a scheduler stops the run as Ctrl-C does
     try:
         results = pipeline.run(args.data, args.out, args.year, codes, services, formats, args.engine,
@@ -112,13 +112,13 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _refuse_unwritten(data_dir: Path, codes: list[str], services: list[str]) -> None:
+def _refuse_unwritten(data_dir: Path, codes: list[str], services: list[str], year: int) -> None:
     """`run --final`: an InputError listing every slot any council has not written yet."""
     from helpers.present import authored
     from helpers.councils import council
     missing = [f"{council(code)['name']} ({code}): {slot.title} ({authored.FOLDER_SUFFIX.lstrip('_')} file "
                f"{code}{authored.FOLDER_SUFFIX}/{slot.file_name})"
-               for code in codes for slot in authored.unwritten(data_dir, code, services)]
+               for code in codes for slot in authored.unwritten(data_dir, code, services, year)]
     if missing:
         raise InputError(f"--final: {len(missing)} section(s) of the statement are still to be written by the "
                          "council, so nothing was published:\n  " + "\n  ".join(missing))

@@ -176,7 +176,7 @@ def test_publishable_gives_the_councils_text_with_figures_or_a_placeholder(tmp_p
 def test_two_statement_folders_for_one_council_are_an_error(tmp_path: Path) -> None:
     write_slot(tmp_path, "introduction", "A")
     (tmp_path / "other" / "e08000019_STATEMENT").mkdir(parents=True)
-    with pytest.raises(InputError, match="two statement folders for E08000019"):
+    with pytest.raises(InputError, match="two statement folders E08000019_statement for E08000019"):
         authored.folder(tmp_path, "E08000019")
 
 
@@ -188,3 +188,13 @@ def test_templates_write_a_skeleton_per_slot_that_counts_as_unwritten(tmp_path: 
     assert len(authored.unwritten(tmp_path, "E08000019", ["care_homes", "home_care", "supported_living",
                                                           "day_opportunities"])) == 16
     assert "{{ care_homes.occupancy_pct }}" in (renamed / "introduction.md").read_text()
+
+
+def test_a_years_own_statement_folder_wins_over_the_undated_one(tmp_path: Path) -> None:
+    write_slot(tmp_path, "introduction", "Every year.")
+    dated = tmp_path / "local" / "2025" / "E08000019_statement_2025"
+    dated.mkdir(parents=True)
+    (dated / "introduction.md").write_text("Our 2025 text.", encoding="utf-8")
+    assert authored.texts(tmp_path, "E08000019", [], 2025)["introduction"][1] == "Our 2025 text."
+    assert authored.texts(tmp_path, "E08000019", [], 2026)["introduction"][1] == "Every year."
+    assert authored.texts(tmp_path, "E08000019", [])["introduction"][1] == "Every year."

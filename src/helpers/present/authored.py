@@ -105,14 +105,17 @@ def skeleton(slot: Slot) -> str:
             "slot unwritten (a draft shows it as 'to be written by the council').\n-->\n")
 
 
-def folder(data_dir: Path, code: str) -> Path | None:
-    """The council's statement folder (<CODE>_statement/, any case, anywhere under the data folder), or None."""
-    name = f"{code}{FOLDER_SUFFIX}".casefold()
-    found = sorted(p for p in Path(data_dir).rglob("*") if p.is_dir() and p.name.casefold() == name
-                   and not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
-    if len(found) > 1:
-        raise InputError(f"two statement folders for {code}: {found[0]} and {found[1]}; keep one")
-    return found[0] if found else None
+def folder(data_dir: Path, code: str, year: int | None = None) -> Path | None:
+    """The council's statement folder, any case, anywhere under the data folder: <CODE>_statement_<YEAR>/ when the
+    council keeps each year's text apart (so a past statement reproduces exactly), else <CODE>_statement/; None."""
+    for name in ([f"{code}{FOLDER_SUFFIX}_{year}"] if year else []) + [f"{code}{FOLDER_SUFFIX}"]:
+        found = sorted(p for p in Path(data_dir).rglob("*") if p.is_dir() and p.name.casefold() == name.casefold()
+                       and not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
+        if len(found) > 1:
+            raise InputError(f"two statement folders {name} for {code}: {found[0]} and {found[1]}; keep one")
+        if found:
+            return found[0]
+    return None
 
 
 def read(path: Path) -> str:
@@ -130,9 +133,9 @@ def read(path: Path) -> str:
     return COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text.replace("\r\n", "\n"))
 
 
-def texts(data_dir: Path, code: str, services: list[str]) -> dict[str, tuple[Path, str]]:
+def texts(data_dir: Path, code: str, services: list[str], year: int | None = None) -> dict[str, tuple[Path, str]]:
     """Slot key → (file, text) for every written slot of the council (unwritten slots are absent)."""
-    home = folder(data_dir, code)
+    home = folder(data_dir, code, year)
     if home is None:
         return {}
     written = {}
@@ -145,9 +148,9 @@ def texts(data_dir: Path, code: str, services: list[str]) -> dict[str, tuple[Pat
     return written
 
 
-def unwritten(data_dir: Path, code: str, services: list[str]) -> list[Slot]:
+def unwritten(data_dir: Path, code: str, services: list[str], year: int | None = None) -> list[Slot]:
     """The slots the council has not written yet (what `run --final` refuses)."""
-    written = texts(data_dir, code, services)
+    written = texts(data_dir, code, services, year)
     return [s for s in slots(services) if s.key not in written]
 
 
@@ -303,10 +306,10 @@ def placeholder(slot: Slot) -> str:
 
 
 def publishable(data_dir: Path, code: str, services: list[str], key_figures: dict[str, Any], project: Path,
-                levels: dict[str, int]) -> dict[str, str]:
+                levels: dict[str, int], year: int | None = None) -> dict[str, str]:
     """Slot key → the Markdown the statement includes: the council's checked text (its headings from
     ``levels[slot]``, default 3), or a draft's placeholder."""
-    written = texts(data_dir, code, services)
+    written = texts(data_dir, code, services, year)
     figures = figure_names(key_figures)
     out = {}
     for slot in slots(services):

@@ -324,10 +324,10 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
     previous_file = project / changes.PREVIOUS_FILE
     previous = json.loads(previous_file.read_text(encoding="utf-8")) if previous_file.is_file() else None
     chapters_of = [s for s in services if s in SERVICES]
-    written = authored.texts(data_dir, code, chapters_of) if data_dir and code else {}
+    written = authored.texts(data_dir, code, chapters_of, year) if data_dir and code else {}
     levels = {s.key: 4 if s.key.endswith(("_more_of", "_less_of")) else 3 if s.service else 2
               for s in authored.slots(chapters_of)}  # one below the heading each slot sits under
-    slot_text = (authored.publishable(data_dir, code, chapters_of, figures, project, levels) if data_dir and code
+    slot_text = (authored.publishable(data_dir, code, chapters_of, figures, project, levels, year) if data_dir and code
                  else {s.key: authored.placeholder(s) for s in authored.slots(chapters_of)})
     missing = [s for s in authored.slots(chapters_of) if s.key not in written]
     notes = shared_notes(summaries)
