@@ -316,3 +316,80 @@ def test_an_include_outside_the_project_is_refused(tmp_path: Path) -> None:
     (project / "index.qmd").write_text("---\ntitle: T\n---\n\n{{< include ../private.txt >}}\n", encoding="utf-8")
     with pytest.raises(InputError, match="outside the project"):
         render(project, tmp_path / "out", formats=("html",), engine="pandoc")
+
+
+def test_html_and_typst_come_from_one_sandboxed_pandoc_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    import pypandoc
+    calls: list[list[str]] = []
+    run = subprocess.run
+
+    def recording(args, *rest, **kwargs):
+        calls.append([str(a) for a in args])
+        return run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", recording)
+    render(make_project(tmp_path / "project"), tmp_path / "out", engine="pandoc")
+    pandoc_calls = [c for c in calls if c[0] == pypandoc.get_pandoc_path()]
+    assert len(pandoc_calls) == 1  # the statement is parsed once for both formats
+    assert "--sandbox" in pandoc_calls[0] and "--fail-if-warnings" in pandoc_calls[0]
+
+
+def test_table_regions_write_their_attributes_in_one_order(rendered: dict[str, Path]) -> None:
+    # A Lua table's key order changes from run to run: the same statement must give the same bytes every time.
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert ('<div class="table-scroll" role="region" tabindex="0" '
+            'aria-label="Care home ratings by CQC overall rating">') in html
+
+
+def test_quarto_yml_metadata_is_per_format_and_the_documents_own_wins(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "_quarto.yml").write_text("""title: Not the document title
+subtitle: Everywhere
+format:
+  html:
+    css: mps.css
+    subtitle: Only on the web page
+  typst:
+    papersize: a5
+""", encoding="utf-8")
+    (project / "index.qmd").write_text("---\ntitle: The document title\n---\n\n# One {#sec-one}\n\nText.\n",
+                                       encoding="utf-8")
+    outputs = render(project, tmp_path / "out", engine="pandoc")
+    html = outputs["html"].read_text(encoding="utf-8")
+    assert "<title>The document title</title>" in html
+    assert '<p class="subtitle">Only on the web page</p>' in html
+    reader = PdfReader(outputs["pdf"])
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert reader.metadata.title == "The document title"
+    assert "Everywhere" in text and "Only on the web page" not in text
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (148, 210)  # A5, from the typst options
+
+
+def test_a_writer_warning_fails_the_render_as_a_reader_warning_does(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "index.qmd").write_text("---\ntitle: T\n---\n\nx $\\begin{foo}a\\end{bar}$ y\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="WARNING"):
+        render(project, tmp_path / "out", formats=("pdf",), engine="pandoc")
+    assert not (tmp_path / "out" / "mps.pdf").exists()
+
+
+@pytest.mark.parametrize("option", ["template: ../outside.html5", "include-in-header: ../outside.html"])
+def test_a_template_or_header_outside_the_project_is_refused(tmp_path: Path, option: str) -> None:
+    project = make_project(tmp_path / "project")
+    (tmp_path / "outside.html5").write_text("$body$\n", encoding="utf-8")
+    (tmp_path / "outside.html").write_text("<script>SECRET</script>\n", encoding="utf-8")
+    config = QUARTO_YML.replace("    include-in-header: artefacts/plotly.html\n", f"    {option}\n")
+    (project / "_quarto.yml").write_text(config, encoding="utf-8")
+    with pytest.raises(InputError, match="not a file inside the project"):
+        render(project, tmp_path / "out", formats=("html",), engine="pandoc")
+
+
+def test_a_document_cannot_stand_in_for_the_projects_format_metadata(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "index.qmd").write_text("---\ntitle: T\ncaremarket-format-metadata: mine\n---\n\nText.\n",
+                                       encoding="utf-8")
+    with pytest.raises(RenderError, match="reserved"):
+        render(project, tmp_path / "out", engine="pandoc")

@@ -3,8 +3,10 @@
 
 The built-in engine supports exactly the Quarto subset the MPS uses: front matter, `{{< include >}}`,
 content-visible/-hidden by format, callouts, figures with `fig-alt`, pipe tables with captions and
-`@sec-` cross-references (see mps/quarto_subset.lua). Every output is written to a temporary file and
-moved into place, so a failed render leaves the previous output untouched.
+`@sec-` cross-references (see mps/quarto_subset.lua). pandoc parses the statement once, under --sandbox, and
+one custom writer (mps/formats_writer.lua) writes that parse to HTML and to Typst, each through the filter with
+its own FORMAT, as two `pandoc --to=...` runs did from two parses of the same text. Every output is written to a
+temporary file and moved into place, so a failed render leaves the previous output untouched.
 """
 from __future__ import annotations
 
@@ -28,10 +30,13 @@ from helpers.files import write_bytes
 
 ENGINES = ("auto", "quarto", "pandoc")
 QUARTO_FORMATS = {"html": "html", "pdf": "typst"}  # our output → Quarto/pandoc format
+PANDOC_WRITERS = {"html": "html5", "typst": "typst"}  # Quarto format → pandoc writer (and the filter's FORMAT)
 # _quarto.yml format options the pandoc engine handles itself or ignores; the rest become document metadata.
 NOT_METADATA = {"toc", "toc-depth", "number-sections", "css", "include-in-header", "embed-resources",
                 "output-file", "pdf-standard", "keep-typ", "template"}
 _SHORTCODE = re.compile(r"\{\{<\s*(\S+)(.*?)>\}\}")
+# The metadata key under which _quarto.yml's metadata for each format reaches formats_writer.lua.
+FORMAT_METADATA = "caremarket-format-metadata"
 
 
 class RenderError(Exception):
@@ -95,10 +100,11 @@ def render(project: Path, out_dir: Path, formats: tuple[str, ...] = ("html", "pd
         return outputs
     text = expand_includes(project / "index.qmd")
     config = _quarto_config(project)
+    options = {fmt: _format_options(config, QUARTO_FORMATS[fmt]) for fmt in outputs}
+    written = _pandoc(text, project, config, {QUARTO_FORMATS[fmt]: options[fmt] for fmt in outputs}) if outputs else {}
     for fmt, target in outputs.items():
-        options = _format_options(config, QUARTO_FORMATS[fmt])
-        source = _with_project_metadata(text, config, options)
-        data = _pandoc_html(source, project, options) if fmt == "html" else _pandoc_pdf(source, project, options)
+        source = written[QUARTO_FORMATS[fmt]]
+        data = _html_page(source, project, options[fmt]) if fmt == "html" else _pdf(source, project, options[fmt])
         write_bytes(target, data)
     return outputs
 
@@ -139,54 +145,89 @@ def _as_list(value: object) -> list[str]:
     return [] if value is None else [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def _with_project_metadata(text: str, config: dict, options: dict) -> str:
-    """Prepend _quarto.yml's metadata as a YAML block; the document's own front matter comes later and wins."""
+def _format_metadata(config: dict, options: dict) -> dict:
+    """_quarto.yml's metadata for one format: its top-level keys, then the format's options that are metadata."""
     metadata = {k: v for k, v in config.items() if k not in ("project", "format")}
     metadata.update({k: v for k, v in options.items() if k not in NOT_METADATA})
+    return metadata
+
+
+def _with_project_metadata(text: str, config: dict, formats: dict[str, dict]) -> str:
+    """Prepend each format's _quarto.yml metadata as a YAML block under FORMAT_METADATA: pandoc's reader parses
+    it like the document's own, and formats_writer.lua gives each format its own (the document's keys win)."""
+    metadata = {name: m for name, options in formats.items() if (m := _format_metadata(config, options))}
     if not metadata:
         return text
-    return f"---\n{yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True)}---\n\n{text}"
+    block = yaml.safe_dump({FORMAT_METADATA: metadata}, allow_unicode=True, sort_keys=True)
+    return f"---\n{block}---\n\n{text}"
 
 
-def _pandoc(source: str, project: Path, to: str, options: dict, extra: list[str]) -> bytes:
-    with resources.as_file(resources.files("helpers.present.mps").joinpath("quarto_subset.lua")) as lua_filter:
-        # --sandbox: pandoc reads only the files named here and fetches nothing, whatever the text asks for.
-        args = [pypandoc.get_pandoc_path(), "--from=markdown", f"--to={to}", "--standalone", "--wrap=none",
-                "--sandbox", "--fail-if-warnings", f"--lua-filter={lua_filter}", *extra]
-        if options.get("toc"):
-            args.append("--toc")
-        if "toc-depth" in options:
-            args.append(f"--toc-depth={options['toc-depth']}")
-        if options.get("number-sections"):
-            args.append("--number-sections")
-        result = subprocess.run(args, input=source.encode("utf-8"), cwd=project, capture_output=True)
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", errors="replace").strip()
-        raise RenderError(f"pandoc could not render {project / 'index.qmd'} to {to}:\n{message}")
-    return result.stdout
+def _project_file(project: Path, name: str, what: str) -> str:
+    """The absolute path of a file _quarto.yml names, which must be a file inside the project."""
+    path = (project / name).resolve()
+    if not path.is_relative_to(project.resolve()) or not path.is_file():
+        raise InputError(f"{what} {name} is not a file inside the project", file=project / "_quarto.yml")
+    return str(path)
 
 
-def _pandoc_html(source: str, project: Path, options: dict) -> bytes:
-    """One self-contained HTML file: the stylesheets and include-in-header files inlined, nothing else referenced.
+def _writer_settings(project: Path, name: str, options: dict) -> dict:
+    """How formats_writer.lua writes one Quarto format: the options `pandoc --to=...` was given for it."""
+    settings = {"name": name, "writer": PANDOC_WRITERS[name], "toc": bool(options.get("toc")),
+                "number_sections": bool(options.get("number-sections")), "section_divs": name == "html",
+                "css": _as_list(options.get("css")) if name == "html" else [],
+                # HTML: render inlines the headers itself (after pandoc); Typst: pandoc puts them in the source.
+                "header_includes": [] if name == "html" else [
+                    _project_file(project, header, "include-in-header file")
+                    for header in _as_list(options.get("include-in-header"))]}
+    if "toc-depth" in options:
+        try:
+            settings["toc_depth"] = int(options["toc-depth"])
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"toc-depth must be a whole number, not {options['toc-depth']!r}",
+                             file=project / "_quarto.yml") from exc
+    if name == "html" and options.get("template"):
+        settings["template"] = _project_file(project, str(options["template"]), "template")
+    return settings
+
+
+def _pandoc(text: str, project: Path, config: dict, formats: dict[str, dict]) -> dict[str, bytes]:
+    """The statement parsed once by pandoc and written to each Quarto format in formats ({format: options}).
+
+    --sandbox: pandoc's reader reads nothing but the text it is given and fetches nothing, whatever the text asks
+    for; the writers (html5, typst, without --embed-resources) read nothing either, and the custom writer reads only
+    the filter and the template and header files checked here to be inside the project.
+    """
+    mps = resources.files("helpers.present.mps")
+    with resources.as_file(mps.joinpath("quarto_subset.lua")) as lua_filter, \
+            resources.as_file(mps.joinpath("formats_writer.lua")) as writer:
+        settings = {"filter": str(lua_filter), "metadata_key": FORMAT_METADATA,
+                    "formats": [_writer_settings(project, name, options) for name, options in formats.items()]}
+        args = [pypandoc.get_pandoc_path(), "--from=markdown", f"--to={writer}", "--sandbox", "--fail-if-warnings"]
+        result = subprocess.run(args, input=_with_project_metadata(text, config, formats).encode("utf-8"),
+                                cwd=project, capture_output=True,
+                                env={**os.environ, "CAREMARKET_PANDOC_WRITER": json.dumps(settings)})
+    message = result.stderr.decode("utf-8", errors="replace").strip()
+    # A warning of the writers (called from the custom writer) does not fail pandoc: it fails the render here.
+    if result.returncode != 0 or "[WARNING]" in message:
+        raise RenderError(f"pandoc could not render {project / 'index.qmd'} to {', '.join(formats)}:\n{message}")
+    written = json.loads(result.stdout)
+    return {name: written[name].encode("utf-8") for name in formats}
+
+
+def _html_page(html: bytes, project: Path, options: dict) -> bytes:
+    """pandoc's HTML as one self-contained file: the stylesheets and include-in-header files inlined, nothing else
+    referenced.
 
     The page must not point at anything outside itself (an image, a script, a stylesheet's url()): that is an
     error, not something to fetch or embed, so no input can make the render read a file or a URL.
     """
-    stylesheets = _as_list(options.get("css"))
-    extra = [f"--css={css}" for css in stylesheets] + ["--section-divs"]
-    if options.get("template"):
-        extra.append(f"--template={options['template']}")
-    html = _embed_images(_inline_styles(_pandoc(source, project, "html5", options, extra), project, stylesheets),
-                         project)
+    html = _embed_images(_inline_styles(html, project, _as_list(options.get("css"))), project)
     outside = _EXTERNAL.search(html)
     if outside:
         raise RenderError(f"{project / 'index.qmd'}: the page would reference something outside itself "
                           f"({outside.group(0)[:120].decode('utf-8', 'replace')}…); the MPS embeds everything it shows")
-    headers = []
-    for name in _as_list(options.get("include-in-header")):
-        if not (project / name).is_file():
-            raise InputError(f"include-in-header file not found: {name}", file=project / "_quarto.yml")
-        headers.append((project / name).read_bytes())
+    headers = [Path(_project_file(project, name, "include-in-header file")).read_bytes()
+               for name in _as_list(options.get("include-in-header"))]
     head_end = html.index(b"</head>")
     return html[:head_end] + b"".join(headers) + html[head_end:]
 
@@ -220,8 +261,8 @@ def _embed_images(html: bytes, project: Path) -> bytes:
 def _inline_styles(html: bytes, project: Path, stylesheets: list[str]) -> bytes:
     """The page with each stylesheet link replaced by a <style> of its text (which may not import or url() anything)."""
     for css in stylesheets:
-        path = project / css
-        if not path.is_file():
+        path = (project / css).resolve()
+        if not path.is_relative_to(project.resolve()) or not path.is_file():
             raise RenderError(f"stylesheet {css} not found in {project}")
         text = path.read_bytes()
         link = f'<link rel="stylesheet" href="{css}" />'.encode()
@@ -233,10 +274,8 @@ def _inline_styles(html: bytes, project: Path, stylesheets: list[str]) -> bytes:
     return html
 
 
-def _pandoc_pdf(source: str, project: Path, options: dict) -> bytes:
-    """Typst source from pandoc, compiled by the typst package with the project as root and its embedded fonts."""
-    headers = [f"--include-in-header={name}" for name in _as_list(options.get("include-in-header"))]
-    typst_source = _pandoc(source, project, "typst", options, headers)
+def _pdf(typst_source: bytes, project: Path, options: dict) -> bytes:
+    """pandoc's Typst source compiled by the typst package with the project as root and its embedded fonts."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     return _typst_pdf(typst_source, project, {"root": str(project), "format": "pdf", "ignore_system_fonts": True,
                                               "pdf_standards": _as_list(options.get("pdf-standard")),

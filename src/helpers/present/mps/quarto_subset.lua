@@ -103,7 +103,9 @@ local function Table(tbl)
   if label == "" then
     label = "Table " .. table_count
   end
-  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" }, { role = "region", tabindex = "0", ["aria-label"] = label }))
+  -- Attributes as a list of pairs, so they are written in this order (a Lua table's order changes from run to run).
+  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" },
+    { { "role", "region" }, { "tabindex", "0" }, { "aria-label", label } }))
 end
 
 -- Pass 1: collect heading texts for @sec- references.
