@@ -179,3 +179,37 @@ def test_published_headers_real_dates_plain_years_and_the_house_minus(tmp_path):
     assert (rows[2][4].value, rows[2][4].number_format) == (-1234.5, '"£"#,##0.00')
     readme = [c.value for row in wb["README"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "entries exits" in readme and not [v for v in readme if "_" in v]
+
+
+@pytest.mark.parametrize("synthetic", [True, False])
+def test_readme_comes_first_and_lists_every_sheet_in_order(tmp_path, synthetic):
+    frames = {"care_homes": {"supply": hostile_frame(["a", "b"]), "fees": pd.DataFrame({"band": ["x"], "fee": [1.5]})},
+              "oversight": {"kpis": pd.DataFrame({"measure": ["m"], "value": ["25.2%"]})}}
+    project = make_project(tmp_path / "p", frames)
+    if not synthetic:
+        for service in frames:
+            path = artefact_dir(project, service) / "key_figures.json"
+            path.write_text(path.read_text(encoding="utf-8").replace('"synthetic": true', '"synthetic": false'),
+                            encoding="utf-8")
+    wb = load_workbook(write_data_workbook(project, list(frames), tmp_path / "d.xlsx", "Sheffield", 2026))
+    assert wb.sheetnames == ["README", "CH supply", "CH fees", "OV kpis"]
+    readme = wb["README"]
+    rows = [[c.value for c in row] for row in readme.iter_rows()]
+    title = readme["A1"]
+    assert title.value == "Market Position Statement 2026: Sheffield — the data behind every chart and table"
+    assert title.font.b and title.font.sz == 14 and title.alignment.wrap_text
+    first = 3 if synthetic else 2  # the row of the description
+    if synthetic:
+        marker = readme["A2"]
+        assert marker.value.startswith("SYNTHETIC DEMO DATA") and marker.font.b and marker.font.color.rgb == "00B3261E"
+    assert rows[first - 1][0].startswith("One sheet per table") and all(v is None for v in rows[first])
+    assert rows[first + 1] == ["Sheet", "Service", "Table or chart", "Caption"]
+    assert all(c.font.b for c in readme[first + 2])
+    assert rows[first + 2:] == [["CH supply", "Care homes", "supply", "A caption"],
+                                ["CH fees", "Care homes", "fees", "A caption"],
+                                ["OV kpis", "Oversight", "kpis", "A caption"]]
+    assert (readme.column_dimensions["A"].width, readme.column_dimensions["D"].width) == (28, 100)
+    sheet = wb["CH fees"]
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width == 10
+    assert [(c.font.b, c.font.color.rgb, c.fill.fgColor.rgb, c.alignment.wrap_text) for c in sheet[1]] == [
+        (True, "00FFFFFF", "001D4F91", True)] * 2

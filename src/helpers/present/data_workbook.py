@@ -10,6 +10,10 @@ Everything a reader sees is in the statement's house style (helpers.present.word
 the headers the statement shows (read back from the table's Markdown), a chart's data its own labels, sheets
 are named in words ("CH cost totals"); a date is a real date shown "1 November 2026"; a year is a plain
 number (2026, never 2,026); a negative number written with the minus sign "−" is still a number.
+
+Each cell is made once, as it is added: typed (text a string cell, a number with its format) and styled from
+the few style objects made once for the module. Nothing is restyled or re-typed in a second pass over the cells;
+save_atomically's force_text still checks every text cell before the save.
 """
 from __future__ import annotations
 
@@ -21,17 +25,24 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from helpers.files import replacing
 from helpers.present import wording
 from helpers.present.publish import artefact_dir
 from helpers.present.tables import header, headers_of
-from helpers.present.spreadsheet_text import (append_row, cell_value, display_number, excel_number, force_text, read_csv,
-                                      write_cell)
+from helpers.present.spreadsheet_text import cell_value, display_number, excel_number, force_text, restore, write_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+SYNTHETIC_FONT = Font(bold=True, color="B3261E")
+SYNTHETIC = "SYNTHETIC DEMO DATA: every figure is invented to show how the workbook works."
 MAX_SHEET = 31
 DATE_FORMAT = "d mmmm yyyy"  # 1 November 2026: no leading zero
 YEAR_FORMAT = "0"  # 2026, never 2,026
@@ -82,32 +93,50 @@ def _year_column(column: str, shown: str) -> bool:
     return str(column).strip().lower() == "year" or shown.strip().lower() == "year"
 
 
-def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, formats: dict[str, str] | None = None,
+def _cell(ws: Worksheet, value: Any, number_format: str | None = None, font: Font | None = None,
+          fill: PatternFill | None = None, alignment: Alignment | None = None) -> Cell | None:
+    """One cell as spreadsheet_text.write_cell makes it (text a string cell, never a formula; a number with
+    number_format; a date shown as DATE_FORMAT), with the given style; None for a missing value."""
+    cell = write_cell(Cell(ws), value, number_format)
+    if cell.value is None and font is None and fill is None:
+        return None
+    if isinstance(cell.value, (dt.date, dt.datetime)):
+        cell.number_format = DATE_FORMAT
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _write_sheet(wb: Workbook, name: str, columns: list[str], rows: list[tuple], formats: dict[str, str] | None = None,
                  headers: list[str] | None = None) -> None:
     """One table on its sheet: a header row (the published headers), then every cell typed (text as string
     cells, numbers formatted)."""
-    columns = list(frame.columns)
     shown = headers if headers and len(headers) == len(columns) else [header(c, {}) for c in columns]
     formats = {**{str(c): "year" for c, h in zip(columns, shown) if _year_column(c, h)}, **(formats or {})}
+    column_formats = [formats.get(str(column)) for column in columns]
     ws = wb.create_sheet(name)
-    for j, column in enumerate(shown, 1):
-        cell = write_cell(ws.cell(1, j), str(column))
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, row in enumerate(frame.itertuples(index=False, name=None), 2):
-        for j, (column, value) in enumerate(zip(columns, row), 1):
-            cell = write_cell(ws.cell(i, j), *_typed(value, formats.get(str(column))))
-            if isinstance(cell.value, (dt.date, dt.datetime)):
-                cell.number_format = DATE_FORMAT
-    for j, column in enumerate(shown, 1):
-        width = max([_shown_width(column)] + [_shown_width(v) for v in frame.iloc[:200, j - 1]])
-        ws.column_dimensions[get_column_letter(j)].width = min(60, max(10, width + 2))
+    ws.append([_cell(ws, str(column), font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+               for column in shown])
+    for row in rows:
+        ws.append([_cell(ws, *_typed(value, fmt)) for value, fmt in zip(row, column_formats)])
+    for j, column in enumerate(shown):
+        width = max([_shown_width(column)] + [_shown_width(row[j]) for row in rows[:200]])
+        ws.column_dimensions[get_column_letter(j + 1)].width = min(60, max(10, width + 2))
     ws.freeze_panes = "A2"
 
 
-def read_table(csv: Path) -> pd.DataFrame:
-    """A published table's CSV as written: text restored from its CSV-injection guard, only empty cells missing."""
-    return read_csv(csv, keep_default_na=False, na_values=[""])
+def read_table(csv: Path) -> tuple[list[str], list[tuple]]:
+    """A published table's CSV as written, as (column names, rows): text restored from its CSV-injection guard
+    (spreadsheet_text.read_csv's restore, done on the rows, not the frame), only empty cells missing (NaN)."""
+    frame = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+    columns = [restore(c) if isinstance(c, str) else c for c in frame.columns]
+    rows = [tuple(restore(v) if isinstance(v, str) else v for v in row)
+            for row in frame.itertuples(index=False, name=None)]
+    return columns, rows
 
 
 def write_data_workbook(project: Path, services: list[str], path: Path, council_name: str, year: int) -> Path:
@@ -115,16 +144,8 @@ def write_data_workbook(project: Path, services: list[str], path: Path, council_
     xlsx (temp file, then moved into place)."""
     wb = Workbook()
     readme = wb.active
-    readme.title = "README"
-    append_row(readme, [f"Market Position Statement {year}: {council_name} — the data behind every chart and table"])
-    readme["A1"].font = Font(bold=True, size=14)
-    append_row(readme, ["One sheet per table and per chart's data, named by service (CH care homes, HC home care, "
-                        "SL supported living, DO day opportunities, OV oversight) and table or chart. '[c]' marks a "
-                        "cost figure suppressed because fewer than the minimum number of providers returned costs."])
-    readme.append([])
-    readme.append(["Sheet", "Service", "Table or chart", "Caption"])
-    for cell in readme[4]:
-        cell.font = Font(bold=True)
+    readme.title = "README"  # the first sheet; its rows are written once every sheet is known
+    listed: list[list[str]] = []
     used: set[str] = {"readme"}
     synthetic = False
     for service in services:
@@ -141,12 +162,20 @@ def write_data_workbook(project: Path, services: list[str], path: Path, council_
                 name = _sheet_name(service, label, used)
                 md = folder / f"{item['name']}.md"
                 headers = None if chart or not md.exists() else headers_of(md.read_text(encoding="utf-8"))
-                _write_sheet(wb, name, read_table(csv), item.get("formats"), headers)
-                append_row(readme, [name, summary.get("title", service), label.replace("_", " "), item["caption"]])
+                _write_sheet(wb, name, *read_table(csv), item.get("formats"), headers)
+                listed.append([name, summary.get("title", service), label.replace("_", " "), item["caption"]])
+    readme.append([_cell(readme, f"Market Position Statement {year}: {council_name} — the data behind every chart "
+                                 "and table", font=TITLE_FONT)])
     if synthetic:
-        readme.insert_rows(2)
-        readme["A2"] = "SYNTHETIC DEMO DATA: every figure is invented to show how the workbook works."
-        readme["A2"].font = Font(bold=True, color="B3261E")
+        readme.append([_cell(readme, SYNTHETIC, font=SYNTHETIC_FONT)])
+    readme.append([_cell(readme, "One sheet per table and per chart's data, named by service (CH care homes, HC home "
+                                 "care, SL supported living, DO day opportunities, OV oversight) and table or chart. "
+                                 "'[c]' marks a cost figure suppressed because fewer than the minimum number of "
+                                 "providers returned costs.")])
+    readme.append([])
+    readme.append([_cell(readme, text, font=BOLD) for text in ("Sheet", "Service", "Table or chart", "Caption")])
+    for row in listed:
+        readme.append([_cell(readme, value) for value in row])
     readme.column_dimensions["A"].width, readme.column_dimensions["D"].width = 28, 100
     return save_atomically(wb, path)
 
