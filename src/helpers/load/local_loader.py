@@ -7,10 +7,12 @@ date, else the file name.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import re
 from datetime import datetime
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
@@ -21,8 +23,8 @@ from helpers.errors import DataQualityLog, InputError
 from helpers.load import vintages
 from helpers.load.file_names import one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
-from helpers.load.reading import (Column, RawSheet, SourceTable, cached, data_files, locate_header, read_raw,
-                                  table_below_header, to_date, to_flag, to_number)
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, data_files, file_hash, kept, locate_header,
+                                  read_raw, table_below_header, to_date, to_flag, to_number)
 
 EARLIEST, LATEST = "2000-01-01", "2100-12-31"
 LOADER_VERSION = "1"
@@ -63,9 +65,24 @@ def load_council(spec: LocalSource, data_dir: Path, council_code: str, cache_dir
     return vintages.newest(tables, dates, when, spec.title, files)
 
 
+LOCAL_MEMORY = 32  # a council's local tables kept per process: each is read by several services' sections
+_local: OrderedDict[tuple[str, str, str, str], SourceTable] = OrderedDict()
+
+
 def load_local(spec: LocalSource, path: Path, cache_dir: Path | None = None) -> SourceTable:
-    """Load and validate one local source file into a tidy frame (canonical columns plus ``_row``)."""
+    """Load and validate one local source file into a tidy frame (canonical columns plus ``_row``).
+
+    Kept per process, keyed on the file's content hash: the four services and the oversight chapter of a council
+    read the same files, so a worker validates each once; every caller gets its own frame and warnings."""
     path = Path(path)
+    key = (spec.name, str(path), file_hash(path), str(cache_dir))
+    table = kept(_local, key, LOCAL_MEMORY, lambda: _load_local(spec, path, cache_dir))
+    log = DataQualityLog()
+    log.extend(table.log)
+    return dataclasses.replace(table, data=table.data.copy(deep=False), log=log)
+
+
+def _load_local(spec: LocalSource, path: Path, cache_dir: Path | None) -> SourceTable:
     key = f"local-{spec.name}-v{LOADER_VERSION}-{hashlib.sha1(repr(spec.fields).encode()).hexdigest()[:8]}"
     data = cached(path, cache_dir, key, lambda: _parse(spec, read_raw(path, [spec.sheet])))
     sheet = None if path.suffix.lower() == ".csv" else spec.sheet
