@@ -118,3 +118,21 @@ def test_projected_population_base_plus_5_and_10_by_band():
     assert out.loc[("65+", 10), "year"] == 2036
     assert out.loc[("65+", 10), "change_pct"] == pytest.approx(100.0)
     assert set(out.index.get_level_values("band")) == {"18-64", "65+"}
+
+
+def test_the_demand_horizons_add_3_years_and_keep_the_5_and_10_year_rows():
+    from helpers.assess.demand import DEMAND_HORIZONS, HORIZONS
+    assert DEMAND_HORIZONS == (3, 5, 10) and HORIZONS == (5, 10)  # the population table keeps base, +5 and +10
+    snpp = snpp_frame()
+    before = projected_population(snpp, "E08000019", 2026)
+    after = projected_population(snpp, "E08000019", 2026, horizons=DEMAND_HORIZONS)
+    assert sorted(set(after["horizon"])) == [0, 3, 5, 10]
+    three = after.set_index(["band", "horizon"])
+    assert three.loc[("65+", 3), "year"] == 2029 and three.loc[("65+", 3), "population"] == pytest.approx(26 * 13)
+    kept = after[after["horizon"] != 3].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, before.reset_index(drop=True))  # the existing rows are unchanged
+    rates = usage_rates(users(**{"65+": 26}), before[before["horizon"] == 0][["band", "population"]])
+    gap = capacity_gap(projected_demand(rates, after), 300, 0.9, 1.0)
+    assert gap["year"].tolist() == [2026, 2029, 2031, 2036]
+    assert gap["demand"].tolist() == pytest.approx([26, 33.8, 39, 52])  # rate 0.1 × population
+    assert gap["surplus"].tolist() == pytest.approx([274, 266.2, 261, 248])

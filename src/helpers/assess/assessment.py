@@ -1,4 +1,4 @@
-"""The market assessment of one council × service: seven sections of tables, charts, key figures and messages.
+"""The market assessment of one council × service: eight sections of tables, charts, key figures and messages.
 
 ``assess`` is the recipe: it builds each section from the council's ``Inputs`` and the service
 definition (params/services.yml) with the builders in helpers.assess.sections, passing what a
@@ -18,6 +18,7 @@ from helpers.assess.sections.demand import demand_section
 from helpers.assess.sections.quality import quality_section
 from helpers.assess.sections.stability import stability_section
 from helpers.assess.sections.sufficiency import sufficiency_section
+from helpers.assess.sections.sustainability import sustainability_section
 from helpers.assess.sections.workforce import workforce_section
 from helpers.councils import council
 from helpers.errors import DataQualityLog, UsageError
@@ -92,10 +93,10 @@ class Chapter:
         self._seen = len(self.inputs.log.warnings)
 
     def finish(self) -> None:
-        """Take the loaders' last warnings and give each section its source line."""
+        """Take the loaders' last warnings and give each section its source line (unless its builder wrote one)."""
         self._take_loader_warnings()
         for section in self.sections:
-            section.source = source_line(section.key, self.inputs.sources)
+            section.source = section.source or source_line(section.key, self.inputs.sources)
 
 
 def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path | None = None,
@@ -114,6 +115,7 @@ def assess(service_key: str, data_dir: Path, council_code: str, cache_dir: Path 
     chapter.add(workforce_section(svc, inputs, area))
     chapter.add(cost_section(svc, inputs, area))
     chapter.add(demand_section(svc, inputs, area, current_capacity))
+    chapter.add(sustainability_section(svc, inputs, area, dict(chapter.key_figures)))  # judges the figures so far
     chapter.add(actions_section(svc, inputs, area))
     chapter.finish()
     synthetic = any(s["synthetic"] for s in inputs.sources)

@@ -15,7 +15,8 @@ from helpers.load.ons_population import BANDS, projection
 from helpers.present import wording
 
 TOTAL = "Total"
-HORIZONS = (5, 10)
+HORIZONS = (5, 10)  # the population projection's years after the base year (the demand section's population table)
+DEMAND_HORIZONS = (3, 5, 10)  # the demand projection's: 3 years for the sustainability assessment, 5 and 10 as before
 SURPLUS, SHORTFALL, BALANCED = "surplus", "shortfall", "balanced"
 
 
@@ -52,7 +53,7 @@ def usage_rates(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
 def projected_population(snpp: pd.DataFrame, area_code: str, base_year: int, bands: Iterable[str] = ("18-64", "65+"),
                          horizons: tuple[int, ...] = HORIZONS,
                          band_ages: Mapping[str, tuple[int, int | None]] = BANDS) -> pd.DataFrame:
-    """An area's population per band at the base year and +5/+10 years from the SNPP frame.
+    """An area's population per band at the base year and each horizon (default +5/+10 years) from the SNPP frame.
 
     Columns (from ons_population.projection): area_code, band, horizon, year, population, change, change_pct.
     """

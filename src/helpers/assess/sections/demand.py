@@ -42,7 +42,7 @@ def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: Curre
     split = usage_split(svc, inputs, area["code"])
     users = split.assign(users=split["share"] * in_use)[["band", "users"]]
     bands = users["band"].tolist()
-    proj = demand.projected_population(inputs.snpp.data, area["code"], base, bands)
+    proj = demand.projected_population(inputs.snpp.data, area["code"], base, bands, demand.DEMAND_HORIZONS)
     rates = demand.usage_rates(users, proj[proj["horizon"] == 0][["band", "population"]])
     projected = demand.projected_demand(rates, proj)
     occupancy = None if current.occupancy_pct is None else current.occupancy_pct / 100
@@ -59,6 +59,11 @@ def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: Curre
                        {"year": "year", "demand": "int", "capacity": "int", "usable_capacity": "int", "surplus": "signed"}))
     last = gap.iloc[-1]
     figures |= {"demand_10y": rounded(last["demand"], 0), "surplus_10y": rounded(last["surplus"], 0)}
+    for h in (3, 5):  # the nearer horizons the sustainability assessment judges
+        row = gap[gap["horizon"] == h]
+        if len(row):
+            figures |= {f"demand_{h}y": rounded(row["demand"].iloc[0], 0),
+                        f"surplus_{h}y": rounded(row["surplus"].iloc[0], 0)}
     messages.append(narrative.gap_message(svc, gap))
     notes = [n for n in demand.gap_assumptions(base, capacity, svc.unit, occupancy, svc.target_occupancy, bands,
                                                f"ONS {wording.vintage(inputs.snpp.vintage)}")
