@@ -32,7 +32,7 @@ def _care_homes(active: pd.DataFrame) -> pd.DataFrame:
 
 def _rows(homes: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
     rows = []
-    for _, home in homes.iterrows():
+    for home in homes.to_dict("records"):
         beds = int(home["beds"])
         monthly = round(beds * 0.45 * rng.uniform(*FEE_PER_BED_MONTH), -1)
         stressed = rng.random() < STRESSED_SHARE

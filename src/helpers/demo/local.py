@@ -37,10 +37,15 @@ def _rng(seed: int, code: str) -> np.random.Generator:
 # ---------------------------------------------------------------------------------------------- occupancy
 
 
-def _home_categories(homes: pd.DataFrame, rng: np.random.Generator) -> list[tuple[pd.Series, str, int]]:
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a frame as dicts (what ``iterrows`` gives, without building a Series per row)."""
+    return frame.to_dict("records")
+
+
+def _home_categories(homes: pd.DataFrame, rng: np.random.Generator) -> list[tuple[dict, str, int]]:
     """(home, category, beds) per bed category of each care home: dementia homes split some beds off."""
     out = []
-    for _, home in homes.iterrows():
+    for home in _records(homes):
         base = "Nursing" if home["nursing"] else "Residential"
         beds = int(home["beds"])
         if home.get("dementia", False) and beds >= 8 and rng.random() < 0.6:
@@ -54,7 +59,7 @@ def _home_categories(homes: pd.DataFrame, rng: np.random.Generator) -> list[tupl
 
 
 def _occupancy(code: str, homes: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
-    months = pd.date_range(end=LAST_MONTH, periods=12, freq="ME")
+    months = [m.date() for m in pd.date_range(end=LAST_MONTH, periods=12, freq="ME")]
     rows = []
     for home, category, beds in _home_categories(homes, rng):
         level = float(np.clip(rng.normal(0.84, 0.035), 0.76, 0.88))
@@ -63,7 +68,7 @@ def _occupancy(code: str, homes: pd.DataFrame, rng: np.random.Generator) -> list
             occupied = int(round(beds * float(np.clip(level + wobble, 0.73, 0.89))))
             closed = int(rng.random() < 0.05 and beds - occupied > 1)
             rows.append({"council": code, "location_id": home["location_id"], "home_name": home["name"],
-                         "date": month.date(), "category": category, "beds": beds, "occupied": occupied,
+                         "date": month, "category": category, "beds": beds, "occupied": occupied,
                          "vacant": beds - occupied - closed, "council_funded": int(round(occupied * funded))})
     return rows
 
@@ -72,23 +77,26 @@ def _occupancy(code: str, homes: pd.DataFrame, rng: np.random.Generator) -> list
 
 
 def _home_care(code: str, population: int, providers: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
-    weeks = pd.date_range(end=LAST_WEEK, periods=26, freq="7D")
+    weeks = [w.date() for w in pd.date_range(end=LAST_WEEK, periods=26, freq="7D")]
     zones = ZONES[:2] if population < 300_000 else ZONES
     shares = rng.gamma(2.0, 1.0, len(providers))
     shares = shares / shares.sum() if len(providers) else shares
     zone_of = [zones[i % len(zones)] for i in rng.permutation(len(providers))]
     growth = np.linspace(0.985, 1.0, len(weeks))
     total = population / 1000 * HOURS_PER_1000
+    minutes_per_call = np.dot(CALL_SHARES, CALL_MINUTES)
+    call_shares = np.array(CALL_SHARES)
+    who = list(zip(providers["provider_id"], providers["provider_name"], shares, zone_of))
     rows = []
     for w, week in enumerate(weeks):
         week_total = total * growth[w] * rng.uniform(0.99, 1.01)
-        for (_, p), share, zone in zip(providers.iterrows(), shares, zone_of):
+        for provider_id, provider_name, share, zone in who:
             commissioned = round(week_total * share * rng.uniform(0.97, 1.03) * 4) / 4
             delivered = round(commissioned * rng.uniform(0.97, 1.0) * 4) / 4
             packages = int(rng.poisson(commissioned * 0.015 / 10))
-            calls = rng.multinomial(int(delivered * 60 / np.dot(CALL_SHARES, CALL_MINUTES)), CALL_SHARES)
-            rows.append({"council": code, "provider_id": p["provider_id"], "provider_name": p["provider_name"],
-                         "zone": zone, "week_ending": week.date(), "commissioned_hours": commissioned,
+            calls = rng.multinomial(int(delivered * 60 / minutes_per_call), call_shares)
+            rows.append({"council": code, "provider_id": provider_id, "provider_name": provider_name,
+                         "zone": zone, "week_ending": week, "commissioned_hours": commissioned,
                          "delivered_hours": delivered,
                          "people_supported": int(round(commissioned / HOURS_PER_PERSON * rng.uniform(0.95, 1.05))),
                          "packages_awaiting": packages,
@@ -98,7 +106,7 @@ def _home_care(code: str, population: int, providers: pd.DataFrame, rng: np.rand
         for zone in zones:  # need not yet offered to any provider: ≈ 3.5% of commissioned hours
             packages = max(1, int(rng.poisson(week_total * 0.035 / len(zones) / 10)))
             rows.append({"council": code, "provider_id": "UNALLOCATED", "provider_name": "Not yet offered to a provider",
-                         "zone": zone, "week_ending": week.date(), "commissioned_hours": 0.0, "delivered_hours": 0.0,
+                         "zone": zone, "week_ending": week, "commissioned_hours": 0.0, "delivered_hours": 0.0,
                          "people_supported": 0, "packages_awaiting": packages,
                          "hours_awaiting": round(packages * rng.uniform(8, 12) * 2) / 2})
     return rows
@@ -183,8 +191,11 @@ def _cost_returns(occupancy: list[dict], home_care: list[dict], active: pd.DataF
     per = last.groupby(["provider_id", "category"], as_index=False)[["beds", "occupied"]].sum()
     providers = sorted(per["provider_id"].unique())
     chosen = [p for p in providers if rng.random() < 0.6]
+    by_provider: dict[str, list[dict]] = {}
+    for r in _records(per):
+        by_provider.setdefault(r["provider_id"], []).append(r)
     for n, provider in enumerate(chosen, start=1):
-        for _, r in per[per["provider_id"] == provider].iterrows():
+        for r in by_provider[provider]:
             weights = dict(_CARE_HOME_LINES)
             if r["category"].startswith("Nursing"):
                 weights.update({"Nursing staff": 260, "Care staff": 280, "Medical supplies (excluding PPE)": 8})
@@ -225,7 +236,7 @@ _LOCAL_RATING = {"Outstanding": "Outstanding", "Good": "Good", "Requires improve
 
 def _intelligence(active: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
     rows = []
-    for _, loc in active[active["kind"].isin(["care_home", "home_care"])].iterrows():
+    for loc in _records(active[active["kind"].isin(["care_home", "home_care"])]):
         care_home = loc["kind"] == "care_home"
         rating = _LOCAL_RATING.get(loc.get("rating", ""), "Good")
         concern = rng.random() < 0.06 or rating == "Inadequate"
