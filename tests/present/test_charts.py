@@ -47,3 +47,13 @@ def test_rating_chart_has_no_fixed_width_and_its_data() -> None:
     assert chart.figure.layout.width is None and chart.figure.layout.xaxis.dtick == 1
     assert chart.data.set_index("CQC overall rating").loc["Good", "Locations"] == 3
     assert list(chart.data.columns) == ["CQC overall rating", "Locations", "% of locations"]
+
+
+def test_line_series_skip_missing_values_and_dates() -> None:
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-01-01", "2026-02-01", None, "2026-04-01"]),
+                          "a": [None, 81.0, 82.0, 83.0], "b": [70.0, None, 71.0, None]})
+    chart = line_chart("trend", frame, "date", {"a": "A", "b": "B"}, "Trend", "%", "%")
+    assert [list(t.y) for t in chart.figure.data] == [[81.0, 83.0], [70.0]]
+    assert "A went from 81.0% on 1 February 2026 to 83.0% on 1 April 2026." in chart.alt
+    assert "B went from 70.0% on 1 January 2026 to 70.0% on 1 January 2026." in chart.alt
+    assert len(chart.data) == 4  # the data table keeps every row

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from helpers.assess import action_tracker, financial_sustainability, home_care_delivery, kpi_tracker
 from helpers import params as params_module
-from helpers.present.charts import LAYOUT, Chart, count_axis
+from helpers.present.charts import Chart, count_axis, plain_figure
 from helpers.errors import DataQualityLog
 from helpers.load import action_plan, home_care_activity, kpis, occupancy
 from helpers.load import financial_sustainability as finance_source
@@ -83,18 +82,16 @@ def action_part(plan: pd.DataFrame, today: date, days: int) -> tuple[list[Table]
 def _status_chart(counts: pd.DataFrame) -> Chart:
     """Stacked horizontal bars of actions per theme by status, each segment labelled with its count."""
     body = counts[counts["theme"] != action_tracker.TOTAL_ROW]
-    fig = go.Figure()
-    for status in action_plan.STATUSES:
-        fig.add_trace(go.Bar(y=body["theme"], x=body[status], name=status, orientation="h",
-                             marker_color=action_tracker.RAG_COLOURS[status],
-                             insidetextfont=dict(color=action_tracker.RAG_TEXT_COLOURS[status]),
-                             text=[f"{status}: {wording.whole(n)}" if n else "" for n in body[status]],
-                             textposition="inside"))
+    traces = [dict(type="bar", y=body["theme"], x=body[status], name=status, orientation="h",
+                   marker=dict(color=action_tracker.RAG_COLOURS[status]),
+                   insidetextfont=dict(color=action_tracker.RAG_TEXT_COLOURS[status]),
+                   text=[f"{status}: {wording.whole(n)}" if n else "" for n in body[status]], textposition="inside")
+              for status in action_plan.STATUSES]
     title = "Actions by theme and status"
-    fig.update_layout(barmode="stack", title=title, height=360, margin=dict(l=10, r=20, t=60, b=50),
-                      xaxis=count_axis(body[list(action_plan.STATUSES)].sum(axis=1).max(), title="Number of actions"),
-                      yaxis=dict(autorange="reversed", automargin=True), legend=dict(orientation="h", yanchor="top", y=-0.3),
-                      **LAYOUT)
+    fig = plain_figure(traces, dict(
+        barmode="stack", title=dict(text=title), height=360, margin=dict(l=10, r=20, t=60, b=50),
+        xaxis=count_axis(body[list(action_plan.STATUSES)].sum(axis=1).max(), title=dict(text="Number of actions")),
+        yaxis=dict(autorange="reversed", automargin=True), legend=dict(orientation="h", yanchor="top", y=-0.3)))
     parts = " ".join(f"{row['theme']}: " + ", ".join(f"{s} {wording.whole(row[s])}" for s in action_plan.STATUSES
                                                       if row[s]) + "."
                      for _, row in body.iterrows())
@@ -163,14 +160,14 @@ def _display(value: Any, fmt: str, suppressed: bool) -> str:
 
 def _calls_chart(weekly: pd.DataFrame) -> Chart:
     """Weekly % of calls of 15 and of 16–30 minutes, lines with distinct markers (not colour alone)."""
-    fig = go.Figure()
-    for column, name, symbol, dash in (("calls_15_pct", "15-minute calls", "circle", "solid"),
-                                       ("calls_30_pct", "16 to 30-minute calls", "square", "dash")):
-        fig.add_trace(go.Scatter(x=weekly["week_ending"], y=weekly[column].astype(float), name=name,
-                                 mode="lines+markers", marker_symbol=symbol, line_dash=dash))
+    traces = [dict(type="scatter", x=weekly["week_ending"], y=weekly[column].astype(float), name=name,
+                   mode="lines+markers", marker=dict(symbol=symbol), line=dict(dash=dash))
+              for column, name, symbol, dash in (("calls_15_pct", "15-minute calls", "circle", "solid"),
+                                                 ("calls_30_pct", "16 to 30-minute calls", "square", "dash"))]
     title = "Share of home care calls by planned length, week by week"
-    fig.update_layout(title=title, height=360, yaxis=dict(title="% of calls"), xaxis=dict(title="Week ending"),
-                      legend=dict(orientation="h", y=-0.25), margin=dict(l=70, r=20, t=60, b=50), **LAYOUT)
+    fig = plain_figure(traces, dict(title=dict(text=title), height=360, yaxis=dict(title=dict(text="% of calls")),
+                                    xaxis=dict(title=dict(text="Week ending")), legend=dict(orientation="h", y=-0.25),
+                                    margin=dict(l=70, r=20, t=60, b=50)))
     last = weekly.iloc[-1]
     alt = (f"Line chart of the weekly share of home care calls of 15 minutes and of 16 to 30 minutes over "
            f"{wording.plural(len(weekly), 'week')}. In the latest week, ending {wording.day(last['week_ending'])}, "

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from helpers.assess.cost_of_care.disclosure import caption, is_suppressed, refuse_provider_columns, suppress
 from helpers.assess.cost_of_care.parameters import footnote
@@ -13,7 +12,7 @@ from helpers.assess.cost_of_care.statistics import STATS
 from helpers.assess.cost_of_care.wording import money, rates_of, year as fy
 from helpers.present import wording
 from helpers.load.cost_returns import UNITS
-from helpers.present.charts import Chart, LAYOUT, LEGEND_ABOVE
+from helpers.present.charts import LEGEND_ABOVE, Chart, hline, plain_figure
 from helpers.present.tables import Table
 from helpers.services import name as service_name
 
@@ -114,24 +113,26 @@ def gap_chart(gaps: pd.DataFrame, service: str, council: str, p: dict[str, Any],
     lq = [float(v) if ok else None for v, ok in zip(gaps["lq"], shown)]
     uq = [float(v) if ok else None for v, ok in zip(gaps["uq"], shown)]
     rate = gaps["current_rate"].astype("float64").tolist()
-    fig = go.Figure([
-        go.Bar(name="Current rate", x=label, y=rate, marker_color="#1f5f8b",
-               text=[money(r) for r in rate], textposition="outside",
-               hovertemplate="%{x}: current rate £%{y:,.2f}<extra></extra>"),
-        go.Bar(name="Median cost (whiskers: lower to upper quartile)", x=label, y=med, marker_color="#c77c02",
-               error_y=dict(type="data", symmetric=False,
-                            array=[(u - m) if m is not None else None for m, u in zip(med, uq)],
-                            arrayminus=[(m - q) if m is not None else None for m, q in zip(med, lq)]),
-               text=[money(m) if m is not None else marker for m in med], textposition="outside",
-               hovertemplate="%{x}: median cost £%{y:,.2f}<extra></extra>")])
-    if hca is not None and service == "home_care":
-        fig.add_hline(y=hca[1], line_dash="dash", line_color="#b3261e",
-                      annotation_text=f"HCA minimum price {fy(hca[0])}: {money(hca[1])}")
     title = f"Fee rates and median cost of {service_name(service)} in {council}"
     top = max([*rate, *[u for u in uq if u is not None], hca[1] if hca and service == "home_care" else 0, 1])
-    fig.update_layout(title=title, barmode="group", height=420,
-                      yaxis=dict(title=f"£ {UNITS[service]}", range=[0, top * 1.2]),
-                      legend=LEGEND_ABOVE, margin=dict(l=70, r=20, t=100, b=110), **LAYOUT)
+    layout = dict(title=dict(text=title), barmode="group", height=420,
+                  yaxis=dict(title=dict(text=f"£ {UNITS[service]}"), range=[0, top * 1.2]),
+                  legend=LEGEND_ABOVE, margin=dict(l=70, r=20, t=100, b=110))
+    if hca is not None and service == "home_care":
+        shape, annotation = hline(hca[1], f"HCA minimum price {fy(hca[0])}: {money(hca[1])}",
+                                  color="#b3261e", dash="dash")
+        layout |= dict(shapes=[shape], annotations=[annotation])
+    fig = plain_figure([
+        dict(type="bar", name="Current rate", x=label, y=rate, marker=dict(color="#1f5f8b"),
+             text=[money(r) for r in rate], textposition="outside",
+             hovertemplate="%{x}: current rate £%{y:,.2f}<extra></extra>"),
+        dict(type="bar", name="Median cost (whiskers: lower to upper quartile)", x=label, y=med,
+             marker=dict(color="#c77c02"),
+             error_y=dict(array=[(u - m) if m is not None else None for m, u in zip(med, uq)],
+                          arrayminus=[(m - q) if m is not None else None for m, q in zip(med, lq)],
+                          symmetric=False, type="data"),
+             text=[money(m) if m is not None else marker for m in med], textposition="outside",
+             hovertemplate="%{x}: median cost £%{y:,.2f}<extra></extra>")], layout)
     parts = []
     for b, r, m, g, pct in zip(label, rate, med, gaps["gap_gbp"], gaps["gap_pct"]):
         if m is None:
@@ -157,15 +158,16 @@ def median_chart(stats_pub: pd.DataFrame, service: str, council: str, p: dict[st
     med = [float(v) if ok else None for v, ok in zip(stats_pub["median"], shown)]
     lq = [float(v) if ok else None for v, ok in zip(stats_pub["lq"], shown)]
     uq = [float(v) if ok else None for v, ok in zip(stats_pub["uq"], shown)]
-    fig = go.Figure(go.Bar(x=label, y=med, marker_color="#c77c02", text=[money(m) if m is not None else marker
-                                                                          for m in med], textposition="outside",
-                           error_y=dict(type="data", symmetric=False,
-                                        array=[(u - m) if m is not None else None for m, u in zip(med, uq)],
-                                        arrayminus=[(m - q) if m is not None else None for m, q in zip(med, lq)])))
     title = f"Median cost of {service_name(service)} in {council} (no fee rates supplied)"
-    fig.update_layout(title=title, height=420, margin=dict(l=70, r=20, t=60, b=50), **LAYOUT,
-                      yaxis=dict(title=f"£ {UNITS[service]}",
-                                 range=[0, max([u for u in uq if u is not None] or [1]) * 1.2]))
+    fig = plain_figure([dict(
+        type="bar", x=label, y=med, marker=dict(color="#c77c02"),
+        text=[money(m) if m is not None else marker for m in med], textposition="outside",
+        error_y=dict(array=[(u - m) if m is not None else None for m, u in zip(med, uq)],
+                     arrayminus=[(m - q) if m is not None else None for m, q in zip(med, lq)],
+                     symmetric=False, type="data"))],
+        dict(title=dict(text=title), height=420, margin=dict(l=70, r=20, t=60, b=50),
+             yaxis=dict(title=dict(text=f"£ {UNITS[service]}"),
+                        range=[0, max([u for u in uq if u is not None] or [1]) * 1.2])))
     parts = [f"{b}: median {money(m)}." if m is not None else f"{b}: suppressed (fewer than "
              f"{wording.plural(p['min_providers'], 'return')})." for b, m in zip(label, med)]
     alt = (f"Bar chart of the median total cost of {service_name(service)} from providers' returns, £ "
