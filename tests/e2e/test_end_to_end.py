@@ -15,7 +15,7 @@ from helpers.cli import main
 REPO = Path(__file__).resolve().parents[2]
 CHAPTERS = ["Care homes", "Home care", "Supported living", "Day opportunities", "Market oversight and what we will do"]
 SECTIONS = ["Sufficiency", "Quality", "Stability", "Workforce", "Cost of care and value for money", "Demand",
-            "What we will do"]
+            "Sustainability", "What we will do"]
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +85,8 @@ def test_mps_has_four_service_chapters_each_with_every_section_and_the_oversight
     for chapter in CHAPTERS:
         assert any(chapter in h for h in headings), chapter
     for service in ["care-homes", "home-care", "supported-living", "day-opportunities"]:
-        for section in ["sufficiency", "quality", "stability", "workforce", "cost", "demand", "actions"]:
+        for section in ["sufficiency", "quality", "stability", "workforce", "cost", "demand", "sustainability",
+                        "actions"]:
             assert f'id="sec-{service}-{section}"' in html, (service, section)
     text = "\n".join(page.extract_text() for page in PdfReader(folder / "mps.pdf").pages)
     for section in SECTIONS:

@@ -34,26 +34,26 @@ def summary(service: str, figures: dict, sections: list[dict]) -> dict:
 
 
 def test_glance_row_is_hand_computed_from_the_key_figures() -> None:
-    row = statement.glance_row("care_homes", CARE_HOMES, 2036)
-    assert row == ["Care homes", "106 homes, 4,019 beds", "79% (region 81%)", "159 beds short by 2036",
+    row = statement.glance_row("care_homes", {**CARE_HOMES, "sustainability": {"verdict": "at risk"}}, 2036)
+    assert row == ["Care homes", "At risk", "106 homes, 4,019 beds", "79% (region 81%)", "159 beds short by 2036",
                    "Residential standard: fee £805.14, 13% below the median cost £928.38"]
     spare = statement.glance_row("day_opportunities", {"locations": 1, "capacity": 5769.2,
                                                        "capacity_unit": "sessions a week", "surplus_10y": 21.0,
                                                        "cost": {"available": False}}, None)
-    assert spare[1:] == ["1 location, 5,769 sessions a week", "not available", "21 sessions a week to spare",
+    assert spare[1:] == ["Not assessed", "1 location, 5,769 sessions a week", "not available", "21 sessions a week to spare",
                          "no cost of care comparison"]
 
 
 def test_a_suppressed_cost_of_care_gives_the_fee_and_says_why_there_is_no_comparison() -> None:
     cost = {"available": True, "suppressed": True, "gap_gbp": None, "main_band": "Standard session",
             "main_current_rate": 44.97, "main_median_cost": None, "min_providers": 3}
-    assert statement.glance_row("day_opportunities", {"cost": cost}, None)[4] == (
+    assert statement.glance_row("day_opportunities", {"cost": cost}, None)[5] == (
         "Standard session: fee £44.97; the cost of care is not published (fewer than 3 providers' returns)")
 
 
 def test_fee_above_the_median_cost_says_above() -> None:
     figures = {**CARE_HOMES, "cost": {**CARE_HOMES["cost"], "gap_gbp": -10.0, "gap_pct": -1.2}}
-    assert statement.glance_row("care_homes", figures, None)[4].endswith("1% above the median cost £928.38")
+    assert statement.glance_row("care_homes", figures, None)[5].endswith("1% above the median cost £928.38")
 
 
 def test_chapter_links_appendix_detail_keeps_body_items_and_prints_each_sentence_once() -> None:
@@ -68,8 +68,8 @@ def test_chapter_links_appendix_detail_keeps_body_items_and_prints_each_sentence
     assert "{{< include artefacts/care_homes/ratings.fig.md >}}" in text
     assert "{{< include artefacts/care_homes/supply.md >}}" in text
     assert "cost_lines.md" not in text and "entries_exits.fig.md" not in text
-    assert "[Cost per line](#app-table-care-homes-cost-lines)" in text
-    assert "[Entries](#app-chart-care-homes-entries-exits)" in text
+    assert "[More on care homes: quality: 1 table and 1 chart in the appendix](#sec-appendix-care-homes-quality)" in \
+        unescaped(text)
     assert "Said already" not in text and "- New sentence\\." in text and "Shared note" not in text
     assert "Our tender." in text and "New sentence." in once and "*A note\\.*" in text
 
@@ -78,7 +78,8 @@ def test_the_appendix_holds_each_detail_item_under_the_id_its_section_links_to()
     items = [{"kind": "table", "name": "cost_lines", "caption": "Cost per line", "place": "appendix"},
              {"kind": "table", "name": "supply", "caption": "Supply", "place": "body"}]
     text = statement.appendix({"care_homes": summary("care_homes", CARE_HOMES, [section("cost", [], items)])})
-    assert "::: {#app-table-care-homes-cost-lines}\n{{< include artefacts/care_homes/cost_lines.md >}}\n:::" in text
+    assert "### Cost {#sec-appendix-care-homes-cost}\n\n::: {#app-table-care-homes-cost-lines}\n" \
+           "{{< include artefacts/care_homes/cost_lines.md >}}\n:::" in text
     assert "supply" not in text
 
 
@@ -176,3 +177,23 @@ def test_without_last_years_figures_there_is_no_changes_section(tmp_path) -> Non
     statement.build_project(project, "Sheffield", 2026, ["care_homes"])
     index = (project / "index.qmd").read_text()
     assert "sec-changes" not in index and "up from" not in index
+
+
+def test_the_risks_chapter_sums_up_each_services_risks_and_links_their_actions(tmp_path: Path) -> None:
+    project = project_with(tmp_path)
+    folder = project / "artefacts" / "care_homes"
+    (folder / "sustainability_risks.csv").write_text(
+        "risk,likelihood,impact,action,target,status\n"
+        "Fees below cost.,Possible,High,Agree the uplift,28 February 2027,Green\n"
+        "Fees below cost.,Possible,High,Publish the strategy,31 October 2026,Complete\n"
+        "Staff leave.,Likely,Medium,No action in the council's plan yet.,,\n", encoding="utf-8")
+    summary_json = json.loads((folder / "key_figures.json").read_text())
+    summary_json["sections"].append(section("sustainability", [], [
+        {"kind": "table", "name": "sustainability_risks", "caption": "Risks", "place": "appendix"}]))
+    (folder / "key_figures.json").write_text(json.dumps(summary_json))
+    statement.build_project(project, "Sheffield", 2026, ["care_homes"])
+    index = unescaped((project / "index.qmd").read_text())
+    risks = index[index.index("# Risks and contingency"):index.index("# Working with us")]
+    assert "| Care homes | Fees below cost. | Possible | High | [2 actions in its plan]" \
+           "(#app-table-care-homes-sustainability-risks) |" in risks
+    assert "| Care homes | Staff leave. | Likely | Medium | No action in the council's plan yet. |" in risks

@@ -23,7 +23,9 @@ from helpers.load.cqc_directory import SOURCE as DIRECTORY
 from helpers.present import authored, changes, wording
 from helpers.present.placement import places  # noqa: F401  (re-exported: statement.places)
 from helpers.present.charts import TEMPLATE
+from helpers.assess import sustainability
 from helpers.present.escape import markdown, script_json, yaml_markdown
+from helpers.present.spreadsheet_text import read_csv
 from helpers.present.publish import artefact_dir
 from helpers.services import OVERSIGHT, SERVICES, title
 
@@ -141,17 +143,17 @@ def chapter(service: str, summary: dict, slot_text: dict[str, str], once: set[st
         detail = []
         for item in section["items"]:
             if item.get("place", "body") == "appendix":
-                label = sentences(item["caption"])[0].rstrip(".") if item["caption"] else item["name"]
-                detail.append(f"[{markdown(label)}](#{_appendix_id(service, item['name'], item['kind'])})")
+                detail.append(item["kind"])
             elif item["kind"] == "chart":
                 lines += [f"{{{{< include {base}/{item['name']}.fig.md >}}}}", ""]
             elif item.get("place", "body") == "body":
                 lines += [f"{{{{< include {base}/{item['name']}.md >}}}}", ""]
                 lines += [f"[{markdown(section['source'])}]{{.source}}", ""] if section.get("source") else []
         if detail:
+            counted = " and ".join(wording.plural(detail.count(k), k) for k in ("table", "chart") if k in detail)
             what = f"{title(service).lower()}: {section['title'].lower()}"
-            lines += [f"More on {markdown(what)}, in the appendix and the data workbook:", "",
-                      *(f"- {link}" for link in detail), ""]
+            lines += [f"[More on {markdown(what)}: {counted} in the appendix]"
+                      f"(#{_anchor('appendix', service, section['key'])}), also in the data workbook.", ""]
         lines += [f"*{markdown(note)}*\n" for note in _first_time(section["notes"], once)]
     return "\n".join(lines) + "\n"
 
@@ -177,6 +179,9 @@ def appendix(summaries: dict[str, dict]) -> str:
             continue
         lines += [f"## {markdown(summary.get('title') or title(service))} {{#{_anchor('appendix', service)}}}", ""]
         for section, item in detail:
+            heading = f"### {markdown(section['title'])} {{#{_anchor('appendix', service, section['key'])}}}"
+            if heading not in lines:
+                lines += [heading, ""]
             chart = item["kind"] == "chart"
             lines += [f"::: {{#{_appendix_id(service, item['name'], item['kind'])}}}",
                       f"{{{{< include artefacts/{service}/{item['name']}{'.fig' if chart else ''}.md >}}}}", ":::", ""]
@@ -198,7 +203,8 @@ def _then(text: str) -> str:
 
 def glance_row(service: str, figures: dict[str, Any], gap_year: int | None,
                previous: dict[str, Any] | None = None) -> list[str]:
-    """One service's at-a-glance cells: supply, quality, projected gap and fee against the median cost of care,
+    """One service's at-a-glance cells: its sustainability verdict, supply, quality, projected gap and fee against the
+    median cost of care,
     each headline with its change since last year's statement when ``previous`` (its key figures) is given."""
     unit = "beds" if "beds" in figures else figures.get("capacity_unit", "")
     size_key = "beds" if "beds" in figures else "capacity"
@@ -226,20 +232,22 @@ def glance_row(service: str, figures: dict[str, Any], gap_year: int | None,
                f"published (fewer than {wording.plural(cost.get('min_providers', 3), 'provider')}' returns)")
     else:
         fee = "no cost of care comparison"
-    return [title(service), supply, quality, gap, fee]
+    verdict = (figures.get("sustainability") or {}).get("verdict") or "not assessed"
+    return [title(service), verdict[:1].upper() + verdict[1:], supply, quality, gap, fee]
 
 
 def at_a_glance(project: Path, services: list[str], summaries: dict[str, dict], slot_text: dict[str, str],
                 vintage: str, previous: dict[str, Any] | None = None) -> str:
     """The first page: each service's headline figures in one table (with changes since last year's statement),
     the table of those changes, then what the council wants more and less of."""
-    header = ["Service", "Supply", "Rated Good or Outstanding", "Projected gap", "Fee against the cost of care"]
+    header = ["Service", "Sustainability", "Supply", "Rated Good or Outstanding", "Projected gap",
+              "Fee against the cost of care"]
     rows = [glance_row(s, summaries[s]["key_figures"], _gap_year(project, s), previous) for s in services
             if s in summaries]
-    table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    table = ["| " + " | ".join(header) + " |", "|:---|:---|:----|:---|:----|:------|"]  # dashes: relative widths
     table += ["| " + " | ".join(markdown(cell) for cell in row) + " |" for row in rows]
     lines = ["# At a glance {#sec-glance}", "", "\n".join(table), "",
-             ": Each service's supply, quality, projected gap and fees {#tbl-glance}", "",
+             ": Each service's sustainability, supply, quality, projected gap and fees {#tbl-glance}", "",
              f"[Source: each service's chapter below: CQC care directory and ratings, {markdown(vintage_text(vintage))}; "
              "ONS population projections; the council's fee rates and providers' cost of care returns.]{.source}", ""]
     if previous:
@@ -265,6 +273,33 @@ def changes_since(previous: dict[str, Any], current: dict[str, Any]) -> list[str
     return [f"## Changes since the {then} statement {{#sec-changes}}", "", "\n".join(table), "",
             f": Headline figures in the {then} statement and in this one {{#tbl-changes}}", "",
             f"[Source: the key figures published with the {then} statement and with this one.]{{.source}}", ""]
+
+
+def risk_summary(project: Path, summaries: dict[str, dict]) -> list[str]:
+    """The risks chapter's table: each service's risks over the next 1 to 3 years (likelihood, impact) and how many of
+    the council's actions answer each, linked to the service's full risk table in the appendix."""
+    rows = []
+    for service, summary in summaries.items():
+        item = next((i for sec in summary["sections"] for i in sec["items"] if i["name"] == "sustainability_risks"),
+                    None)
+        csv = artefact_dir(project, service) / "sustainability_risks.csv"
+        if item is None or not csv.is_file():
+            continue
+        frame = read_csv(csv, keep_default_na=False)
+        link = f"#{_appendix_id(service, 'sustainability_risks', 'table')}" if item.get("place") == "appendix" else \
+            f"#{_anchor(service, 'sustainability')}"
+        for (risk, likelihood, impact), part in frame.groupby(["risk", "likelihood", "impact"], sort=False):
+            actions = part[part["action"] != sustainability.NO_ACTION]
+            answer = (sustainability.NO_ACTION if actions.empty
+                      else f"[{wording.plural(len(actions), 'action')} in its plan]({link})")
+            rows.append([markdown(title(service)), markdown(risk), markdown(likelihood), markdown(impact), answer])
+    if not rows:
+        return []
+    header = ["Service", "Risk", "Likelihood", "Impact", "What the council will do"]
+    return ["| " + " | ".join(header) + " |", "|:---|:------------|:---|:---|:-----|",  # dashes: relative widths
+            *("| " + " | ".join(row) + " |" for row in rows), "",
+            ": The risks to each market over the next one to three years {#tbl-risks}", "",
+            "[Source: each service's sustainability section and the council's action plan.]{.source}", ""]
 
 
 def methods(summaries: dict[str, dict], notes: list[str]) -> str:
@@ -344,7 +379,7 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
         at_a_glance(project, chapters_of, summaries, slot_text, figures["vintage"], previous),
         "# Introduction and vision {#sec-introduction}", "", slot_text["introduction"], "",
         *(f"{{{{< include _{s}.qmd >}}}}\n" for s in services),
-        "# Risks and contingency {#sec-risks}", "", slot_text["risks"], "",
+        "# Risks and contingency {#sec-risks}", "", *risk_summary(project, summaries), slot_text["risks"], "",
         "# Working with us {#sec-working-with-us}", "", slot_text["working_with_us"], "",
         "# How this statement was produced {#sec-how-produced}", "", slot_text["how_produced"], "",
         "# Glossary {#sec-glossary}", "", glossary(),
