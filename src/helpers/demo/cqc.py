@@ -35,12 +35,13 @@ def council_market(council: pd.Series, seed: int, start_id: int) -> pd.DataFrame
     """Draw one council's synthetic market: care homes, home care, supported living and day services."""
     rng = _rng(seed, council["code"])
     pop = int(council["population_2020"])
+    name, region = council["name"], council["region_name"]
     kinds = {"care_home": max(3, round(pop / 4600 * rng.uniform(0.85, 1.15))),
              "home_care": max(2, round(pop / 6500 * rng.uniform(0.8, 1.2))),
              "supported_living": max(2, round(pop / 14000 * rng.uniform(0.8, 1.2))),
              "day_service": max(1, round(pop / 30000 * rng.uniform(0.8, 1.2)))}
     n_providers = max(3, int(sum(kinds.values()) * 0.9))
-    providers = [(f"1-{900000000 + start_id + i:010d}", f"{council['name']} Care Provider {i + 1}") for i in range(n_providers)]
+    providers = [(f"1-{900000000 + start_id + i:010d}", f"{name} Care Provider {i + 1}") for i in range(n_providers)]
     rows = []
     for kind, n in kinds.items():
         for _ in range(n):
@@ -62,12 +63,12 @@ def council_market(council: pd.Series, seed: int, start_id: int) -> pd.DataFrame
             rows.append({
                 "location_id": f"1-{100000000 + uid:010d}", "kind": kind, "nursing": nursing, "beds": beds,
                 "name": f"{rng.choice(_NAMES_A)} {rng.choice(_NAMES_B)}" if kind == "care_home"
-                        else f"{council['name']} {kind.replace('_', ' ').title()} {len(rows) + 1}",
+                        else f"{name} {kind.replace('_', ' ').title()} {len(rows) + 1}",
                 "provider_id": provider_id, "provider_name": provider_name, "brand_id": brand[0], "brand_name": brand[1],
                 "registered": registered, "ended": ended, "rating": rating, "rating_date": rating_date,
                 "dementia": kind == "care_home" and rng.random() < 0.6,
                 "learning_disability": kind in {"supported_living", "day_service"} or rng.random() < 0.1,
-                "la_name": council["name"], "region": council["region_name"],
+                "la_name": name, "region": region,
             })
     return pd.DataFrame(rows)
 

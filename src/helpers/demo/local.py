@@ -37,15 +37,17 @@ def _rng(seed: int, code: str) -> np.random.Generator:
 # ---------------------------------------------------------------------------------------------- occupancy
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """The rows of a frame as dicts (what ``iterrows`` gives, without building a Series per row)."""
-    return frame.to_dict("records")
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """The rows of a frame as dicts of these columns (those it has), as Python values: what ``iterrows``
+    gave, without building a Series per row."""
+    columns = [c for c in columns if c in frame]
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
 
 
 def _home_categories(homes: pd.DataFrame, rng: np.random.Generator) -> list[tuple[dict, str, int]]:
     """(home, category, beds) per bed category of each care home: dementia homes split some beds off."""
     out = []
-    for home in _records(homes):
+    for home in _records(homes, ["location_id", "name", "nursing", "beds", "dementia"]):
         base = "Nursing" if home["nursing"] else "Residential"
         beds = int(home["beds"])
         if home.get("dementia", False) and beds >= 8 and rng.random() < 0.6:
@@ -115,13 +117,11 @@ def _home_care(code: str, population: int, providers: pd.DataFrame, rng: np.rand
 # ---------------------------------------------------------------------------------------------- fee rates
 
 
-def _fee_rates(occupancy: list[dict], home_care: list[dict], active: pd.DataFrame,
+def _fee_rates(occupancy: pd.DataFrame, home_care: pd.DataFrame, active: pd.DataFrame,
                rng: np.random.Generator) -> list[dict]:
-    last = pd.DataFrame(occupancy)
-    last = last[last["date"] == LAST_MONTH.date()] if len(last) else last
+    last = occupancy[occupancy["date"] == LAST_MONTH.date()] if len(occupancy) else occupancy
     funded = last.groupby("category")["council_funded"].sum() if len(last) else pd.Series(dtype=float)
-    hc = pd.DataFrame(home_care)
-    weekly_hours = hc.loc[hc["week_ending"] == LAST_WEEK.date(), "commissioned_hours"].sum()
+    weekly_hours = home_care.loc[home_care["week_ending"] == LAST_WEEK.date(), "commissioned_hours"].sum()
     rows = []
 
     def add(service: str, band: str, unit: str, rate: float, volume: float) -> None:
@@ -183,16 +183,16 @@ def _line_values(service: str, weights: dict[str, float], total: float, rng: np.
     return dict(zip(lines, np.round(raw / raw.sum() * total, 2)))
 
 
-def _cost_returns(occupancy: list[dict], home_care: list[dict], active: pd.DataFrame,
+def _cost_returns(occupancy: pd.DataFrame, home_care: pd.DataFrame, active: pd.DataFrame,
                   rng: np.random.Generator) -> list[dict]:
     rows = []
-    occ = pd.DataFrame(occupancy)
-    last = occ[occ["date"] == LAST_MONTH.date()].merge(active[["location_id", "provider_id"]], on="location_id")
+    last = occupancy[occupancy["date"] == LAST_MONTH.date()].merge(active[["location_id", "provider_id"]],
+                                                                  on="location_id")
     per = last.groupby(["provider_id", "category"], as_index=False)[["beds", "occupied"]].sum()
     providers = sorted(per["provider_id"].unique())
     chosen = [p for p in providers if rng.random() < 0.6]
     by_provider: dict[str, list[dict]] = {}
-    for r in _records(per):
+    for r in _records(per, ["provider_id", "category", "beds", "occupied"]):
         by_provider.setdefault(r["provider_id"], []).append(r)
     for n, provider in enumerate(chosen, start=1):
         for r in by_provider[provider]:
@@ -206,8 +206,7 @@ def _cost_returns(occupancy: list[dict], home_care: list[dict], active: pd.DataF
                              "cost_line": line, "group": cost_returns.LINE_GROUP[("care_homes", line)],
                              "value": float(value), "unit": cost_returns.UNITS["care_homes"], "beds": int(r["beds"]),
                              "occupancy": min(occupancy_pct, 99.0)})
-    hc = pd.DataFrame(home_care)
-    hc = hc[(hc["week_ending"] == LAST_WEEK.date()) & (hc["provider_id"] != "UNALLOCATED")]
+    hc = home_care[(home_care["week_ending"] == LAST_WEEK.date()) & (home_care["provider_id"] != "UNALLOCATED")]
     n_hc = min(10, len(hc))
     others = {"home_care": hc.sample(n=n_hc, random_state=rng)["commissioned_hours"].tolist(),
               "supported_living": [float(rng.uniform(300, 1500)) for _ in
@@ -236,7 +235,8 @@ _LOCAL_RATING = {"Outstanding": "Outstanding", "Good": "Good", "Requires improve
 
 def _intelligence(active: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
     rows = []
-    for loc in _records(active[active["kind"].isin(["care_home", "home_care"])]):
+    for loc in _records(active[active["kind"].isin(["care_home", "home_care"])],
+                        ["location_id", "name", "provider_name", "kind", "rating"]):
         care_home = loc["kind"] == "care_home"
         rating = _LOCAL_RATING.get(loc.get("rating", ""), "Good")
         concern = rng.random() < 0.06 or rating == "Inadequate"
@@ -333,9 +333,10 @@ def write_local(council_code: str, active: pd.DataFrame, seed: int, out_dir: Pat
                     .first().sort_values("provider_id"))
     occupancy = _occupancy(council_code, homes, rng)
     home_care = _home_care(council_code, population, hc_providers, rng)
+    frames = pd.DataFrame(occupancy), pd.DataFrame(home_care)  # built once for the fee rates and cost returns
     rows = {"occupancy": occupancy, "home_care_activity": home_care,
-            "fee_rates": _fee_rates(occupancy, home_care, active, rng),
-            "cost_returns": _cost_returns(occupancy, home_care, active, rng),
+            "fee_rates": _fee_rates(*frames, active, rng),
+            "cost_returns": _cost_returns(*frames, active, rng),
             "provider_intelligence": _intelligence(active, rng), "action_plan": _action_plan(rng),
             "kpis": _kpis(rng)}
     out_dir = Path(out_dir)

@@ -3,7 +3,7 @@
 Written as .xlsx, not the published .ods: odfpy takes minutes for the ~150,000 rows of every
 council, and the loader reads both. Even openpyxl is too slow at that size, so ``write_xlsx``
 writes the workbook XML directly (all cells text, one shared-string table, fixed zip times so the
-same input gives the same bytes).
+same input gives the same bytes), a column at a time and streamed a few thousand rows at a time.
 
 Sheets: README (says SYNTHETIC), ``Locations`` and ``Providers`` with the published columns.
 ``Locations`` has one row per location × "Service / Population Group" × Domain for every
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -61,6 +62,7 @@ _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CHUNK_ROWS = 5000
 
 
 def _unit(ids: pd.Series, salt: str) -> np.ndarray:
@@ -154,11 +156,43 @@ def providers_sheet(locations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=PROVIDER_COLUMNS, fill_value="")
 
 
-def _sheet_xml(cells: np.ndarray) -> str:
-    """One worksheet of shared-string indices (rows × columns of ints)."""
-    lookup = np.array([f'<c t="s"><v>{i}</v></c>' for i in range(int(cells.max(initial=0)) + 1)], dtype=object)
-    rows = "".join("<row>" + "".join(r) + "</row>" for r in lookup[cells].tolist())
-    return f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+def _shared_strings(sheets: dict[str, pd.DataFrame]) -> tuple[list[np.ndarray], list[str]]:
+    """Each sheet's cells (header row first) as indices into one shared-string table, and the table.
+
+    Strings are numbered in order of first appearance reading the sheets row by row, as ``pd.factorize``
+    over every cell would number them, but a column at a time: England's ~5 million cells are never one
+    array of Python strings.
+    """
+    columns, strings, positions = [], [], []
+    offset = 0
+    for frame in sheets.values():
+        n, m = frame.shape
+        for j in range(m):
+            values = np.concatenate([np.array([frame.columns[j]], dtype=object),
+                                     frame.iloc[:, j].astype(str).to_numpy(dtype=object)])
+            codes, uniques = pd.factorize(values)
+            first_row = np.unique(codes, return_index=True)[1]  # codes count up in order of first appearance
+            uniques = np.asarray(uniques, dtype=object)
+            columns.append((codes, uniques))
+            strings.append(uniques)
+            positions.append(offset + first_row * m + j)
+        offset += (n + 1) * m
+    first = pd.Series(np.concatenate(positions), index=np.concatenate(strings)).groupby(level=0, sort=False).min()
+    table = pd.Index(first.sort_values(kind="stable").index)
+    grids, k = [], 0
+    for frame in sheets.values():
+        m = frame.shape[1]
+        grids.append(np.column_stack([table.get_indexer(uniques)[codes] for codes, uniques in columns[k:k + m]]))
+        k += m
+    return grids, table.tolist()
+
+
+def _sheet_xml(cells: np.ndarray, lookup: np.ndarray) -> Iterator[str]:
+    """One worksheet of shared-string indices (rows × columns of ints), a few thousand rows at a time."""
+    yield f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>'
+    for lo in range(0, len(cells), _CHUNK_ROWS):
+        yield "".join("<row>" + "".join(r) + "</row>" for r in lookup[cells[lo:lo + _CHUNK_ROWS]].tolist())
+    yield "</sheetData></worksheet>"
 
 
 def _package_xml(names: list[str]) -> dict[str, str]:
@@ -189,20 +223,20 @@ def _package_xml(names: list[str]) -> dict[str, str]:
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """Write text-only sheets (header row = the frame's columns) as a minimal, byte-stable xlsx."""
-    grids = [np.vstack([np.array(f.columns, dtype=object), f.astype(str).to_numpy(dtype=object)])
-             for f in sheets.values()]
-    codes, strings = pd.factorize(np.concatenate([g.ravel() for g in grids]))
-    bounds = np.cumsum([0] + [g.size for g in grids])
-    parts = _package_xml(list(sheets))
-    parts["xl/sharedStrings.xml"] = (f'{_XML}<sst xmlns="{_MAIN}" count="{codes.size}" uniqueCount="{len(strings)}">'
-                                     + "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings)
-                                     + "</sst>")
+    grids, strings = _shared_strings(sheets)
+    lookup = np.array([f'<c t="s"><v>{i}</v></c>' for i in range(len(strings))], dtype=object)
+    parts: dict[str, str | Iterator[str]] = _package_xml(list(sheets))
+    parts["xl/sharedStrings.xml"] = (
+        f'{_XML}<sst xmlns="{_MAIN}" count="{sum(g.size for g in grids)}" uniqueCount="{len(strings)}">'
+        + "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings) + "</sst>")
     for i, grid in enumerate(grids):
-        parts[f"xl/worksheets/sheet{i + 1}.xml"] = _sheet_xml(codes[bounds[i]:bounds[i + 1]].reshape(grid.shape))
-    with zipfile.ZipFile(path, "w") as z:
+        parts[f"xl/worksheets/sheet{i + 1}.xml"] = _sheet_xml(grid, lookup)
+    # Every part deflated at level 1 and dated 1 January 1980 (ZipInfo's default), so the bytes are stable.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for name, text in parts.items():
-            z.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), text.encode("utf-8"),
-                       compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            with z.open(name, "w") as f:
+                for chunk in [text] if isinstance(text, str) else text:
+                    f.write(chunk.encode("utf-8"))
 
 
 def write_ratings(market_snapshot: pd.DataFrame, as_at: pd.Timestamp, out_dir: Path) -> Path:

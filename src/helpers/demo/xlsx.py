@@ -5,9 +5,11 @@ demo data have about 25 million cells. Here openpyxl still writes each workbook'
 styles, README, drop-down lists, data validations, the header row), and only the data rows are made
 here, as the same XML text openpyxl would write for them (``cell_suffixes`` follows
 ``openpyxl.cell._writer.etree_write_cell``): inline strings, numbers as ``"%.16g"``, dates as Excel
-serial numbers, ``""`` as an empty inline string, ``None`` left out unless the cell is styled. Values
-openpyxl would turn into something else (a formula, an error code) are refused rather than written
-differently. ``tests/demo/test_demo_xlsx.py`` checks the output part by part against openpyxl's own.
+serial numbers (in styled cells only), ``""`` as an empty inline string, ``None`` left out unless the
+cell is styled. Values openpyxl would turn into something else (a formula, an error code, a date given
+a format of its own) are refused rather than written differently. The zip is deflated at level 1, not
+openpyxl's 6 (a fifth larger, five times faster to compress); its parts are the same.
+``tests/demo/test_demo_writers.py`` checks the output part by part against openpyxl's own.
 """
 from __future__ import annotations
 
@@ -67,7 +69,8 @@ def cell_suffixes(values: Sequence[object], style: int | None) -> list[str | Non
 
     Each distinct value is formatted once. Values are told apart by value alone (1, 1.0 and
     ``numpy.int64(1)`` are written alike), except that a column mixing booleans with other types keys
-    on the type too (True == 1, but True is written as a boolean).
+    on the type too (True == 1, but True is written as a boolean), and a column holding -0.0 is
+    written value by value.
     """
     styled = f' s="{style}"' if style is not None else ""
     empty = f'{styled} t="n" />' if style is not None else None
@@ -79,6 +82,11 @@ def cell_suffixes(values: Sequence[object], style: int | None) -> list[str | Non
         return empty if base is None else styled + base
 
     kinds = set(map(type, values))
+    floats = kinds & {float, np.float64, np.float32}
+    if floats:  # -0.0 == 0.0, but it is written "-0": no sharing between them
+        numbers = np.array([v for v in values if type(v) in floats], dtype=float)
+        if np.any(np.signbit(numbers) & (numbers == 0)):
+            return [piece(value) for value in values]
     if len(kinds) > 1 and kinds & {bool, np.bool_}:
         keys = [(type(v), v) for v in values]
         table = {key: piece(key[1]) for key in dict.fromkeys(keys)}
@@ -113,7 +121,7 @@ def read_parts(data: bytes) -> dict[str, bytes]:
 
 
 def write_parts(path: Path, parts: dict[str, bytes | Iterable[str]]) -> Path:
-    """Write the parts as an xlsx, as openpyxl does (deflated, in order); a part may be an iterable of text chunks."""
+    """Write the parts as an xlsx in their order, deflated at level 1; a part may be an iterable of text chunks."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1) as z:
@@ -121,7 +129,7 @@ def write_parts(path: Path, parts: dict[str, bytes | Iterable[str]]) -> Path:
             if isinstance(content, bytes):
                 z.writestr(name, content)
                 continue
-            with z.open(name, "w", force_zip64=True) as f:
+            with z.open(name, "w") as f:
                 for chunk in content:
                     f.write(chunk.encode("utf-8"))
     return path
