@@ -5,6 +5,8 @@ import shutil
 
 from helpers.load import validation
 from helpers.cli import main
+from helpers.load.catalogue import identify
+from helpers.load.reading import data_files
 
 REAL_FILES = {"CQC ratings": 1, "ASCOF": 1, "ASC-FR": 4, "ONS subnational population projections": 1,
               "ONS mid-year population estimates": 1}
@@ -28,8 +30,12 @@ def test_validate_cli_prints_summary_and_exits_0_on_demo_data(demo_dir, capsys):
     out = capsys.readouterr().out
     assert "CQC care directory" in out and "01 November 2026" in out
     assert "Care home occupancy" in out and "Key performance indicators" in out
-    # 3 directory snapshots, ratings, SNPP, mid-year, ASC-FR, ASCOF, and 7 local files for each of 2 councils
-    assert "25 file(s) checked: 0 with errors, 0 warning(s)" in out
+    # this year's and last year's files of every source (3 directory snapshots, ratings, SNPP, mid-year, ASC-FR,
+    # ASCOF, Skills for Care; each council's local files, last year's in local/2025/): every one checked
+    files = [p for p in data_files(demo_dir) if identify(p) is not None]
+    assert len(files) >= 45 and any("2025" in p.parts for p in files)
+    assert f"{len(files)} file(s) checked: 0 with errors, 0 warning(s)" in out
+    assert "local/2025/E08000019_occupancy.xlsx" in out
     for source in ["CQC ratings", "ASCOF", "ASC-FR", "ONS subnational population projections"]:
         assert source in out
 
@@ -41,7 +47,7 @@ def test_validate_cli_exits_1_and_names_the_problem(demo_dir, tmp_path, capsys):
     assert main(["validate", "--data", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "error: " in out and "01_November_2026_HSCA_Active_Locations.xlsx" in out and "cannot open as a spreadsheet" in out
-    assert "25 file(s) checked: 1 with errors" in out
+    assert f"{sum(identify(p) is not None for p in data_files(demo_dir))} file(s) checked: 1 with errors" in out
 
 
 def test_validate_with_no_known_files_exits_1(tmp_path, capsys):

@@ -24,6 +24,7 @@ from helpers.errors import DataQualityLog
 from helpers.load import action_plan, home_care_activity, kpis, occupancy
 from helpers.load import financial_sustainability as finance_source
 from helpers.load.local import LocalSource, load_council
+from helpers.load.reading import file_hash
 from helpers.load.reading import SourceTable
 from helpers.present import wording
 from helpers.present.tables import Table
@@ -52,7 +53,7 @@ def load_local(spec: LocalSource, data_dir: Path, code: str, cache_dir: Path | N
     if table is not None:
         log.extend(table.log)
         sources.append({"source": spec.title, "file": table.file.name, "vintage": table.vintage,
-                        "synthetic": table.synthetic})
+                        "synthetic": table.synthetic, "sha256": file_hash(table.file)})
     return table
 
 

@@ -9,6 +9,7 @@ from helpers.councils import council, councils
 from helpers.demo import ascfr, ascof, cqc, population, ratings, skills_for_care
 from helpers.demo.authored import write_authored
 from helpers.demo.local import write_local
+from helpers.demo.previous_year import write_local_previous_year
 from helpers.errors import UsageError
 
 SEED_COUNCILS = ["E08000019", "E08000018", "E10000008", "E10000019"]  # Sheffield, Rotherham, Devon, Lincolnshire
@@ -63,5 +64,16 @@ def generate(out_dir: Path, council_codes: list[str], seed: int = 2026, *,
     for code, own in markets.items():
         written += write_local(code, cqc.snapshot(own, SNAPSHOT_DATES[-1]), seed, out_dir / "local")
     written += write_authored(list(markets), out_dir / "local")  # the seed councils' statement text
+    # Last year's files of every yearly source, so one folder reproduces last year's statement too
+    # (`run --year 2025`: each source's newest file by 31 December 2025, helpers.load.vintages).
+    last = SNAPSHOT_DATES[-2]
+    written += [ratings.write_ratings(cqc.snapshot(market, last), last, out_dir / "cqc"),
+                ascfr.write_ascfr(council_codes, seed + 1, out_dir / "ascfr", year=2024),
+                ascof.write_ascof(council_codes, seed + 1, out_dir / "ascof", market=market, year=2024),
+                skills_for_care.write_skills_for_care(councils()[councils()["code"].isin(wanted)], seed + 1,
+                                                      out_dir / "skills_for_care", year="2023/24",
+                                                      file_name="LA-data-download-Oct-2024.xlsx")]
+    for code, own in markets.items():
+        written += write_local_previous_year(code, cqc.snapshot(own, last), seed, out_dir / "local")
     (out_dir / "README.md").write_text(README, encoding="utf-8")
     return written

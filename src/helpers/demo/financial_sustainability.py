@@ -49,6 +49,11 @@ def _rows(homes: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
 def write_financial_sustainability(council_code: str, active_locations_df: pd.DataFrame, seed: int,
                                    out_dir: Path) -> Path:
     """Write ``<council_code>_financial_sustainability.xlsx`` (SYNTHETIC) for the council's active care homes."""
-    rng = np.random.default_rng([seed, zlib.crc32(council_code.encode()), STREAM])
-    rows = _rows(_care_homes(active_locations_df), rng)
+    rows = financial_sustainability_rows(council_code, active_locations_df, seed)
     return write_rows(SPEC, rows, Path(out_dir) / f"{council_code}_{SPEC.name}.xlsx")
+
+
+def financial_sustainability_rows(council_code: str, active_locations_df: pd.DataFrame, seed: int) -> list[dict]:
+    """The rows of the council's financial sustainability return."""
+    rng = np.random.default_rng([seed, zlib.crc32(council_code.encode()), STREAM])
+    return _rows(_care_homes(active_locations_df), rng)

@@ -325,6 +325,15 @@ def _kpis(rng: np.random.Generator) -> list[dict]:
 
 def write_local(council_code: str, active: pd.DataFrame, seed: int, out_dir: Path) -> list[Path]:
     """Write the eight local sources of one council (``active``: its rows of the CQC snapshot) into out_dir."""
+    rows = local_rows(council_code, active, seed)
+    out_dir = Path(out_dir)
+    return [*(write_rows(LOCAL_SOURCES[name], data, out_dir / f"{council_code}_{name}.xlsx")
+              for name, data in rows.items()),
+            write_financial_sustainability(council_code, active, seed, out_dir)]
+
+
+def local_rows(council_code: str, active: pd.DataFrame, seed: int) -> dict[str, list[dict]]:
+    """The rows of the council's local sources (but financial sustainability), source name → rows."""
     rng = _rng(seed, council_code)
     population = int(council(council_code)["population_2020"])
     active = active.sort_values("location_id")
@@ -339,7 +348,4 @@ def write_local(council_code: str, active: pd.DataFrame, seed: int, out_dir: Pat
             "cost_returns": _cost_returns(*frames, active, rng),
             "provider_intelligence": _intelligence(active, rng), "action_plan": _action_plan(rng),
             "kpis": _kpis(rng)}
-    out_dir = Path(out_dir)
-    return [*(write_rows(LOCAL_SOURCES[name], data, out_dir / f"{council_code}_{name}.xlsx")
-              for name, data in rows.items()),
-            write_financial_sustainability(council_code, active, seed, out_dir)]
+    return rows

@@ -35,7 +35,7 @@ _COL_WIDTH = re.compile(r'(<col width=")([^"]*)(")')
 _COL_STYLE = re.compile(r'<col [^>]*?style="(\d+)"[^>]*?min="(\d+)"')
 
 
-def write_rows(spec: LocalSource, rows: list[dict], path: Path) -> Path:
+def write_rows(spec: LocalSource, rows: list[dict], path: Path, as_at: date = AS_AT) -> Path:
     """Write rows (canonical keys) in the template layout, with a SYNTHETIC README and the As at date."""
     unknown = set().union(*rows) - {f.canonical for f in spec.fields}
     if unknown:
@@ -43,8 +43,8 @@ def write_rows(spec: LocalSource, rows: list[dict], path: Path) -> Path:
     columns = [_cell_values([row.get(f.canonical) for row in rows]) for f in spec.fields]
     readme = f"{SYNTHETIC_NOTICE}\n\n{spec.readme}"
     if not _fast_path_fits(spec, columns):
-        return write_template(dataclasses.replace(spec, examples=rows, readme=readme), path, as_at=AS_AT)
-    return _write_fast(dataclasses.replace(spec, examples=[], readme=readme), columns, Path(path))
+        return write_template(dataclasses.replace(spec, examples=rows, readme=readme), path, as_at=as_at)
+    return _write_fast(dataclasses.replace(spec, examples=[], readme=readme), columns, Path(path), as_at)
 
 
 def _cell_values(values: list[object]) -> list[object]:
@@ -85,17 +85,17 @@ class _Shell:
     styles: tuple[int | None, ...]  # each data column's cell style (None: unstyled)
 
 
-_SHELLS: dict[tuple[str, bool], _Shell] = {}
+_SHELLS: dict[tuple[str, bool, date], _Shell] = {}
 
 
-def _shell(spec: LocalSource, examples: list[object]) -> _Shell:
-    """The source's workbook for one row of these examples, read into parts; one per source (and date format)."""
-    key = (repr(dataclasses.replace(spec, examples=[])), any(type(v) is dt.date for v in examples))
+def _shell(spec: LocalSource, examples: list[object], as_at: date = AS_AT) -> _Shell:
+    """The source's workbook for one row of these examples, read into parts; one per source (date format, As at)."""
+    key = (repr(dataclasses.replace(spec, examples=[])), any(type(v) is dt.date for v in examples), as_at)
     if key in _SHELLS:
         return _SHELLS[key]
     one_row = dataclasses.replace(spec, examples=[{f.canonical: v for f, v in zip(spec.fields, examples)}])
     with tempfile.TemporaryDirectory() as tmp:
-        parts = xlsx.read_parts(write_template(one_row, Path(tmp) / "shell.xlsx", as_at=AS_AT).read_bytes())
+        parts = xlsx.read_parts(write_template(one_row, Path(tmp) / "shell.xlsx", as_at=as_at).read_bytes())
     readme_part, data_part = xlsx.sheet_part(parts, 0), xlsx.sheet_part(parts, 1)
     readme = parts[readme_part].decode("utf-8")
     cells = list(_F_CELL.finditer(readme))[-len(spec.fields):]  # the README ends with one row per field
@@ -118,10 +118,10 @@ def _width(published: str, values: list[object]) -> int:
     return min(max(longest, 8) + 2, 45)
 
 
-def _write_fast(spec: LocalSource, columns: list[list[object]], path: Path) -> Path:
+def _write_fast(spec: LocalSource, columns: list[list[object]], path: Path, as_at: date = AS_AT) -> Path:
     """The shell with this council's README examples, column widths, used range and rows."""
     examples = _examples(spec, columns)
-    shell = _shell(spec, examples)
+    shell = _shell(spec, examples, as_at)
     readme = [shell.readme_pieces[0]]
     for example, (row, style), piece in zip(examples, shell.readme_cells, shell.readme_pieces[1:]):
         shown = example.strftime("%d/%m/%Y") if isinstance(example, date) else example

@@ -170,8 +170,11 @@ def _cell(sheet: object, value: object, number_format: str | None) -> object:
     return cell
 
 
-def write_skills_for_care(councils: pd.DataFrame, seed: int, out_dir: Path) -> Path:
-    """Write LA-data-download.xlsx (Notes, LA level data) for these councils (rows of councils()); return its path."""
+def write_skills_for_care(councils: pd.DataFrame, seed: int, out_dir: Path, year: str = YEAR,
+                          file_name: str = FILE_NAME) -> Path:
+    """Write LA-data-download.xlsx (Notes, LA level data) for these councils (rows of councils()); return its path.
+
+    ``year`` (e.g. "2023/24") and ``file_name`` write an earlier year's file, as Skills for Care names them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = synthetic_rows(councils, seed)
@@ -179,7 +182,7 @@ def write_skills_for_care(councils: pd.DataFrame, seed: int, out_dir: Path) -> P
     wb.properties.created = wb.properties.modified = FIXED_TIME
     notes = wb.create_sheet(sfc.NOTES_SHEET)
     for line in NOTES:
-        notes.append([line])
+        notes.append([line.replace(YEAR, year)])
     data = wb.create_sheet(sfc.SHEETS[0])
     data.append([NOTICE])
     data.append(sfc.PUBLISHED_COLUMNS)
@@ -189,6 +192,6 @@ def write_skills_for_care(councils: pd.DataFrame, seed: int, out_dir: Path) -> P
         data.append([_cell(data, v, formats.get(i)) for i, v in enumerate(values)])
     data.append([])
     data.append([FOOTNOTE])
-    path = out_dir / FILE_NAME
+    path = out_dir / file_name
     wb.save(path)
     return path

@@ -59,7 +59,8 @@ class Inputs:
     def _record(self, name: str, table: SourceTable) -> SourceTable:
         if not any(s["file"] == table.file.name for s in self.sources):
             self.sources.append({"source": name, "file": table.file.name, "vintage": str(table.vintage),
-                                 "synthetic": bool(table.synthetic) or "synthetic" in table.file.name.casefold()})
+                                 "synthetic": bool(table.synthetic) or "synthetic" in table.file.name.casefold(),
+                                 "sha256": file_hash(table.file)})  # which of same-named files (the manifest)
             self.log.extend(table.log)
         return table
 

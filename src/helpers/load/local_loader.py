@@ -21,7 +21,6 @@ import pandas as pd
 from helpers.councils import councils
 from helpers.errors import DataQualityLog, InputError
 from helpers.load import vintages
-from helpers.load.file_names import one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, data_files, file_hash, kept, locate_header,
                                   read_raw, table_below_header, to_date, to_flag, to_number)
@@ -32,33 +31,26 @@ LOADER_VERSION = "1"
 
 def find_files(spec: LocalSource, data_dir: Path, council_code: str | None = None) -> list[Path]:
     """The files under data_dir that the source's file-name rule accepts (with a council code, only those whose
-    name carries it), sorted by path; two of them with the same vintage are an InputError naming both."""
-    files = [p for p in data_files(data_dir) if spec.file_names.accepts(p.name)
-             and (council_code is None or council_code.casefold() in p.name.casefold())]
-    return one_per_vintage(files, spec.file_names, spec.title)
-
-
-def council_file(spec: LocalSource, data_dir: Path, council_code: str) -> Path | None:
-    """The council's file of a source: the last by path of those whose name carries the council's code."""
-    found = find_files(spec, data_dir, council_code)
-    return found[-1] if found else None
-
-
-def council_files(spec: LocalSource, data_dir: Path, council_code: str) -> list[Path]:
-    """Every file of the council's for a source, in any folder (a year's files may sit in their own folder with the
-    same names), sorted by path."""
+    name carries it), sorted by path. A council's files of one source may share a name in different folders (one
+    per year, e.g. local/2025/): their as-at dates tell them apart (``load_council``)."""
     return sorted(p for p in data_files(data_dir) if spec.file_names.accepts(p.name)
-                  and council_code.casefold() in p.name.casefold())
+                  and (council_code is None or council_code.casefold() in p.name.casefold()))
+
+
+def council_file(spec: LocalSource, data_dir: Path, council_code: str, cache_dir: Path | None = None) -> Path | None:
+    """The council's newest file of a source (by its as-at date), or None."""
+    table = load_council(spec, data_dir, council_code, cache_dir)
+    return None if table is None else table.file
 
 
 def load_council(spec: LocalSource, data_dir: Path, council_code: str, cache_dir: Path | None = None,
                  when: pd.Timestamp | None = None) -> SourceTable | None:
-    """Load the council's file of a source — the newest as at ``when`` or earlier when given (helpers.load.vintages),
-    else the last by path — or None when the council has supplied none (for that date)."""
-    if when is None:
-        path = council_file(spec, data_dir, council_code)
-        return None if path is None else load_local(spec, path, cache_dir)
-    files = council_files(spec, data_dir, council_code)
+    """Load the council's file of a source — the newest as at ``when`` or earlier (helpers.load.vintages; None: the
+    newest of all) — or None when the council has supplied none (for that date). Two of one as-at date are an
+    InputError naming both."""
+    files = find_files(spec, data_dir, council_code)
+    if len(files) == 1 and when is None:
+        return load_local(spec, files[0], cache_dir)
     tables = [load_local(spec, path, cache_dir) for path in files]
     dates = [vintages.published(t.vintage, rates=spec.vintage_field is not None
                                 and vintages.FINANCIAL_YEAR.match(str(t.vintage)) is not None) for t in tables]

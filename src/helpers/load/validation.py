@@ -69,7 +69,7 @@ def validate(data_dir: Path, cache_dir: Path | None = None) -> list[SourceReport
 def _same_vintage(found: list[tuple[Path, Source]]) -> dict[Path, InputError]:
     """Each file that shares a vintage (by name) with another file of its source, with the error naming them."""
     errors: dict[Path, InputError] = {}
-    for source in SOURCES:
+    for source in (s for s in SOURCES if s.local is None):  # a council's files: told apart by their as-at date
         files = [path for path, s in found if s is source]
         for vintage, group in twins(files, source.file_names).items():
             errors.update(dict.fromkeys(group, twin_error(source.name, vintage, group)))
@@ -77,13 +77,17 @@ def _same_vintage(found: list[tuple[Path, Source]]) -> dict[Path, InputError]:
 
 
 def _same_loaded_vintage(reports: list[SourceReport]) -> None:
-    """Snapshots (the CQC directory) as at the same date, however named, are an error on each, as in `run`."""
+    """Snapshots (the CQC directory) as at the same date, however named, are an error on each, as in `run`; so are
+    a council's files of one source (same name, in different folders) as at the same date."""
     snapshots = {s.name for s in SOURCES if s.snapshots}
-    groups: dict[tuple[str, str], list[SourceReport]] = {}
+    local = {s.name for s in SOURCES if s.local is not None}
+    groups: dict[tuple[str, str, str], list[SourceReport]] = {}
     for report in reports:
         if report.source in snapshots and not report.error:
-            groups.setdefault((report.source, report.vintage), []).append(report)
-    for (source, vintage), group in groups.items():
+            groups.setdefault((report.source, "", report.vintage), []).append(report)
+        elif report.source in local and not report.error:
+            groups.setdefault((report.source, Path(report.file).name.casefold(), report.vintage), []).append(report)
+    for (source, _, vintage), group in groups.items():
         if len(group) > 1:
             message = str(twin_error(source, vintage, [r.file for r in group]))
             for report in group:

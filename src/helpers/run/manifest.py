@@ -55,20 +55,27 @@ def environment() -> dict[str, object]:
 
 
 def vintages(project: Path) -> dict[str, str]:
-    """File name → vintage, from the `sources` lists the notebooks publish in their key_figures.json."""
+    """The files the notebooks used → vintage, from the `sources` lists they publish in their key_figures.json:
+    by SHA-256 (files of one name in several folders, one per year, are told apart), else by file name."""
     found: dict[str, str] = {}
     for path in sorted(Path(project).rglob("key_figures.json")):
         sources = read_json(path).get("sources", [])
         for source in sources if isinstance(sources, list) else []:
             if isinstance(source, dict) and source.get("file") and source.get("vintage"):
-                found[str(source["file"])] = str(source["vintage"])
+                found[str(source.get("sha256") or source["file"])] = str(source["vintage"])
     return found
 
 
 def input_records(files: list[InputFile], known_vintages: dict[str, str]) -> list[dict[str, object]]:
-    """One record per input file: path, SHA-256, size, national or local, and its vintage where known."""
-    return [{"path": f.path, "sha256": f.sha256, "bytes": f.size, "scope": "local" if f.council else "national",
-             "council": f.council, "vintage": known_vintages.get(Path(f.path).name)} for f in files]
+    """One record per input file: path, SHA-256, size, national or local, whether this statement used it and its
+    vintage where it did."""
+    records = []
+    for f in files:
+        vintage = known_vintages.get(f.sha256) or known_vintages.get(Path(f.path).name)
+        records.append({"path": f.path, "sha256": f.sha256, "bytes": f.size,
+                        "scope": "local" if f.council else "national", "council": f.council,
+                        "used": vintage is not None, "vintage": vintage})
+    return records
 
 
 def council_manifest(*, code: str, name: str, year: int, inputs: RunInputs, files: list[InputFile],

@@ -411,7 +411,7 @@ def write_run_manifest(out_root: Path, year: int, started: str, seconds: float, 
     for code in {u.council for u in results}:
         for record in manifest.read_json(out_root / str(year) / code / manifest.COUNCIL_MANIFEST).get("inputs", []):
             if record.get("vintage"):
-                known[Path(record["path"]).name] = record["vintage"]
+                known[record.get("sha256") or Path(record["path"]).name] = record["vintage"]
     name = manifest.RUN_MANIFEST if outcome == "ok" else manifest.RUN_MANIFEST_FAILED
     return manifest.write_json(out_root / str(year) / name, manifest.run_manifest(
         options=options, started=started, seconds=seconds, outcome=outcome, inputs=inputs, known_vintages=known,
