@@ -23,8 +23,10 @@ $(VENV)/.installed: pyproject.toml
 demo-data: setup
 	$(BIN)/caremarket demo-data --out $(DEMO_DATA)
 
-# Main job: demo data -> Papermill notebooks -> Market Position Statement in reports/
+# Main job: demo data -> Papermill notebooks -> Market Position Statements in reports/: last year's, then this
+# year's, which shows what changed since the last one (one data folder holds both years' files)
 demo: demo-data
+	$(BIN)/caremarket run --data $(DEMO_DATA) --out reports --year $(shell expr $(YEAR) - 1) --council $(COUNCIL)
 	$(BIN)/caremarket run --data $(DEMO_DATA) --out reports --year $(YEAR) --council $(COUNCIL)
 
 # Whole test suite: unit (tests/load, assess, present, run), real published files, regression (key figures and
