@@ -1,8 +1,9 @@
 """Last year's files of every yearly source, so the demo data reproduce two years' statements from one folder.
 
 ``caremarket run --year 2025`` on the demo data uses what a council would have had at the end of 2025:
-the 1 November 2025 CQC directory and ratings, the financial-year releases before 2025-26, and the council's own
-files as at 31 October 2025, written to ``local/2025/`` under the same names as this year's (the loaders tell
+the 1 November 2025 CQC directory and ratings, the financial-year releases before 2025-26, and (for the seed
+councils, whose statements the demo shows over two years) the council's own files as at 31 October 2025,
+written to ``local/2025/`` under the same names as this year's (the loaders tell
 them apart by their as-at date: ``helpers.load.vintages``). A council's own figures are drawn afresh for the
 year (a different random stream), so the two statements differ as real years do; every date in them is a year
 earlier (weeks by 52 weeks, so a Sunday stays a Sunday).
