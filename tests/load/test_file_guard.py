@@ -142,7 +142,7 @@ def test_many_rows_times_many_columns_is_refused_even_below_the_sheet_limits(tmp
 
 def test_quick_and_exact_measures_agree_on_random_sheets():
     """The vectorised measure (cells written <c r="..."), the exact one and a plain reckoning agree,
-    whatever the order of the cells; the quick one declines cells written otherwise."""
+    whatever the order of the cells; the quick one declines a cell without a reference among referenced rows."""
     rng = random.Random(13)
     for _ in range(200):
         refs = [(rng.randint(1, 2_000_000 if rng.random() < 0.05 else 60_000),
@@ -157,7 +157,8 @@ def test_quick_and_exact_measures_agree_on_random_sheets():
             assert quick is None or not file_guard._within(*quick)
             with pytest.raises(file_guard._TooLarge):
                 file_guard._xlsx_exact(_stream(data))
-    assert file_guard._xlsx_fast(_stream(sheet_xml(b'<row><c t="n"><v>1</v></c></row>'))) is None
+    assert file_guard._xlsx_fast(_stream(sheet_xml(b'<row><c t="n"><v>1</v></c></row>'))) == (1, 1)  # in order
+    assert file_guard._xlsx_fast(_stream(sheet_xml(b'<row r="1"><c t="n"><v>1</v></c></row>'))) is None
 
 
 def _stream(data: bytes):
@@ -302,3 +303,19 @@ def test_a_damaged_sheet_part_is_reported_not_raised(tmp_path):
 
 def test_column_letters():
     assert [column_letters(n) for n in (1, 26, 27, 702, 703, 16384)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 16])
+def test_a_sheet_without_references_is_measured_quickly_by_counting_rows_and_cells(monkeypatch, chunk):
+    """Minimal writers leave cells and rows without references (calamine places them in order): the quick measure
+    counts the rows and the most cells in a row, across read blocks, and agrees with the exact one when every
+    cell holds a value; references mixed in send it to the exact reading."""
+    monkeypatch.setattr(file_guard, "CHUNK_BYTES", chunk)
+    rng = random.Random(chunk)
+    widths = [rng.randint(1, 30) for _ in range(rng.randint(1, 60))]
+    rows = b"".join(b"<row>" + b"".join(b'<c t="s"><v>%d</v></c>' % j for j in range(w)) + b"</row>"
+                    for w in widths)
+    data = sheet_xml(rows)
+    assert file_guard._xlsx_fast(_stream(data)) == (len(widths), max(widths)) == file_guard._xlsx_exact(_stream(data))
+    mixed = sheet_xml(rows + b'<row r="900"><c r="C900"><v>1</v></c></row>')
+    assert file_guard._xlsx_fast(_stream(mixed)) is None

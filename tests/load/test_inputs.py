@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
+from helpers.load.reading import sha256_file
 from helpers.load.inputs import Inputs
 
 SHEFFIELD = "E08000019"
@@ -53,7 +54,8 @@ def test_each_source_is_recorded_once(demo_dir, cache):
         ("Care home occupancy", "E08000019_occupancy.xlsx")]
     assert inputs.sources[0]["vintage"] == "01 November 2026" and inputs.sources[0]["synthetic"] is True
     assert inputs.sources[2]["synthetic"] is True
-    assert {k for s in inputs.sources for k in s} == {"source", "file", "vintage", "synthetic"}
+    assert {k for s in inputs.sources for k in s} == {"source", "file", "vintage", "synthetic", "sha256"}
+    assert inputs.sources[0]["sha256"] == sha256_file(demo_dir / "cqc" / "01_November_2026_HSCA_Active_Locations.xlsx")
 
 
 def test_national_and_local_sources_of_the_council(sheffield):

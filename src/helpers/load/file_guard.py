@@ -306,18 +306,41 @@ def _before_last_tag(block: bytes) -> int:
 _OTHER_CELL = re.compile(rb'<c(?! r=")[\s/>]')  # a cell written without a leading r="..."
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # perhaps a prefixed cell (<x:c ...>)
 _CELL_REF_OPENING = b'<c r='
+_REFERENCED = re.compile(rb'<(?:c|row)\s[^<>]*?\br\s*=')  # a cell or row with a reference
+_ROW_OPEN = re.compile(rb"<row[\s/>]")
+_CELL_OPEN = re.compile(rb"<c[\s/>]")
 
 
 def _xlsx_fast(stream: IO[bytes]) -> tuple[int, int] | None:
     """Farthest (row, column) over every cell written ``<c r="A1"...``, the form Excel, LibreOffice and
-    openpyxl write; None when any cell is written otherwise (then the exact reading decides).
+    openpyxl write — or, in a sheet whose rows and cells carry no reference at all (as minimal writers leave
+    them), the number of rows and the most cells in a row; None when cells are written otherwise or the two
+    forms mix (then the exact reading decides).
 
     Vectorised over each piece: every quote is found at once, those opening a cell reference kept,
     and each reference's length is the distance to the next quote. Empty cells count too, so a sheet
     found too large here is measured again exactly before it is refused.
     """
     rows = columns = 0
+    sequential = None  # cells and rows written without references: counted in order, as calamine places them
+    row_cells = 0  # the cells of the row still open at the end of the previous piece (sequential sheets)
     for piece in _pieces(stream, _before_last_tag):
+        if sequential is None and (_OTHER_CELL.search(piece) or _REFERENCED.search(piece) or _ROW_OPEN.search(piece)):
+            sequential = _REFERENCED.search(piece) is None
+        if sequential:
+            if _REFERENCED.search(piece) or _PREFIXED_CELL.search(piece):
+                return None  # references after all: the exact reading follows calamine
+            opens = [m.start() for m in _ROW_OPEN.finditer(piece)]
+            cells = np.array([m.start() for m in _CELL_OPEN.finditer(piece)], dtype=np.int64)
+            bounds = np.searchsorted(cells, np.array(opens, dtype=np.int64))
+            per_row = np.diff(np.concatenate([bounds, [len(cells)]])) if opens else np.array([], dtype=np.int64)
+            before = int(bounds[0]) if opens else len(cells)  # cells before the first row opening: the open row's
+            columns = max(columns, row_cells + before, int(per_row.max()) if per_row.size else 0)
+            row_cells = int(per_row[-1]) if opens else row_cells + before
+            rows += len(opens)
+            if not _within(rows, columns):
+                return rows, columns  # fail fast: the exact reading confirms
+            continue
         if _OTHER_CELL.search(piece) or _PREFIXED_CELL.search(piece):
             return None
         data = np.frombuffer(piece, dtype=np.uint8)

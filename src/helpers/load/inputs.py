@@ -20,6 +20,7 @@ import pandas as pd
 from helpers.errors import DataQualityLog, InputError
 from helpers.load import ascfr, ascof, catalogue, cqc_directory, cqc_ratings, ons_population, skills_for_care, vintages
 from helpers.load.local_loader import load_council
+from helpers.load.file_names import name_date
 from helpers.load.reading import SourceTable, file_hash, kept
 
 
@@ -96,6 +97,10 @@ class Inputs:
         files = self.files(source)
         if self.when is None or not files:
             return self._record(source, load_national(loader, files[-1], self.cache_dir)) if files else None
+        named = [name_date(f.name) for f in files] if catalogue.source(source).file_names.dated else []
+        if named and all(named):  # dated names (CQC's): choose by name, parse only the file chosen
+            chosen = vintages.newest(files, [pd.Timestamp(d) for d in named], self.when, source, files)
+            return None if chosen is None else self._record(source, load_national(loader, chosen, self.cache_dir))
         tables = [load_national(loader, f, self.cache_dir) for f in files]
         table = vintages.newest(tables, [vintages.published(t.vintage) for t in tables], self.when, source, files)
         return None if table is None else self._record(source, table)
