@@ -63,12 +63,8 @@ def percent(x: Any, digits: int = 0) -> str:
 
 def signed_percent(x: Any, digits: int = 0) -> str:
     """A change in points with its sign: 20 → "+20%", −3 → "−3%", 0.3 → "0%"."""
-    if missing(x):
-        return NOT_AVAILABLE
-    text = _fixed(float(x), digits)
-    if float(x) > 0 and any(c in "123456789" for c in text):
-        text = "+" + text
-    return text + "%"
+    text = signed_number(x, digits)
+    return text if text == NOT_AVAILABLE else text + "%"
 
 
 def signed_number(x: Any, digits: int = 1) -> str:
