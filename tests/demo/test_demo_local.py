@@ -113,12 +113,43 @@ def test_home_care_hours(loaded: dict) -> None:
 def test_fee_rates_ranges(loaded: dict) -> None:
     for sources in loaded.values():
         df = sources["fee_rates"]
+        df = df[df["financial_year"] == "2026-27"]
         assert set(df["service"]) == {"care_homes", "home_care", "supported_living", "day_opportunities"}
         ranges = {"care_homes": (750, 1050), "home_care": (21, 24), "supported_living": (20, 23),
                   "day_opportunities": (40, 70)}
         for service, (lo, hi) in ranges.items():
             assert df.loc[df["service"] == service, "current_rate"].between(lo, hi).all(), service
         assert len(df[df["service"] == "care_homes"]) == 4
+
+
+def test_fee_rates_have_the_national_categories_and_last_years_rows_after_this_years(loaded: dict) -> None:
+    for sources in loaded.values():
+        df = sources["fee_rates"]
+        now, before = df[df["financial_year"] == "2026-27"], df[df["financial_year"] == "2025-26"]
+        assert df["financial_year"].tolist() == ["2026-27"] * len(now) + ["2025-26"] * len(before)
+        assert before[["service", "band", "fee_category"]].values.tolist() == \
+            now[["service", "band", "fee_category"]].values.tolist()
+        assert now["fee_category"].tolist() == ["65+ residential", "65+ residential", "65+ nursing", "65+ nursing",
+                                                "Home care per contact hour", "Home care per contact hour", "", "", ""]
+        increase = now["current_rate"].to_numpy() / before["current_rate"].to_numpy() - 1
+        assert ((increase > 0.029) & (increase < 0.071)).all()
+
+
+def test_local_provider_list_of_services_outside_cqc_and_the_registered_day_services(loaded: dict,
+                                                                                    written: dict) -> None:
+    sizes = {"E08000019": 30, "E08000018": 12}  # about one day service per 20,000 residents
+    for code, sources in loaded.items():
+        df = sources["local_providers"]
+        outside = df[~df["cqc_registered"]]
+        assert set(outside["service"]) == {"day_opportunities", "supported_living", "home_care"}
+        day = outside[outside["service"] == "day_opportunities"]
+        assert 0.7 * sizes[code] <= len(day) <= 1.3 * sizes[code]
+        assert set(outside["funding"]) <= {"Council", "Self-funded", "Mixed", "Other"}
+        assert 0 < outside["capacity"].isna().sum() < len(outside) * 0.3
+        registered = df[df["cqc_registered"]]
+        cqc_day = written[code][1].query("kind == 'day_service'")
+        assert sorted(registered["scheme"]) == sorted(cqc_day["name"])
+        assert df["as_at"].max() == pd.Timestamp("2026-10-31")
 
 
 def test_cost_returns_totals_and_suppression(loaded: dict, written: dict) -> None:

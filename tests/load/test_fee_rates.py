@@ -22,7 +22,9 @@ def load_rows(tmp_path, rows: list[dict]):
 def test_template_round_trips_the_examples(tmp_path):
     table = load_local(SPEC, write_template(SPEC, tmp_path / "template_fee_rates.xlsx"))
     pd.testing.assert_frame_equal(table.data.drop(columns="_row"), examples_frame(SPEC))
-    assert table.data["current_rate"].tolist() == [812.40, 945.10, 24.50, 48.00]
+    assert table.data["current_rate"].tolist() == [812.40, 945.10, 24.50, 48.00, 23.10]
+    assert table.data["fee_category"].tolist() == ["65+ residential", "65+ nursing", "Home care per contact hour", "",
+                                                   "Home care per contact hour"]
     assert pd.isna(table.data.at[3, "budget"]) and table.vintage == "2026-27"
     assert all("template example row" in w.message for w in table.log.warnings)
 
@@ -56,3 +58,41 @@ def test_bad_values_are_errors_naming_row_and_column(tmp_path, change, message):
 
 def test_service_spelt_as_words_is_normalised(tmp_path):
     assert load_rows(tmp_path, [{**RATE, "service": "Home care"}]).data.at[0, "service"] == "home_care"
+
+
+# --- fee categories (the national fee return's) ----------------------------------------------------------------
+
+def test_fee_category_is_optional_and_normalised(tmp_path):
+    rows = [{**RATE, "fee_category": "home care per contact hour"}, {**RATE, "band": "Other"},
+            {**RATE, "service": "care_homes", "unit": "per week", "band": "Res", "fee_category": "18–64 RESIDENTIAL"}]
+    table = load_rows(tmp_path, rows)
+    assert table.data["fee_category"].tolist() == ["Home care per contact hour", "", "18–64 residential"]
+
+
+def test_a_file_without_the_fee_category_column_still_loads(tmp_path):
+    fields = tuple(f for f in SPEC.fields if f.canonical != "fee_category")
+    checks = tuple(c for c in SPEC.checks if c.column != "fee_category")
+    path = write_template(replace(SPEC, fields=fields, checks=checks, examples=[RATE]), tmp_path / "fee_rates.xlsx")
+    assert load_local(SPEC, path).data["fee_category"].tolist() == [""]
+
+
+def test_unknown_fee_category_is_an_error_naming_file_sheet_row_and_column(tmp_path):
+    with pytest.raises(InputError) as err:
+        load_rows(tmp_path, [RATE, {**RATE, "band": "Other", "fee_category": "65+ extra care"}])
+    e = err.value
+    assert (e.sheet, e.row, e.column) == ("Fee rates", 3, "Fee category") and str(e.file).endswith("fee_rates.xlsx")
+    assert "'65+ extra care' is not an allowed value; expected one of: '65+ residential', '65+ nursing', " \
+        "'18–64 residential', '18–64 nursing', 'Home care per contact hour'" in str(e)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"fee_category": "65+ nursing"}, "fee category '65+ nursing' is a care home rate: the row's service must be "
+                                      "care_homes (not home_care) and its unit 'per week' (not 'per hour')"),
+    ({"service": "care_homes", "fee_category": "Home care per contact hour"},
+     "fee category 'Home care per contact hour' is a home care rate: the row's service must be home_care"),
+    ({"unit": "per week", "fee_category": "Home care per contact hour"}, "its unit 'per hour' (not 'per week')"),
+])
+def test_a_category_of_another_service_or_unit_is_an_error(tmp_path, change, message):
+    with pytest.raises(InputError) as err:
+        load_rows(tmp_path, [RATE, {**RATE, "band": "Other", **change}])
+    assert message in str(err.value) and (err.value.row, err.value.column) == (3, "Fee category")

@@ -257,7 +257,7 @@ def test_write_templates_writes_every_source_and_each_reads_back(tmp_path):
     paths = write_templates(tmp_path / "templates")
     assert [p.name for p in paths] == [f"template_{name}.xlsx" for name in SOURCES]
     assert set(SOURCES) == {"occupancy", "home_care_activity", "fee_rates", "cost_returns", "provider_intelligence",
-                            "action_plan", "kpis", "financial_sustainability"}
+                            "action_plan", "kpis", "financial_sustainability", "local_providers"}
     for path, spec in zip(paths, SOURCES.values()):
         table = load_local(spec, path)
         pd.testing.assert_frame_equal(table.data.drop(columns="_row"), examples_frame(spec))

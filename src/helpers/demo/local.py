@@ -1,5 +1,6 @@
 """Synthetic local sources (occupancy, home care activity, fee rates, cost returns, provider intelligence,
-action plan, KPIs, care home financial sustainability) for one council, consistent with its CQC snapshot.
+action plan, KPIs, care home financial sustainability, local provider list) for one council, consistent with its
+CQC snapshot.
 
 Each file is the source's template with synthetic rows in place of the example rows
 (``helpers.demo.local_template``). Files are named ``<council code>_<source name>.xlsx``, a name the
@@ -17,6 +18,7 @@ import pandas as pd
 from helpers.councils import council
 from helpers.demo.financial_sustainability import write_financial_sustainability
 from helpers.demo.local_template import AS_AT, write_rows
+from helpers.demo.local_providers import local_provider_rows, with_fee_categories
 from helpers.load import action_plan, cost_returns, kpis
 from helpers.load.catalogue import LOCAL_SOURCES
 
@@ -324,7 +326,7 @@ def _kpis(rng: np.random.Generator) -> list[dict]:
 
 
 def write_local(council_code: str, active: pd.DataFrame, seed: int, out_dir: Path) -> list[Path]:
-    """Write the eight local sources of one council (``active``: its rows of the CQC snapshot) into out_dir."""
+    """Write the nine local sources of one council (``active``: its rows of the CQC snapshot) into out_dir."""
     rows = local_rows(council_code, active, seed)
     out_dir = Path(out_dir)
     return [*(write_rows(LOCAL_SOURCES[name], data, out_dir / f"{council_code}_{name}.xlsx")
@@ -348,4 +350,6 @@ def local_rows(council_code: str, active: pd.DataFrame, seed: int) -> dict[str, 
             "cost_returns": _cost_returns(*frames, active, rng),
             "provider_intelligence": _intelligence(active, rng), "action_plan": _action_plan(rng),
             "kpis": _kpis(rng)}
+    rows["fee_rates"] = with_fee_categories(rows["fee_rates"], council_code, seed)  # and last financial year's rows
+    rows["local_providers"] = local_provider_rows(council_code, active, seed)  # own streams: nothing else moves
     return rows

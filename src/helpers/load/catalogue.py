@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory, cqc_ratings,
-                          fee_rates, financial_sustainability, home_care_activity, kpis, occupancy, ons_mid_year,
-                          ons_population, provider_intelligence, skills_for_care)
+                          fee_rates, financial_sustainability, home_care_activity, kpis, local_providers, occupancy,
+                          ons_mid_year, ons_population, provider_intelligence, skills_for_care)
 from helpers.load.file_names import FileNames, find, one_per_vintage
 from helpers.load.local_loader import load_local
 from helpers.load.local_schema import LocalSource
@@ -49,7 +49,7 @@ class Source:
 
 LOCAL_SOURCES: dict[str, LocalSource] = {spec.name: spec for spec in (
     occupancy.SPEC, home_care_activity.SPEC, fee_rates.SPEC, cost_returns.SPEC, provider_intelligence.SPEC,
-    action_plan.SPEC, kpis.SPEC, financial_sustainability.SPEC)}
+    action_plan.SPEC, kpis.SPEC, financial_sustainability.SPEC, local_providers.SPEC)}
 
 NATIONAL: tuple[Source, ...] = (
     Source(cqc_directory.SOURCE, cqc_directory.FILE_NAMES, lambda p, c: [cqc_directory.load(p, c)],

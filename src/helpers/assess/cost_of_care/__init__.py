@@ -16,17 +16,21 @@ Method, following the DHSC Fair Cost of Care convention:
 - Uplift for the year after the fee year = staff share × NLW change + non-staff share × CPI; budget
   impact = (proposed rate − current rate) × contracted volume (units a year) (``uplift``, with the
   outside rates in ``rates``).
+- Fees in the national fee-return categories (65+ and 18–64 residential and nursing, home care per
+  contact hour): each category's volume-weighted rate this year and last, the increase, and the gaps
+  to the matching median cost and (home care) the HCA price (``categories``).
 - Disclosure control: a statistic from fewer than ``min_providers`` returns is replaced by a marker
   with a footnote; published tables never carry a provider ID or a provider's own figures (``disclosure``).
 
 Outlier and completeness checks only add warnings to the data-quality log: no row is dropped (``checks``).
 
 Modules, one job each: ``parameters`` (params/cost_of_care.yml, checked), ``rates`` (NLW, CPI, HCA
-price by year), ``statistics``, ``disclosure``, ``fees``, ``uplift``, ``checks``, ``published`` (the
-published tables and charts), ``messages``, ``section`` (the published section: ``cost_section``)
+price by year), ``statistics``, ``disclosure``, ``fees``, ``categories``, ``uplift``, ``checks``, ``published``
+(the published tables and charts), ``messages``, ``section`` (the published section: ``cost_section``)
 and ``internal`` (provider-level charts for the internal notebook only). The names below are
 re-exported so ``from helpers.assess import cost_of_care as coc`` reaches all of them.
 """
+from helpers.assess.cost_of_care.categories import FeeCategories, fee_categories
 from helpers.assess.cost_of_care.checks import EXPECTED_VOLUMES, check_fees, check_returns
 from helpers.assess.cost_of_care.disclosure import (PROVIDER_COLUMNS, is_suppressed, refuse_provider_columns,
                                                      suppress)
@@ -45,9 +49,9 @@ from helpers.assess.cost_of_care.wording import SOURCE, money
 from helpers.services import SERVICES
 
 __all__ = ["EXPECTED_VOLUMES", "FEE_UNITS", "PARAMS_NAME", "PROVIDER_COLUMNS", "RETURN_KEY", "SERVICES",
-           "SOURCE", "STATS", "CostSection", "band_category", "band_staff_shares", "budget_impact",
-           "check_fees", "check_returns", "cost_section", "fee_gap", "financial_year_of", "footnote", "gap_chart",
-           "hca_comparison", "hca_price", "internal_box_plot", "internal_provider_chart", "is_suppressed",
+           "SOURCE", "STATS", "CostSection", "FeeCategories", "band_category", "band_staff_shares", "budget_impact",
+           "check_fees", "check_returns", "cost_section", "fee_categories", "fee_gap", "financial_year_of", "footnote",
+           "gap_chart", "hca_comparison", "hca_price", "internal_box_plot", "internal_provider_chart", "is_suppressed",
            "latest_cpi", "line_statistics", "load_params", "median_chart", "money", "next_year", "nlw_change",
            "nlw_in_force", "period_name", "proposed_rate", "quartiles", "refuse_provider_columns", "return_totals",
            "sensitivity_table", "service_fees", "suppress", "total_statistics", "uplift_pct", "uplift_table",

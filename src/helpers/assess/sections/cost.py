@@ -6,6 +6,7 @@ import pandas as pd
 from helpers.assess import cost_of_care
 from helpers.assess.sections.common import BuiltSection, Section
 from helpers.load.inputs import Inputs
+from helpers.load.reading import SourceTable
 from helpers.present.charts import Chart
 from helpers.present.tables import Table
 from helpers.services import Service
@@ -26,4 +27,16 @@ def cost_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSection:
     section = Section("cost", "Cost of care and value for money", cost.messages or
                       [f"No cost of care returns for {svc.title.lower()} were supplied."],
                       items if cost.available else [], notes)
-    return BuiltSection(section, {"cost": cost.key_figures}, cost.log)
+    figures = {"cost": cost.key_figures} | _fee_categories(svc, returns, fees, area, section)
+    return BuiltSection(section, figures, cost.log)
+
+
+def _fee_categories(svc: Service, returns: SourceTable | None, fees: SourceTable | None, area: pd.Series,
+                    section: Section) -> dict[str, object]:
+    """Add the fee categories' messages and table to the section (helpers.assess.cost_of_care.categories); return
+    their key figures ({} when no band of the service has a fee category)."""
+    part = cost_of_care.fee_categories(svc.key, returns, fees, area["name"])
+    if part.table is not None:
+        section.messages = [*section.messages, *part.messages]
+        section.items = [*section.items, part.table]
+    return part.key_figures

@@ -12,6 +12,7 @@ import pandas as pd
 from helpers.assess import benchmarks, narrative, sufficiency, usage
 from helpers.assess.sections.common import (BENCHMARK_HEADERS, BuiltSection, Section, base_year, bench_value,
                                             rounded)
+from helpers.assess.sections.whole_market import whole_market
 from helpers.load import occupancy
 from helpers.load.inputs import Inputs
 from helpers.present import charts, wording
@@ -187,6 +188,9 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
     notes = [benchmarks.comparator_description(area["code"], comparators)]
     if absent:
         notes.append(f"Comparators not in the data: {', '.join(absent)}.")
+    market = whole_market(svc, inputs, area, supply)  # self-funders, services outside CQC registration, extra care
+    items, messages, notes = items + market.items, messages + market.messages, notes + market.notes
+    figures |= market.figures
     current = CurrentCapacity(source=svc.capacity,
                               capacity=figures.get("beds") if svc.capacity == "cqc_beds" else figures.get("capacity"),
                               occupancy_pct=figures.get("occupancy_pct"), hours_waiting=figures.get("hours_waiting"))

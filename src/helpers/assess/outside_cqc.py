@@ -1,0 +1,67 @@
+"""The market the CQC supply figures leave out or file elsewhere: locally listed services and extra care housing.
+
+- **Locally listed services** (the council's local provider list, ``helpers.load.local_providers``): each
+  listed service counts once, by its latest row (the latest as-at date of its provider, service and
+  name). Services not registered with CQC are counted beside the CQC figures, by funding, with their
+  capacity summed per capacity unit (units are never added together); services the list marks as
+  registered with CQC are already in the CQC figures and are only counted apart.
+- **Extra care housing**: active adult social care locations with CQC's service type "Extra Care housing
+  services" (the directory flag ``svc_extra_care``), whatever else they are registered for. The care is
+  registered (usually as a home care agency on the scheme); the housing is not. They are reported in
+  the supported living chapter, as a count beside it, not as a fifth service; ``also_supported_living``
+  says how many are in the supported living figures already.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.assess.sufficiency import active_adult_social_care
+from helpers.load.local_providers import CAPACITY_UNITS, FUNDING
+
+LISTED_KEY = ["provider", "service", "scheme"]
+NOT_REGISTERED = "Not registered with CQC"
+
+
+def latest_entries(listed: pd.DataFrame, service: str | None = None) -> pd.DataFrame:
+    """Each listed service's latest row (by as-at date), of one service when given."""
+    rows = listed if service is None else listed[listed["service"] == service]
+    keys = [rows[k].str.strip().str.casefold() for k in LISTED_KEY]
+    order = rows.assign(_k0=keys[0], _k1=keys[1], _k2=keys[2]).sort_values("as_at", kind="stable")
+    latest = order.drop_duplicates(["_k0", "_k1", "_k2"], keep="last")
+    return latest.drop(columns=["_k0", "_k1", "_k2"]).sort_index()
+
+
+def capacity_by_unit(rows: pd.DataFrame) -> dict[str, float]:
+    """Capacity summed per unit, in the source's order of units; services without a capacity left out."""
+    known = rows[rows["capacity"].notna() & (rows["capacity_unit"] != "")]
+    sums = known.groupby("capacity_unit")["capacity"].sum()
+    return {unit: float(sums[unit]) for unit in CAPACITY_UNITS if unit in sums.index}
+
+
+def listed_summary(listed: pd.DataFrame, service: str) -> pd.DataFrame:
+    """The service's locally listed services not registered with CQC: per funding (those present) and in all,
+    services, providers (distinct names, ignoring case), services with a capacity and capacity per unit."""
+    latest = latest_entries(listed, service)
+    outside = latest[~latest["cqc_registered"].astype(bool)]
+    parts = [(f, outside[outside["funding"] == f]) for f in FUNDING if (outside["funding"] == f).any()]
+    rows = [{"funding": name, "services": int(len(part)),
+             "providers": int(part["provider"].str.strip().str.casefold().nunique()),
+             "with_capacity": int((part["capacity"].notna() & (part["capacity_unit"] != "")).sum()),
+             "capacity": capacity_by_unit(part)} for name, part in [*parts, (NOT_REGISTERED, outside)]]
+    return pd.DataFrame(rows)
+
+
+def listed_registered(listed: pd.DataFrame, service: str) -> int:
+    """How many of the service's listed services the list marks as registered with CQC (already in its figures)."""
+    return int(latest_entries(listed, service)["cqc_registered"].astype(bool).sum())
+
+
+def extra_care(locations: pd.DataFrame, la_code: str) -> dict[str, int]:
+    """The council's active adult social care locations registered for extra care housing: locations, providers,
+    and how many of them the supported living figures already count (non-care-home, registered for supported
+    living)."""
+    active = active_adult_social_care(locations, la_code)
+    flagged = active[active["svc_extra_care"].astype(bool)]
+    also = flagged["svc_supported_living"].astype(bool) & ~flagged["care_home"].astype(bool)
+    return {"locations": int(len(flagged)), "providers": int(flagged["provider_id"].nunique()),
+            "also_supported_living": int(also.sum())}

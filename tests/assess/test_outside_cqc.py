@@ -1,0 +1,95 @@
+"""Provision outside the CQC supply figures: the council's local provider list and CQC's extra care housing."""
+from __future__ import annotations
+
+import pandas as pd
+
+from conftest import locations
+from helpers.assess import outside_cqc
+from helpers.assess.sections.whole_market import capacity_text, extra_care_message, local_listed_message
+from helpers.services import service
+
+
+def listed(rows: list[tuple]) -> pd.DataFrame:
+    """A local provider list in the loader's shape from (provider, service, scheme, capacity, unit, funding,
+    registered, as at) tuples."""
+    return pd.DataFrame({
+        "provider": [r[0] for r in rows], "service": [r[1] for r in rows], "scheme": [r[2] for r in rows],
+        "capacity": pd.array([r[3] for r in rows], dtype="Float64"), "capacity_unit": [r[4] for r in rows],
+        "funding": [r[5] for r in rows], "cqc_registered": [r[6] for r in rows],
+        "as_at": pd.to_datetime([r[7] for r in rows]), "_row": list(range(2, len(rows) + 2))})
+
+
+DAY = "day_opportunities"
+LIST = listed([
+    ("Acorn Trust", DAY, "Acorn Centre", 30, "places", "Council", False, "2026-03-31"),
+    ("Acorn Trust", DAY, "Acorn Centre", 35, "places", "Council", False, "2026-09-30"),  # the later row counts
+    ("acorn trust ", DAY, "Riverside Club", 10, "sessions a week", "Mixed", False, "2026-09-30"),
+    ("Birch Friends", DAY, "Lunch club", None, "", "Self-funded", False, "2026-09-30"),
+    ("Cedar Care Ltd", DAY, "Cedar Day Service", 20, "places", "Council", True, "2026-09-30"),  # registered
+    ("Dale Housing", "supported_living", "Dale Court", 12, "flats", "Council", False, "2026-09-30"),
+])
+
+
+def test_latest_entries_keep_each_services_latest_row_ignoring_case_and_spaces():
+    latest = outside_cqc.latest_entries(LIST, DAY)
+    assert latest["scheme"].tolist() == ["Acorn Centre", "Riverside Club", "Lunch club", "Cedar Day Service"]
+    assert latest.loc[latest["scheme"] == "Acorn Centre", "capacity"].tolist() == [35]
+    again = pd.concat([LIST, LIST.iloc[[1]].assign(provider="ACORN TRUST", as_at=pd.Timestamp("2026-01-01"))])
+    assert len(outside_cqc.latest_entries(again, DAY)) == 4
+
+
+def test_listed_summary_counts_services_outside_cqc_by_funding_with_capacity_per_unit():
+    summary = outside_cqc.listed_summary(LIST, DAY)
+    assert summary["funding"].tolist() == ["Council", "Self-funded", "Mixed", "Not registered with CQC"]
+    assert summary["services"].tolist() == [1, 1, 1, 3]  # Cedar (registered with CQC) is not counted
+    assert summary["providers"].tolist() == [1, 1, 1, 2]  # 'acorn trust ' is Acorn Trust
+    assert summary["with_capacity"].tolist() == [1, 0, 1, 2]
+    assert summary["capacity"].iloc[-1] == {"places": 35.0, "sessions a week": 10.0}
+    assert summary["capacity"].iloc[1] == {}
+    assert outside_cqc.listed_registered(LIST, DAY) == 1
+
+
+def test_a_service_the_list_does_not_hold_counts_zero():
+    summary = outside_cqc.listed_summary(LIST, "home_care")
+    assert summary["funding"].tolist() == ["Not registered with CQC"]
+    assert (summary["services"].iloc[0], summary["capacity"].iloc[0]) == (0, {})
+    assert outside_cqc.listed_registered(LIST, "home_care") == 0
+
+
+def test_capacity_text():
+    assert capacity_text({}) == ""
+    assert capacity_text({"places": 1}) == "1 place"
+    assert capacity_text({"places": 650, "flats": 12, "sessions a week": 1200}) == \
+        "650 places, 12 flats and 1,200 sessions a week"
+
+
+def test_local_listed_message():
+    cqc = pd.Series({"locations": 16, "providers": 12})
+    text = local_listed_message("Sheffield", service(DAY), cqc, outside_cqc.listed_summary(LIST, DAY), 1)
+    assert text == ("Besides its 16 CQC-registered day opportunities locations, Sheffield's local provider list names "
+                    "3 services not registered with CQC, run by 2 providers. By funding: 1 council-funded, 1 "
+                    "self-funded and 1 mixed. The 2 with a known capacity add up to 35 places and 10 sessions a "
+                    "week. The list also names 1 CQC-registered service, already in the CQC figures.")
+
+
+def test_extra_care_counts_active_adult_social_care_locations_with_the_flag():
+    locs = locations(
+        care_home=[False, False, False, False, True, False],
+        svc_extra_care=[True, True, True, False, True, True],
+        svc_supported_living=[True, False, False, True, False, False],
+        provider_id=["P1", "P1", "P2", "P3", "P4", "P5"],
+        dormant=[False, False, False, False, False, True],
+        la_code=["E08000019"] * 5 + ["E08000019"])
+    counts = outside_cqc.extra_care(locs, "E08000019")
+    # the dormant location is left out; the care home flagged for extra care counts; one is also supported living
+    assert counts == {"locations": 4, "providers": 3, "also_supported_living": 1}
+    assert outside_cqc.extra_care(locs, "E08000018") == {"locations": 0, "providers": 0, "also_supported_living": 0}
+
+
+def test_extra_care_message():
+    assert extra_care_message("Sheffield", {"locations": 0, "providers": 0, "also_supported_living": 0}) == \
+        "CQC registers no locations in Sheffield to provide care in extra care housing."
+    assert extra_care_message("Sheffield", {"locations": 5, "providers": 4, "also_supported_living": 1}) == (
+        "CQC registers 5 locations in Sheffield, run by 4 providers, to provide care in extra care housing. They are "
+        "counted beside supported living, not as a service of their own; 1 of them is also registered for supported "
+        "living and counted above.")
