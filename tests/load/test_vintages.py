@@ -81,7 +81,8 @@ def test_a_year_before_any_directory_is_an_error_saying_so(three_directories):
 
 
 def test_national_outturn_published_after_the_statement_is_not_used(three_directories):
-    assert Inputs(three_directories, "E08000019", year=2025).ascfr is not None  # 2024-25: 31 October 2025
-    assert Inputs(three_directories, "E08000019", year=2024).ascfr is None
+    assert Inputs(three_directories, "E08000019", year=2025).ascfr.vintage == "2024-25"  # 31 October 2025
+    assert Inputs(three_directories, "E08000019", year=2024).ascfr.vintage == "2023-24"  # 31 October 2024
+    assert Inputs(three_directories, "E08000019", year=2023).ascfr is None
     with pytest.raises(InputError, match="no ONS population projections published by 31 December 2024"):
         Inputs(three_directories, "E08000019", year=2024).snpp  # 2022-based: 1 July 2025

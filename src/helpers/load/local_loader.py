@@ -21,6 +21,7 @@ import pandas as pd
 from helpers.councils import councils
 from helpers.errors import DataQualityLog, InputError
 from helpers.load import vintages
+from helpers.load.file_names import one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, data_files, file_hash, kept, locate_header,
                                   read_raw, table_below_header, to_date, to_flag, to_number)
@@ -32,15 +33,20 @@ LOADER_VERSION = "1"
 def find_files(spec: LocalSource, data_dir: Path, council_code: str | None = None) -> list[Path]:
     """The files under data_dir that the source's file-name rule accepts (with a council code, only those whose
     name carries it), sorted by path. A council's files of one source may share a name in different folders (one
-    per year, e.g. local/2025/): their as-at dates tell them apart (``load_council``)."""
-    return sorted(p for p in data_files(data_dir) if spec.file_names.accepts(p.name)
-                  and (council_code is None or council_code.casefold() in p.name.casefold()))
+    per year, e.g. local/2025/): their as-at dates tell them apart (``load_council``). Two of one name in one
+    folder (a browser's second download, "… (1).xlsx") are an InputError naming both."""
+    files = sorted(p for p in data_files(data_dir) if spec.file_names.accepts(p.name)
+                   and (council_code is None or council_code.casefold() in p.name.casefold()))
+    for folder in dict.fromkeys(p.parent for p in files):
+        one_per_vintage([p for p in files if p.parent == folder], spec.file_names, spec.title)
+    return files
 
 
-def council_file(spec: LocalSource, data_dir: Path, council_code: str, cache_dir: Path | None = None) -> Path | None:
-    """The council's newest file of a source (by its as-at date), or None."""
-    table = load_council(spec, data_dir, council_code, cache_dir)
-    return None if table is None else table.file
+def council_file(spec: LocalSource, data_dir: Path, council_code: str) -> Path | None:
+    """A council's file of a source, by name alone (the last by path), or None; ``load_council`` chooses among
+    several by their as-at dates."""
+    found = find_files(spec, data_dir, council_code)
+    return found[-1] if found else None
 
 
 def load_council(spec: LocalSource, data_dir: Path, council_code: str, cache_dir: Path | None = None,

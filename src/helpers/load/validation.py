@@ -69,8 +69,13 @@ def validate(data_dir: Path, cache_dir: Path | None = None) -> list[SourceReport
 def _same_vintage(found: list[tuple[Path, Source]]) -> dict[Path, InputError]:
     """Each file that shares a vintage (by name) with another file of its source, with the error naming them."""
     errors: dict[Path, InputError] = {}
-    for source in (s for s in SOURCES if s.local is None):  # a council's files: told apart by their as-at date
+    for source in SOURCES:  # a council's files of several years may share a name in different folders
         files = [path for path, s in found if s is source]
+        if source.local is not None:
+            for folder in dict.fromkeys(p.parent for p in files):
+                for vintage, group in twins([p for p in files if p.parent == folder], source.file_names).items():
+                    errors.update(dict.fromkeys(group, twin_error(source.name, vintage, group)))
+            continue
         for vintage, group in twins(files, source.file_names).items():
             errors.update(dict.fromkeys(group, twin_error(source.name, vintage, group)))
     return errors
