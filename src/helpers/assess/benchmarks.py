@@ -6,6 +6,8 @@ so a benchmark built from partial data (e.g. the demo's 40 councils) shows it.
 """
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 import pandas as pd
 
 from helpers.load.ons_population import BANDS
@@ -14,11 +16,16 @@ from helpers import params
 from helpers.councils import council, councils
 
 PARAMS = "comparators"
+T = TypeVar("T")
 
 
 def comparator_group(code: str) -> list[str]:
     """The council's comparators: its list in params/comparators.yml, else the same-type councils nearest in size."""
     raw = params.load(PARAMS)
+    return list(_remembered(("group", code), raw, lambda: _comparator_group(code, raw)))
+
+
+def _comparator_group(code: str, raw: dict) -> list[str]:
     groups = raw.get("groups") or {}
     if code in groups:
         return [council(c)["code"] for c in groups[code]]
@@ -33,11 +40,32 @@ def comparator_group(code: str) -> list[str]:
 
 def comparator_description(code: str, comparators: list[str]) -> str:
     """The comparator group in words for the statement: chosen by the council, or the same-type councils nearest in size."""
-    names = ", ".join(council(c)["name"] for c in comparators)
-    if code in (params.load(PARAMS).get("groups") or {}):
+    raw = params.load(PARAMS)
+    return _remembered(("description", code, tuple(comparators)), raw,
+                       lambda: _comparator_description(code, comparators, raw))
+
+
+def _comparator_description(code: str, comparators: list[str], raw: dict) -> str:
+    names = ", ".join(_area(c)["name"] for c in comparators)
+    if code in (raw.get("groups") or {}):
         return f"The comparator group is the council's chosen group of councils: {names}."
     return (f"The comparator group is the {len(comparators)} councils of the same type nearest in population, as the "
             f"council has not chosen a group: {names}.")
+
+
+_REMEMBERED: dict[tuple, tuple[dict, pd.DataFrame, object]] = {}
+
+
+def _remembered(key: tuple, raw: dict, compute: Callable[[], T]) -> T:
+    """compute(), once per key while params/comparators.yml (``raw``, params.load's object for the file as it is)
+    and the council table are unchanged: every service of every council asks for its group and its words."""
+    table = councils()
+    held = _REMEMBERED.get(key)
+    if held is None or held[0] is not raw or held[1] is not table:
+        if len(_REMEMBERED) > 4096:
+            _REMEMBERED.clear()
+        held = _REMEMBERED[key] = (raw, table, compute())
+    return held[2]
 
 
 def benchmark(per_council: pd.DataFrame, code: str, comparators: list[str], *, scale: float = 1.0) -> pd.DataFrame:
@@ -45,26 +73,60 @@ def benchmark(per_council: pd.DataFrame, code: str, comparators: list[str], *, s
 
     ``per_council`` has columns la_code, numerator, denominator (one row per council in the data).
     """
-    me = council(code)
+    frame = with_regions(per_council)
+    return pd.DataFrame([{"area": name, **pooled(frame[area_mask(frame, kind, key)], scale)}
+                         for name, kind, key in benchmark_areas(code, comparators)])
+
+
+def benchmark_areas(code: str, comparators: list[str]) -> list[tuple[str, str, object]]:
+    """The benchmark's rows in order: (label, kind, key) for the council, its comparators, its region, England."""
+    me = _area(code)
+    return [(me["name"], "council", code), ("Comparator group", "comparators", tuple(comparators)),
+            (f"{me['region_name']} region", "region", me["region_code"]), ("England", "England", None)]
+
+
+def with_regions(per_council: pd.DataFrame) -> pd.DataFrame:
+    """per_council with each council's region_code."""
     regions = councils().set_index("code")["region_code"]
-    frame = per_council.assign(region_code=per_council["la_code"].map(regions))
-    areas = [(me["name"], frame["la_code"] == code),
-             ("Comparator group", frame["la_code"].isin(comparators)),
-             (f"{me['region_name']} region", frame["region_code"] == me["region_code"]),
-             ("England", frame["la_code"].notna())]
-    rows = []
-    for area, mask in areas:
-        part = frame[mask]
-        den = part["denominator"].sum()
-        value = float(part["numerator"].sum() / den * scale) if len(part) and den > 0 else None
-        rows.append({"area": area, "value": value, "councils": int(len(part))})
-    return pd.DataFrame(rows)
+    return per_council.assign(region_code=per_council["la_code"].map(regions))
+
+
+def area_mask(frame: pd.DataFrame, kind: str, key: object) -> pd.Series:
+    """The rows of one benchmark area (``benchmark_areas``) in a ``with_regions`` frame."""
+    if kind == "council":
+        return frame["la_code"] == key
+    if kind == "comparators":
+        return frame["la_code"].isin(list(key))
+    if kind == "region":
+        return frame["region_code"] == key
+    return frame["la_code"].notna()
+
+
+def pooled(part: pd.DataFrame, scale: float) -> dict[str, object]:
+    """One benchmark row's value (total numerator ÷ total denominator × scale; None without a denominator) and
+    the number of councils it pools."""
+    den = part["denominator"].sum()
+    value = float(part["numerator"].sum() / den * scale) if len(part) and den > 0 else None
+    return {"value": value, "councils": int(len(part))}
 
 
 def missing_comparators(per_council: pd.DataFrame, comparators: list[str]) -> list[str]:
     """Names of comparators with no row in the data (so the MPS can list them)."""
     present = set(per_council["la_code"])
-    return [council(c)["name"] for c in comparators if c not in present]
+    return [_area(c)["name"] for c in comparators if c not in present]
+
+
+_AREAS: dict[str, tuple[pd.DataFrame, pd.Series]] = {}
+
+
+def _area(code: str) -> pd.Series:
+    """``council(code)``, looked up once per code while the council table is the same (every service of every
+    council's benchmarks name the council, its region and its comparators)."""
+    table = councils()
+    held = _AREAS.get(code)
+    if held is None or held[0] is not table:
+        held = _AREAS[code] = (table, council(code))
+    return held[1]
 
 
 ADULTS = "18+"

@@ -57,12 +57,81 @@ def entries_exits(snapshots: list[tuple[pd.Timestamp, pd.DataFrame]], capacity: 
                         f"{capacity}_resized": net - entering + leaving, f"{capacity}_net": net}
         rows.append(row)
         previous = frame
+    return _flows_frame(rows, capacity)
+
+
+def _flows_frame(rows: list[dict[str, object]], capacity: str | None) -> pd.DataFrame:
     columns = ["date", "year", "locations", "entries", "exits", "net_change"]
     if capacity:
         columns += [f"{capacity}_{c}" for c in ("total", "entering", "leaving", "resized", "net")]
     out = pd.DataFrame(rows, columns=columns)
     counts = {c: "Int64" for c in ("year", "locations", "entries", "exits", "net_change")}
     return out.astype(counts | {c: "Float64" for c in columns[6:]})
+
+
+FLOW_COUNTS = ["snapshot", "locations", "total", "entries", "exits", "entering", "leaving"]
+
+
+def flows_by_area(snapshots: list[tuple[pd.Timestamp, pd.DataFrame]], capacity: str | None = None,
+                  area: str = "la_code") -> pd.DataFrame | None:
+    """What ``entries_exits`` counts, for every area at once, from snapshots of every area's locations: one row per
+    area and snapshot (``snapshot`` its position in date order) with columns ``area``, FLOW_COUNTS — locations
+    (distinct ids), total capacity, and against the previous snapshot entries, exits and the capacity entering
+    and leaving (0 for the first snapshot and where none). An area's locations in a snapshot are its rows, as
+    when entries_exits is given that area's locations alone, so a location moving between areas leaves one and
+    enters the other. ``flows_of`` turns an area's rows into entries_exits' table. None when a location has no
+    id or a capacity is not a whole number (then totals could depend on the order they are added in).
+    """
+    ordered = sorted(snapshots, key=lambda s: pd.Timestamp(s[0]))
+    parts, previous = [], None
+    for i, (_, frame) in enumerate(ordered):
+        located = frame[frame[area].notna()]
+        amount = (pd.to_numeric(located[capacity], errors="coerce").fillna(0).astype("float64") if capacity
+                  else pd.Series(0.0, index=located.index))
+        if located["location_id"].isna().any() or not (amount % 1 == 0).all():
+            return None
+        current = pd.DataFrame({area: located[area], "location_id": located["location_id"], "amount": amount})
+        stats = current.groupby(area).agg(locations=("location_id", "nunique"), total=("amount", "sum"))
+        if previous is not None:
+            now = pd.MultiIndex.from_frame(current[[area, "location_id"]])
+            before = pd.MultiIndex.from_frame(previous[[area, "location_id"]])
+            new, gone = current[~now.isin(before)], previous[~before.isin(now)]
+            stats = stats.join(new.groupby(area).agg(entries=("location_id", "nunique"), entering=("amount", "sum")),
+                               how="outer")
+            stats = stats.join(gone.groupby(area).agg(exits=("location_id", "nunique"), leaving=("amount", "sum")),
+                               how="outer")
+        parts.append(stats.reindex(columns=FLOW_COUNTS[1:]).fillna(0).reset_index().assign(snapshot=i))
+        previous = current
+    if not parts:
+        return pd.DataFrame({area: pd.Series(dtype="str"), **{c: pd.Series(dtype="int64") for c in FLOW_COUNTS}})
+    out = pd.concat(parts, ignore_index=True)[[area, *FLOW_COUNTS]]
+    return out.astype({"snapshot": "int64", "locations": "int64", "entries": "int64", "exits": "int64",
+                       "total": "float64", "entering": "float64", "leaving": "float64"})
+
+
+def flows_of(counts: pd.DataFrame, dates: list[pd.Timestamp], capacity: str | None = None) -> pd.DataFrame:
+    """``entries_exits`` of one area from its rows of ``flows_by_area`` (``dates``: the snapshots' dates, in the
+    order flows_by_area numbered them; a snapshot without a row: no locations)."""
+    found = {int(r["snapshot"]): r for r in counts.to_dict("records")}
+    zero = {"locations": 0, "total": 0.0, "entries": 0, "exits": 0, "entering": 0.0, "leaving": 0.0}
+    rows, before = [], None
+    for i, date in enumerate(dates):
+        here = found.get(i, zero)
+        row: dict[str, object] = {"date": pd.Timestamp(date), "year": pd.Timestamp(date).year,
+                                  "locations": int(here["locations"])}
+        if capacity:
+            row[f"{capacity}_total"] = float(here["total"])
+        if before is not None:
+            row |= {"entries": int(here["entries"]), "exits": int(here["exits"]),
+                    "net_change": int(here["locations"]) - int(before["locations"])}
+            if capacity:
+                entering, leaving = float(here["entering"]), float(here["leaving"])
+                net = row[f"{capacity}_total"] - float(before["total"])
+                row |= {f"{capacity}_entering": entering, f"{capacity}_leaving": leaving,
+                        f"{capacity}_resized": net - entering + leaving, f"{capacity}_net": net}
+        rows.append(row)
+        before = here
+    return _flows_frame(rows, capacity)
 
 
 def _group_keys(locations: pd.DataFrame, by: str) -> tuple[pd.Series, pd.Series]:
@@ -106,6 +175,37 @@ def provider_shares(locations: pd.DataFrame, capacity: str | None, by: str = "pr
     return out[SHARE_COLUMNS].astype({"locations": "int64", "capacity": "float64", "share_pct": "float64"})
 
 
+def provider_shares_by_area(locations: pd.DataFrame, capacity: str | None, by: str = "provider",
+                            area: str = "la_code") -> pd.DataFrame | None:
+    """``provider_shares`` of every area at once (column ``area`` first, then SHARE_COLUMNS; each area's rows in
+    the order provider_shares gives them); None when a capacity is not a whole number.
+
+    Each area's shares are those provider_shares computes from the area's locations alone, to the last bit:
+    groups are numbered in the order they first appear, shares divide by the area's total, an exact sum of
+    whole numbers (so the order it is added up in does not matter), and the sort is the same stable one with
+    the area as its first key. An area with no located provider has no rows.
+    """
+    located = locations[locations[area].notna()]
+    amount = (pd.to_numeric(located[capacity], errors="coerce").fillna(0).astype("float64")
+              if capacity else pd.Series(0.0, index=located.index))
+    if not (amount % 1 == 0).all():
+        return None
+    ids, names = _group_keys(located, by)
+    use_capacity = (amount.groupby(located[area]).sum() > 0) if capacity else None
+    grouped = pd.DataFrame({area: located[area], "id": ids, "name": names, "amount": amount}).groupby(
+        [area, "id"], sort=False)
+    out = grouped.agg(name=("name", "first"), locations=("amount", "size"), capacity=("amount", "sum")).reset_index()
+    on_capacity = (out[area].map(use_capacity).fillna(False).astype(bool) if capacity
+                   else pd.Series(False, index=out.index))
+    basis_values = out["capacity"].where(on_capacity, out["locations"].astype("float64"))
+    out["share_pct"] = basis_values / basis_values.groupby(out[area], sort=False).transform("sum") * 100
+    out["basis"] = np.where(on_capacity, capacity or "locations", "locations")
+    out["capacity"] = out["capacity"].where(on_capacity, np.nan)
+    out = out.sort_values([area, "share_pct", "name"], ascending=[True, False, True], kind="stable")
+    return out[[area, *SHARE_COLUMNS]].astype(
+        {"locations": "int64", "capacity": "float64", "share_pct": "float64"}).reset_index(drop=True)
+
+
 def top_share(shares: pd.DataFrame, n: int = 5) -> float | None:
     """Combined % share of the n largest (all of them when there are fewer); None when there are none."""
     if shares.empty:
@@ -135,12 +235,18 @@ def concentration_summary(locations: pd.DataFrame, capacity: str | None) -> dict
     Keys: basis, locations, providers, largest_provider, largest_share_pct, top5_share_pct, hhi,
     hhi_band, groups, largest_group, group_top5_share_pct, group_hhi, group_hhi_band, hhi_source.
     """
-    providers = provider_shares(locations, capacity, "provider")
-    groups = provider_shares(locations, capacity, "brand")
+    return concentration_from_shares(provider_shares(locations, capacity, "provider"),
+                                     provider_shares(locations, capacity, "brand"), len(locations), capacity)
+
+
+def concentration_from_shares(providers: pd.DataFrame, groups: pd.DataFrame, locations: int,
+                              capacity: str | None) -> dict:
+    """``concentration_summary`` from the providers' and the groups' shares (``provider_shares``) and the
+    number of locations."""
     p_hhi, g_hhi = hhi(providers), hhi(groups)
     return {
         "basis": providers["basis"].iloc[0] if len(providers) else (capacity or "locations"),
-        "locations": int(len(locations)),
+        "locations": int(locations),
         "providers": int(len(providers)),
         "largest_provider": providers["name"].iloc[0] if len(providers) else None,
         "largest_share_pct": float(providers["share_pct"].iloc[0]) if len(providers) else None,

@@ -31,10 +31,42 @@ def service_locations(locations: pd.DataFrame, svc: Service, la_code: str | None
 
 def supply(locs: pd.DataFrame, svc: Service) -> pd.DataFrame:
     """Locations, providers (and beds for care homes) by sub-category and in total."""
-    total = ALL_CARE_HOMES if svc.care_home else f"All {svc.title.lower()}"
+    total = _total_label(svc)
     parts = [(c, locs[locs["category"] == c]) for c in svc.subcategories] + [(total, locs)]
     rows = [{"category": name, "locations": int(len(part)), "providers": int(part["provider_id"].nunique())}
             | ({"beds": int(part["beds"].sum())} if svc.capacity == "cqc_beds" else {}) for name, part in parts]
+    return pd.DataFrame(rows)
+
+
+def _total_label(svc: Service) -> str:
+    return ALL_CARE_HOMES if svc.care_home else f"All {svc.title.lower()}"
+
+
+SUPPLY_COUNTS = ["la_code", "category", "locations", "providers", "beds"]
+
+
+def supply_by_council(locations: pd.DataFrame, svc: Service) -> pd.DataFrame:
+    """``supply`` for every council at once, from the service's locations of all councils (``service_locations``):
+    columns la_code, category, locations, providers, beds — a council's sub-categories it has locations in, then
+    its total (beds are summed whatever the capacity source; ``supply_of`` shows them only for beds)."""
+    located = locations[locations["la_code"].notna()]
+    counts = {"locations": ("location_id", "size"), "providers": ("provider_id", "nunique"), "beds": ("beds", "sum")}
+    parts = located[located["category"].isin(list(svc.subcategories))].groupby(
+        ["la_code", "category"], sort=True).agg(**counts).reset_index()
+    totals = located.groupby("la_code", sort=True).agg(**counts).reset_index().assign(category=_total_label(svc))
+    out = pd.concat([parts, totals], ignore_index=True)[SUPPLY_COUNTS]
+    return out.astype({"locations": "int64", "providers": "int64", "beds": "int64"})
+
+
+def supply_of(counts: pd.DataFrame, svc: Service) -> pd.DataFrame:
+    """``supply`` of one council from its rows of ``supply_by_council`` (none: a council with no locations)."""
+    found = {c: (int(n), int(p), int(b)) for c, n, p, b in
+             zip(counts["category"], counts["locations"], counts["providers"], counts["beds"])}
+    rows = []
+    for name in [*svc.subcategories, _total_label(svc)]:
+        n, p, b = found.get(name, (0, 0, 0))
+        beds = {"beds": b} if svc.capacity == "cqc_beds" else {}
+        rows.append({"category": name, "locations": n, "providers": p} | beds)
     return pd.DataFrame(rows)
 
 

@@ -7,6 +7,9 @@ and a ``note`` saying where the figure comes from.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -41,12 +44,34 @@ def _in_file(sfc: pd.DataFrame, column: str) -> bool:
 
 def _combine(values: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     """Per area, the filled-posts-weighted mean over services; NaN if any service's value or weight is missing."""
-    v, w = values.to_numpy(dtype="float64"), weights.to_numpy(dtype="float64")
+    return pd.Series(_combine_arrays(values.to_numpy(dtype="float64"), weights.to_numpy(dtype="float64")),
+                     index=values.index)
+
+
+def _combine_arrays(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``_combine`` on arrays (areas × services, laid out as DataFrame.to_numpy lays them out: column by column)."""
     total = w.sum(axis=1)
     complete = ~np.isnan(v).any(axis=1) & ~np.isnan(w).any(axis=1) & (total > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (v * w).sum(axis=1) / total
-    return pd.Series(np.where(complete, mean, np.nan), index=values.index)
+    return np.where(complete, mean, np.nan)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A Skills for Care frame's rows, looked up: built once per file for every council (helpers.assess.national)."""
+
+    index: Mapping[tuple[str, str, str, str], int]  # skills_for_care.row_index
+    values: np.ndarray  # the METRICS of every row, float64, one column per metric
+    in_file: frozenset[str]  # the loader columns the file has (_in_file)
+
+
+def rows_of(sfc: pd.DataFrame) -> Rows:
+    """Index a Skills for Care frame for ``workforce_comparison(..., rows=...)``."""
+    values = np.column_stack([sfc[m].to_numpy(dtype="float64") if m in sfc else np.full(len(sfc), np.nan)
+                              for m in sfc_source.METRICS])
+    needs = {n for _, _, n in MEASURES.values()}
+    return Rows(sfc_source.row_index(sfc), values, frozenset(n for n in needs if _in_file(sfc, n)))
 
 
 def _service_note(services: list[str], job_role: str, pay_role: str) -> str:
@@ -57,7 +82,7 @@ def _service_note(services: list[str], job_role: str, pay_role: str) -> str:
 
 def workforce_comparison(sfc: pd.DataFrame, la_code: str, region_code: str, services: list[str], nlw: float, *,
                          sector: str = ALL_SECTORS, job_role: str = DIRECT_CARE,
-                         pay_role: str = CARE_WORKER) -> pd.DataFrame:
+                         pay_role: str = CARE_WORKER, rows: Rows | None = None) -> pd.DataFrame:
     """Workforce measures for the council, its region and England, from a loaded Skills for Care frame.
 
     Rows: the MEASURES the file has (turnover, vacancy, median care worker pay, pay vs NLW in £ and
@@ -65,9 +90,14 @@ def workforce_comparison(sfc: pd.DataFrame, la_code: str, region_code: str, serv
     without nursing) are combined as a mean weighted by each service's filled posts (of
     ``job_role``; ``pay_role``'s for pay); an area where any service is suppressed or lacks filled
     posts gets NaN. Columns: key, measure, unit, council, region, England, note.
+
+    ``rows``: the frame's ``rows_of``, computed once for every council (helpers.assess.national): the same rows are
+    then looked up instead of searched for, and the same arithmetic done on arrays, so the table is the same.
     """
     if not services:
         raise ValueError("services must name at least one Skills for Care service")
+    if rows is not None:
+        return _comparison_from_rows(rows, la_code, region_code, services, nlw, sector, job_role, pay_role)
     per_service = [workforce_summary(sfc, la_code, region_code, nlw, sector=sector, service=s, job_role=job_role,
                                      pay_role=pay_role).set_index("area") for s in services]
     weights_for = {}
@@ -95,6 +125,39 @@ def workforce_comparison(sfc: pd.DataFrame, la_code: str, region_code: str, serv
         rows.append({"key": key, "measure": label, "unit": unit,
                      **{a: float(areas.at[a, key]) for a in AREAS}, "note": row_note})
     return pd.DataFrame(rows, columns=COLUMNS).astype({a: "float64" for a in AREAS})
+
+
+def _comparison_from_rows(rows: Rows, la_code: str, region_code: str, services: list[str], nlw: float, sector: str,
+                          job_role: str, pay_role: str) -> pd.DataFrame:
+    """``workforce_comparison`` from looked-up rows: each value is the frame's own float, and the weighted means
+    are taken on arrays of the same shape and layout as the DataFrames' (``_combine_arrays``)."""
+    codes = (la_code, region_code, ENGLAND_CODE)
+    where = {m: j for j, m in enumerate(sfc_source.METRICS)}
+
+    def metric(service: str, role: str, column: str) -> np.ndarray:
+        found = [rows.index.get((code, sector.casefold(), service.casefold(), role.casefold())) for code in codes]
+        return np.array([np.nan if at is None else rows.values[at, where[column]] for at in found], dtype="float64")
+
+    combined: dict[str, np.ndarray] = {}
+    for column in sfc_source.METRICS:
+        role = pay_role if column == "median_hourly_pay" else job_role
+        values = [metric(s, role, column) for s in services]
+        if len(services) == 1:
+            combined[column] = values[0]
+        else:  # areas × services, column by column, as DataFrame.to_numpy gives a frame of one column per service
+            weights = [metric(s, role, "filled_posts") for s in services]
+            combined[column] = _combine_arrays(np.array(values).T, np.array(weights).T)
+    combined["pay_minus_nlw"] = combined["median_hourly_pay"] - nlw
+    combined["pay_vs_nlw_pct"] = (combined["median_hourly_pay"] / nlw - 1) * 100
+    note = _service_note(services, job_role, pay_role)
+    out = []
+    for key, (label, unit, needs) in MEASURES.items():
+        if needs not in rows.in_file:
+            continue
+        row_note = f"{note}; NLW £{nlw:.2f}" if needs == "median_hourly_pay" and key != "median_hourly_pay" else note
+        out.append({"key": key, "measure": label, "unit": unit,
+                    **{a: float(v) for a, v in zip(AREAS, combined[key])}, "note": row_note})
+    return pd.DataFrame(out, columns=COLUMNS).astype({a: "float64" for a in AREAS})
 
 
 def _ascof_value(latest: pd.DataFrame, mask: pd.Series) -> float:

@@ -389,8 +389,15 @@ def age_band_population(pop: pd.DataFrame, area_code: str, year: int,
     """Population of one area and year per age band (upper bound None = and over)."""
     ages = _single_ages(pop, area_code, year, sex)
     where = f"{area_code} in {year}"
-    rows = [{"area_code": area_code, "year": year, "band": name, "age_from": lo, "age_to": hi,
-             "population": _band_total(ages, name, lo, hi, where)} for name, (lo, hi) in bands.items()]
+    totals = [_band_total(ages, name, lo, hi, where) for name, (lo, hi) in bands.items()]
+    return _band_frame(area_code, year, bands, totals)
+
+
+def _band_frame(area_code: str, year: int, bands: Mapping[str, tuple[int, int | None]],
+                totals: list[float]) -> pd.DataFrame:
+    """age_band_population's frame from the bands' totals."""
+    rows = [{"area_code": area_code, "year": year, "band": name, "age_from": lo, "age_to": hi, "population": total}
+            for (name, (lo, hi)), total in zip(bands.items(), totals)]
     out = pd.DataFrame(rows)
     out["age_to"] = out["age_to"].astype("Int64")
     return out
@@ -402,8 +409,105 @@ def projection(pop: pd.DataFrame, area_code: str, base_year: int, horizons: tupl
     area = pop[pop["area_code"] == area_code]  # once, not once per year
     frames = [age_band_population(area if len(area) else pop, area_code, base_year + h, bands, sex).assign(horizon=h)
               for h in (0, *horizons)]
+    return _projection_frame(frames)
+
+
+def projections(totals: pd.DataFrame, base_year: int, horizons: tuple[int, ...] = (5, 10),
+                bands: Mapping[str, tuple[int, int | None]] = BANDS) -> pd.DataFrame:
+    """``projection`` of every area at once, from the band totals of every area and year (``band_totals``): the
+    areas one after another, each with the rows ``projection`` gives it, in the same order, with the same columns.
+
+    An area is included only when every year and band it needs is in ``totals`` (``projection`` itself computes
+    the others, or says what is wrong). Every figure is the same arithmetic on the same totals, so it is equal to
+    the last bit.
+    """
+    steps = (0, *horizons)
+    columns = ["area_code", "band", "horizon", "year", "population", "change", "change_pct"]
+    years, names = [base_year + h for h in steps], list(bands)
+    if len(set(steps)) != len(steps) or len(set(names)) != len(names):
+        return pd.DataFrame({c: pd.Series(dtype="str" if c in ("area_code", "band") else "float64") for c in columns})
+    wanted = totals[totals["year"].isin(years) & totals["band"].isin(names)]
+    found = wanted.set_index(["area_code", "year", "band"])["population"]
+    found = found[~found.index.duplicated()]
+    areas = sorted(set(wanted["area_code"]))
+    grid = found.reindex(pd.MultiIndex.from_product([areas, years, names])).to_numpy(dtype="float64").reshape(
+        len(areas), len(years) * len(names))
+    complete = ~np.isnan(grid).any(axis=1)
+    grid, areas = grid[complete], [a for a, keep in zip(areas, complete) if keep]
+    per = len(years) * len(names)
+    out = pd.DataFrame({"area_code": np.repeat(np.array(areas, dtype=object), per),
+                        "band": np.tile(np.array(names, dtype=object), len(areas) * len(years)),
+                        "horizon": np.tile(np.repeat(np.array(steps, dtype="int64"), len(names)), len(areas)),
+                        "year": np.tile(np.repeat(np.array(years, dtype="int64"), len(names)), len(areas)),
+                        "population": grid.reshape(-1)})
+    base = pd.Series(np.repeat(grid[:, :len(names)], len(years), axis=0).reshape(-1), index=out.index)
+    out["change"] = out["population"] - base
+    out["change_pct"] = (100 * out["change"] / base.where(base > 0)).astype(float)
+    return out[columns].astype({"area_code": "str", "band": "str"})
+
+
+def _projection_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The projection's frame from one age_band_population frame per horizon (with its ``horizon``)."""
     out = pd.concat(frames, ignore_index=True)
     base = out["band"].map(out[out["horizon"] == 0].set_index("band")["population"])
     out["change"] = out["population"] - base
     out["change_pct"] = (100 * out["change"] / base.where(base > 0)).astype(float)
     return out[["area_code", "band", "horizon", "year", "population", "change", "change_pct"]]
+
+
+def band_totals(pop: pd.DataFrame, bands: Mapping[str, tuple[int, int | None]] = BANDS,
+                sex: str = "persons") -> pd.DataFrame:
+    """``_band_total`` for every area and year at once: columns area_code, year, band, population.
+
+    Only an area-year whose single ages run 0, 1, …, top once each in row order (an open top group, if
+    any, last) is included, and only the bands that can be taken from it; each total is the same sum,
+    over the same rows in the same order, as ``age_band_population`` takes (numpy's sum of the band's
+    contiguous ages), so it is equal to the last bit. Any other area-year is left out: there
+    ``age_band_population`` computes the figure, or says what is wrong.
+    """
+    rows = pop[(pop["sex"] == sex) & pop["age"].notna()]
+    empty = pd.DataFrame({"area_code": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"),
+                          "band": pd.Series(dtype="str"), "population": pd.Series(dtype="float64")})
+    if rows.empty:
+        return empty
+    keys = ["area_code", "year"]
+    group = rows.groupby(keys, sort=False).ngroup().to_numpy()
+    position = rows.groupby(keys, sort=False).cumcount().to_numpy()
+    age = rows["age"].to_numpy(dtype="int64")
+    is_open = rows["age_group"].str.endswith("+").to_numpy(dtype=bool)
+    n_groups = int(group.max()) + 1
+    size = np.bincount(group, minlength=n_groups)
+    bad = np.zeros(n_groups, dtype=bool)
+    bad[group[age != position]] = True  # not 0, 1, 2, … in row order
+    bad[group[is_open & (position != size[group] - 1)]] = True  # an open group that is not the last age
+    has_open = np.zeros(n_groups, dtype=bool)
+    has_open[group[is_open]] = True
+    population = rows["population"].to_numpy(dtype="float64")
+    first = rows.drop_duplicates(keys)  # one row per group, in group order
+    codes, years = first["area_code"].to_numpy(), first["year"].to_numpy(dtype="int64")
+    parts = []
+    for n in np.unique(size):
+        chosen = np.flatnonzero((size == n) & ~bad)
+        if not len(chosen):
+            continue
+        grid = np.empty((n_groups, n))
+        in_grid = ~bad[group] & (size[group] == n)
+        grid[group[in_grid], position[in_grid]] = population[in_grid]
+        grid = grid[chosen]
+        top = n - 1
+        for name, (lo, hi) in bands.items():
+            for opened in (True, False):
+                if (hi is not None and opened and hi >= top) or lo > top or (hi is not None and hi > top):
+                    continue  # refused or missing ages: left to age_band_population
+                which = has_open[chosen] == opened
+                if not which.any():
+                    continue
+                end = (hi if hi is not None else top) + 1
+                # numpy sums each row's contiguous ages pairwise, as it sums the one area's selected ages
+                totals = np.add.reduce(grid[which, lo:end], axis=1)
+                parts.append(pd.DataFrame({"area_code": codes[chosen][which], "year": years[chosen][which],
+                                           "band": name, "population": totals}))
+    if not parts:
+        return empty
+    return pd.concat(parts, ignore_index=True).astype({"area_code": "str", "year": "int64", "band": "str",
+                                                       "population": "float64"})

@@ -196,6 +196,18 @@ def _pick(df: pd.DataFrame, code: str, sector: str, service: str, job_role: str)
     return match.iloc[0] if len(match) else pd.Series(dtype=object)
 
 
+def row_index(df: pd.DataFrame) -> dict[tuple[str, str, str, str], int]:
+    """Every area's rows at once: (la_code, sector, service, job role, the last three case-folded) → the position of
+    the first row with them, the row ``_pick`` finds for them (rows without a code or a key are left out)."""
+    keys = pd.DataFrame({"la_code": df["la_code"], "sector": df["sector"].str.casefold(),
+                         "service": df["service"].str.casefold(), "job_role": df["job_role"].str.casefold(),
+                         "at": np.arange(len(df))})
+    keys = keys.dropna(subset=["la_code", "sector", "service", "job_role"]).drop_duplicates(
+        ["la_code", "sector", "service", "job_role"], keep="first")
+    return {(a, b, c, d): int(at) for a, b, c, d, at in
+            zip(keys["la_code"], keys["sector"], keys["service"], keys["job_role"], keys["at"])}
+
+
 def workforce_summary(df: pd.DataFrame, la_code: str, region_code: str, nlw: float, *, sector: str = ALL_SECTORS,
                       service: str = ALL_SERVICES, job_role: str = DIRECT_CARE,
                       pay_role: str = CARE_WORKER) -> pd.DataFrame:

@@ -312,12 +312,21 @@ def outputs_exist(final: Path, internal: Path, formats: tuple[str, ...]) -> bool
 
 
 def prewarm(jobs: list[CouncilJob]) -> None:
-    """Parse the national inputs into the shared parquet cache once, before workers would race to do it."""
+    """Parse the national inputs of the run's year into the shared parquet cache once, and compute the national pass
+    from them (helpers.assess.national: every council's figures with a national context), before workers would race
+    to do both: each worker then reads the national tables from the cache instead of computing them."""
+    from helpers.assess import national
     from helpers.assess.assessment import assess
+    from helpers.load.inputs import Inputs
     job = jobs[0]
-    for service in [s for s in job.services if s != OVERSIGHT]:
+    services = [s for s in job.services if s != OVERSIGHT]
+    try:
+        national.prepare(Inputs(job.data_dir, job.code, job.cache_dir, job.year), services)
+    except Exception:  # the councils' own runs report the error properly
+        pass
+    for service in services:
         try:
-            assess(service, job.data_dir, job.code, job.cache_dir)
+            assess(service, job.data_dir, job.code, job.cache_dir, job.year)
         except Exception:  # the council's own run reports the error properly
             pass
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.assess import demand, narrative, usage
-from helpers.assess.sections.common import BuiltSection, Section, base_year, rounded
+from helpers.assess import demand, narrative, national
+from helpers.assess.sections.common import BuiltSection, Section, rounded
 from helpers.assess.sections.sufficiency import CurrentCapacity
 from helpers.load import ons_population
 from helpers.load.inputs import Inputs
@@ -21,9 +21,9 @@ from helpers.services import Service
 
 def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: CurrentCapacity) -> BuiltSection:
     """Population projection of the service's ages; projected demand at today's usage rates vs today's capacity."""
-    base = base_year(inputs)
+    base = national.base_year(inputs)  # sections.common.base_year's
     band = svc.population_band
-    table = ons_population.projection(inputs.snpp.data, area["code"], base, demand.HORIZONS)
+    table = national.projection(inputs, area["code"], base, demand.HORIZONS)
     wide = table.pivot(index="band", columns="year", values="population").reindex(list(ons_population.BANDS))
     wide.columns = [str(c) for c in wide.columns]
     wide = wide.reset_index()
@@ -42,7 +42,8 @@ def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: Curre
     split = usage_split(svc, inputs, area["code"])
     users = split.assign(users=split["share"] * in_use)[["band", "users"]]
     bands = users["band"].tolist()
-    proj = demand.projected_population(inputs.snpp.data, area["code"], base, bands, demand.DEMAND_HORIZONS)
+    proj = national.projection(inputs, area["code"], base, demand.DEMAND_HORIZONS,
+                               {b: ons_population.BANDS[b] for b in bands})  # demand.projected_population's
     rates = demand.usage_rates(users, proj[proj["horizon"] == 0][["band", "population"]])
     projected = demand.projected_demand(rates, proj)
     occupancy = None if current.occupancy_pct is None else current.occupancy_pct / 100
@@ -80,8 +81,7 @@ def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: Curre
 
 def usage_split(svc: Service, inputs: Inputs, la_code: str) -> pd.DataFrame:
     """Shares of today's use by age band: the council's ASC-FR client split, else all in the service's band."""
-    split = (usage.age_split(inputs.ascfr.data, la_code, svc.ascfr_settings)
-             if inputs.ascfr is not None and svc.ascfr_settings else None)
+    split = national.age_split(inputs, svc.ascfr_settings, la_code)  # usage.age_split's, looked up
     if split is None:
         return pd.DataFrame({"band": [svc.population_band], "share": [1.0]})
     return split[["band", "share"]]

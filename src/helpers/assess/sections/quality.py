@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.assess import benchmarks, narrative, quality, sufficiency
+from helpers.assess import benchmarks, narrative, national, quality
 from helpers.assess.sections.common import BENCHMARK_HEADERS, BuiltSection, Section, bench_value, rounded
-from helpers.load import cqc_ratings
 from helpers.load.inputs import Inputs
 from helpers.present import charts
 from helpers.present.charts import Chart
@@ -15,19 +14,16 @@ from helpers.services import Service
 
 
 def _good_benchmark(svc: Service, inputs: Inputs, area: pd.Series, comparators: list[str]) -> pd.DataFrame:
-    everyone = sufficiency.service_locations(inputs.directory.data, svc)
-    rated = everyone["overall_rating"].isin(quality.RATED)
-    good = everyone["overall_rating"].isin(["Outstanding", "Good"])
-    per_council = pd.DataFrame({"la_code": everyone["la_code"], "numerator": good, "denominator": rated}).groupby(
-        "la_code", as_index=False).sum()
-    return benchmarks.benchmark(per_council, area["code"], comparators, scale=100)
+    """% of rated locations rated Good or Outstanding, from every council's counts (the national pass)."""
+    return national.good_rates(inputs, svc).benchmark(area["code"], comparators, 100)
 
 
 def quality_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSection:
     """CQC ratings: distribution, % Good or Outstanding vs benchmarks, by sub-category, change, key questions."""
-    locs = sufficiency.service_locations(inputs.directory.data, svc, area["code"])
-    dist = quality.rating_distribution(locs)
-    good = quality.percent_good_or_outstanding(locs)
+    locs = national.council_locations(inputs, svc, area["code"])
+    counts = national.rating_counts(inputs, svc, area["code"])  # what rating_distribution(locs) counts
+    dist = quality.distribution_of(counts)
+    good = quality.good_share_of(counts)
     bench = _good_benchmark(svc, inputs, area, benchmarks.comparator_group(area["code"]))
     vintage = f"CQC care directory as at {wording.vintage(inputs.directory.vintage)}"
     subject = svc.title.lower()
@@ -51,8 +47,8 @@ def quality_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSecti
                            {"locations": "int", "rated": "int", "good_or_outstanding": "int", "percent": "pct"}))
     baseline = inputs.snapshots[0]
     if baseline.file != inputs.directory.file:
-        before = sufficiency.service_locations(baseline.data, svc, area["code"])
-        change = quality.rating_change(before, locs)
+        before = national.rating_counts(inputs, svc, area["code"], baseline)
+        change = quality.change_of(quality.distribution_of(before), dist)  # rating_change(baseline's locations, locs)
         then, now = wording.vintage(baseline.vintage), wording.vintage(inputs.directory.vintage)
         items.append(Table("ratings_change", change, f"{svc.title} by CQC overall rating: {then} and {now}",
                            {"rating": "Rating", "baseline": then, "baseline_pct": f"% on {then}",
@@ -60,12 +56,10 @@ def quality_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSecti
                             "change_pct_points": "Change (percentage points)"},
                            {"baseline": "int", "current": "int", "baseline_pct": "pct", "current_pct": "pct",
                             "change": "signed", "change_pct_points": "signed1"}))
-        before_good = quality.percent_good_or_outstanding(before)
+        before_good = quality.good_share_of(before)
         messages.append(narrative.change_message(svc, before_good, good, baseline.vintage))
     if inputs.ratings is not None:
-        ratings = inputs.ratings.data
-        kq = quality.key_question_breakdown(
-            cqc_ratings.key_questions(ratings[ratings["location_id"].isin(locs["location_id"])]), locs["location_id"])
+        kq = national.key_question_breakdown(inputs, svc, area["code"], locs)
         if kq["rated"].sum() > 0:
             items.append(Table("key_questions", kq, f"{svc.title}: CQC ratings by key question "
                                f"(CQC latest ratings, {wording.vintage(inputs.ratings.vintage)})",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.assess import narrative, stability, sufficiency
+from helpers.assess import narrative, national, stability
 from helpers.assess.sections.common import BuiltSection, Section, rounded
 from helpers.load.inputs import Inputs
 from helpers.present import charts
@@ -16,12 +16,9 @@ from helpers.services import Service
 def stability_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSection:
     """Entries and exits between directory snapshots; concentration (top-5 share, HHI) and the group view."""
     capacity = "beds" if svc.capacity == "cqc_beds" else None
-    snaps = [(pd.Timestamp(s.vintage), sufficiency.service_locations(s.data, svc, area["code"]))
-             for s in inputs.snapshots]
-    flows = stability.entries_exits(snaps, capacity)
-    locs = snaps[-1][1]
-    conc = stability.concentration_summary(locs, capacity)
-    groups = stability.provider_shares(locs, capacity, by="brand").head(10)
+    flows = national.flows(inputs, svc, area["code"])  # entries_exits of the council's locations in each snapshot
+    conc, groups = national.concentration(inputs, svc, area["code"])  # concentration_summary of the latest's
+    groups = groups.head(10)
     unit = "beds" if capacity else "locations"
     items: list[Table | Chart] = []
     if len(flows) > 1:

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.assess import benchmarks, narrative, sufficiency, usage
-from helpers.assess.sections.common import (BENCHMARK_HEADERS, BuiltSection, Section, base_year, bench_value,
-                                            rounded)
+from helpers.assess import benchmarks, narrative, national, sufficiency
+from helpers.assess.sections.common import BENCHMARK_HEADERS, BuiltSection, Section, bench_value, rounded
 from helpers.assess.sections.whole_market import whole_market
 from helpers.load import occupancy
 from helpers.load.inputs import Inputs
@@ -47,13 +46,10 @@ class CurrentCapacity:
         return self.capacity
 
 
-def _capacity_benchmark(svc: Service, inputs: Inputs, area: pd.Series, comparators: list[str],
-                        pop: pd.DataFrame) -> pd.DataFrame:
-    everyone = sufficiency.service_locations(inputs.directory.data, svc)
-    measure = "beds" if svc.capacity == "cqc_beds" else "location_id"
-    counts = everyone.groupby("la_code")[measure].agg("sum" if measure == "beds" else "count")
-    per_council = pop.assign(numerator=pop["la_code"].map(counts).fillna(0)).rename(columns={"population": "denominator"})
-    return benchmarks.benchmark(per_council, area["code"], comparators, scale=1000 if measure == "beds" else 100_000)
+def _capacity_benchmark(svc: Service, inputs: Inputs, area: pd.Series, comparators: list[str]) -> pd.DataFrame:
+    """Beds (care homes) or locations per head of the service's band, from every council's (the national pass)."""
+    rates = national.capacity_rates(inputs, svc, national.base_year(inputs))
+    return rates.benchmark(area["code"], comparators, 1000 if svc.capacity == "cqc_beds" else 100_000)
 
 
 def _local_capacity(svc: Service, inputs: Inputs) -> tuple[float | None, list[Table | Chart], list[str],
@@ -123,15 +119,9 @@ def _local_capacity(svc: Service, inputs: Inputs) -> tuple[float | None, list[Ta
 
 
 def _people_supported(svc: Service, inputs: Inputs, area: pd.Series, comparators: list[str]) -> pd.DataFrame | None:
-    if not svc.ascfr_settings or inputs.ascfr is None:
-        return None
-    clients = usage.clients_by_council(inputs.ascfr.data, svc.ascfr_settings)
-    if clients.empty:
-        return None
-    pop = benchmarks.population_by_council(inputs.snpp.data, base_year(inputs), "18+")
-    per_council = clients.rename(columns={"clients": "numerator"}).merge(
-        pop.rename(columns={"population": "denominator"}), on="la_code")
-    return benchmarks.benchmark(per_council, area["code"], comparators, scale=1000)
+    """Long-term clients per 1,000 adults, from every council's (the national pass); None without ASC-FR clients."""
+    rates = national.people_rates(inputs, svc, national.base_year(inputs))
+    return None if rates is None else rates.benchmark(area["code"], comparators, 1000)
 
 
 def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[BuiltSection, CurrentCapacity]:
@@ -139,11 +129,11 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
 
     Also returns today's capacity and its use (``CurrentCapacity``) for the demand projection.
     """
-    locs = sufficiency.service_locations(inputs.directory.data, svc, area["code"])
-    supply = sufficiency.supply(locs, svc)
+    supply = national.supply(inputs, svc, area["code"])
     comparators = benchmarks.comparator_group(area["code"])
-    pop = benchmarks.population_by_council(inputs.snpp.data, base_year(inputs), svc.population_band)
-    bench = _capacity_benchmark(svc, inputs, area, comparators, pop)
+    year = national.base_year(inputs)  # sections.common.base_year's
+    pop = national.population(inputs, year, svc.population_band)
+    bench = _capacity_benchmark(svc, inputs, area, comparators)
     measure = "beds" if svc.capacity == "cqc_beds" else "locations"
     per = "1,000" if measure == "beds" else "100,000"
     band = narrative.age_band(svc.population_band)
@@ -155,7 +145,7 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
         charts.benchmark_chart("capacity_benchmark", bench,
                                f"{svc.title}: {measure} per {per} people aged {band}", f"{measure.capitalize()} per {per} aged {band}"),
         Table("capacity_benchmark", bench, f"{svc.title}: {measure} per {per} people aged {band} "
-              f"(CQC directory; ONS projections for {wording.year(base_year(inputs))}). Comparator, region and England "
+              f"(CQC directory; ONS projections for {wording.year(year)}). Comparator, region and England "
               "figures pool the councils in the data", BENCHMARK_HEADERS | {"value": f"{measure.capitalize()} per {per} aged {band}"},
               {"value": "num1", "councils": "int"})]
     total = supply.iloc[-1]

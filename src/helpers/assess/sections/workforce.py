@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.assess import narrative, workforce
+from helpers.assess import narrative, national, workforce
 from helpers.assess.cost_of_care import load_params, nlw_in_force
 from helpers.assess.sections.common import BuiltSection, Section, rounded
 from helpers.load.inputs import Inputs
@@ -22,7 +22,8 @@ def workforce_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSec
     nlw = nlw_in_force(load_params(), inputs.vintage_date)
     if inputs.skills_for_care is not None and svc.skills_for_care_services:
         table = workforce.workforce_comparison(inputs.skills_for_care.data, area["code"], area["region_code"],
-                                               list(svc.skills_for_care_services), nlw["rate"])
+                                               list(svc.skills_for_care_services), nlw["rate"],
+                                               rows=national.workforce_rows(inputs))
         caption = (f"{svc.title} workforce: {area['name']} vs region and England (Skills for Care, "
                    f"{wording.vintage(inputs.skills_for_care.vintage)})")
     elif inputs.ascof_turnover is not None:
