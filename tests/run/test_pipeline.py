@@ -219,14 +219,17 @@ HOLD_RENDER = Path(__file__).parents[1] / "hold_render"  # a sitecustomize that 
 
 
 def start_cli(data: Path, out: Path, hold_render: bool = False, *extra: str) -> subprocess.Popen:
-    """`caremarket run` over both councils with two workers, in its own process group (like a terminal job)."""
+    """`caremarket run` over both councils with two workers, in its own process group with Ctrl-C's default action
+    (like a terminal's foreground job: a job started in the background of a script inherits SIGINT ignored, and
+    Python then keeps ignoring it, so a test run from such a job would otherwise never see its Ctrl-C)."""
     env = dict(os.environ)
     if hold_render:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOLD_RENDER), env.get("PYTHONPATH")]))
     return subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", "--data", str(data), "--out", str(out),
                              "--year", str(YEAR), "--council", *COUNCILS, "--service", SERVICE, "--formats", "html",
                              "--engine", "pandoc", "--jobs", "2", "--force", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, timeout: float = 90) -> None:
@@ -250,7 +253,7 @@ def test_ctrl_c_or_sigterm_stops_the_workers_and_leaves_no_partial_folder(copies
     process = start_cli(data, out, hold_render=True)  # so neither council can finish before the signal
     wait_for_staged_folders(out, len(COUNCILS), process)
     stop(process.pid)
-    _, err = process.communicate(timeout=180)  # a loaded 2-core machine may take a while to reap the workers
+    _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert "interrupted; whatever had not finished left its previous output untouched" in err and "Traceback" not in err
     assert {code: snapshot(out / str(YEAR) / code) for code in COUNCILS} == before
