@@ -11,38 +11,26 @@ from helpers.services import OVERSIGHT, SERVICES, title
 PREVIOUS_FILE = "previous_key_figures.json"  # last year's key figures, copied into the statement's project
 
 
-def _pct(x: Any) -> str:
-    return wording.percent(x)
-
-
-def _whole(x: Any) -> str:
-    return wording.whole(x)
-
-
-def _money(x: Any) -> str:
-    return wording.money(x)
-
-
 def _gap(x: Any) -> str:
     return f"{wording.whole(-x)} short" if x < 0 else f"{wording.whole(x)} to spare"
 
 
 # (dotted key under the service's figures, what it is, how it is printed)
 HEADLINES: list[tuple[str, str, Callable[[Any], str]]] = [
-    ("locations", "Locations", _whole),
-    ("beds", "Beds", _whole),
-    ("capacity", "Capacity a week", _whole),
-    ("pct_good_or_outstanding", "Rated Good or Outstanding", _pct),
-    ("occupancy_pct", "Occupancy", _pct),
+    ("locations", "Locations", wording.whole),
+    ("beds", "Beds", wording.whole),
+    ("capacity", "Capacity a week", wording.whole),
+    ("pct_good_or_outstanding", "Rated Good or Outstanding", wording.percent),
+    ("occupancy_pct", "Occupancy", wording.percent),
     ("surplus_10y", "Projected gap in ten years", _gap),
-    ("cost.main_current_rate", "Main fee rate", _money),
-    ("cost.main_median_cost", "Median cost of care", _money),
-    ("workforce_turnover_rate_pct", "Staff turnover", _pct),
-    ("workforce_vacancy_rate_pct", "Staff vacancy rate", _pct),
+    ("cost.main_current_rate", "Main fee rate", wording.money),
+    ("cost.main_median_cost", "Median cost of care", wording.money),
+    ("workforce_turnover_rate_pct", "Staff turnover", wording.percent),
+    ("workforce_vacancy_rate_pct", "Staff vacancy rate", wording.percent),
 ]
 OVERSIGHT_HEADLINES: list[tuple[str, str, Callable[[Any], str]]] = [
-    ("actions.overdue", "Overdue actions", _whole),
-    ("financial_risk.at_risk_pct", "Care homes at moderate or high financial risk", _pct),
+    ("actions.overdue", "Overdue actions", wording.whole),
+    ("financial_risk.at_risk_pct", "Care homes at moderate or high financial risk", wording.percent),
 ]
 
 
