@@ -98,3 +98,22 @@ def test_summary_counts_overdue_and_due_soon():
 def test_service_titles_come_from_the_services_params():
     assert [service_title(k) for k in ("care_homes", "day_opportunities", "All", "other")] == [
         "Care homes", "Day opportunities", "All services", "other"]
+
+
+def test_published_rows_of_a_subset_are_the_subsets_own_table():
+    """The risk table takes each rule's actions from the whole plan's published rows: they must be exactly the
+    table what_we_will_do makes of those rows alone, in its order (same dates sorted stably, undated last)."""
+    from helpers.assess.action_tracker import published_rows
+    p = plan(("Workforce", "All", "2027-01-31", "Green"), ("Market shaping", "care_homes", None, "Ongoing"),
+             ("Workforce", "home_care", "2026-10-01", "Red"), ("Contract management and quality", "All",
+                                                                 "2026-12-01", "Amber"),
+             ("Workforce", "care_homes", "2027-01-31", "Amber"), ("Market shaping", "All", "2026-11-30", "Complete"))
+    p.index = [10, 3, 7, 7, 0, 5]  # labels that are neither positions nor unique
+    rows = published_rows(p, TODAY, 30)
+    assert sorted(rows.index) == list(range(len(p)))
+    pd.testing.assert_frame_equal(rows.reset_index(drop=True), what_we_will_do(p, TODAY, 30), check_exact=True)
+    for keep in ([True, False, True, False, True, False], [False, True, False, True, False, True],
+                 [True] * 6, [False, False, False, False, True, True]):
+        mask = pd.Series(keep).to_numpy()
+        pd.testing.assert_frame_equal(rows[mask[rows.index.to_numpy()]].reset_index(drop=True),
+                                      what_we_will_do(p[mask], TODAY, 30), check_exact=True)

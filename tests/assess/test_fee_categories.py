@@ -178,3 +178,20 @@ def test_suppressed_median_puts_the_footnote_in_the_caption():
     stats_part = cat.table(cat.category_gaps(cat.category_rates(CARE_HOMES, "care_homes")[1], STATS, "care_homes", 3,
                                              MARKER), "care_homes", "Testshire", "2026-27", load("cost_of_care"), None)
     assert "[c] = suppressed" in stats_part.caption and "hca_price" not in stats_part.frame
+
+
+def test_the_cost_sections_statistics_give_the_same_fee_categories():
+    """The cost section hands its total_statistics to fee_categories instead of computing them twice: the part must
+    be the one fee_categories computes from the returns itself."""
+    params = copy.deepcopy(load("cost_of_care"))
+    returns = SourceTable(_returns([26, 28, 30, 27.5]), Path("r.xlsx"), "2025")
+    fees = SourceTable(HOME_CARE, Path("f.xlsx"), "2026-27")
+    section = coc.cost_section("home_care", returns, fees, "Testshire", params)
+    assert section.statistics is not None
+    pd.testing.assert_frame_equal(section.statistics, coc.total_statistics(coc.return_totals(
+        returns.data, params["staff_groups"])), check_exact=True)
+    alone = coc.fee_categories("home_care", returns, fees, "Testshire", params)
+    given = coc.fee_categories("home_care", returns, fees, "Testshire", params, statistics=section.statistics)
+    assert given.messages == alone.messages and given.key_figures == alone.key_figures
+    pd.testing.assert_frame_equal(given.table.frame, alone.table.frame, check_exact=True)
+    assert coc.cost_section("care_homes", returns, fees, "Testshire", params).statistics is None  # no returns

@@ -388,3 +388,19 @@ def test_the_source_line_names_each_source_used_with_its_date_in_short_sentences
     assert all(_words(sentence) <= 20 for sentence in line.removesuffix(" (synthetic demo data).").split(". "))
     assert source_text({"CQC care directory"}, sources) == "Source: CQC care directory, 1 November 2026."
     assert source_text(set(), sources) == "" and source_text({"Not read"}, sources) == ""
+
+
+def test_risk_table_rows_are_each_rules_actions_published_alone(p):
+    """risk_table publishes the plan once and picks each rule's actions from it: the same rows, in the same order,
+    as what_we_will_do of that rule's matching actions alone."""
+    from helpers.assess import action_tracker
+    rules = checked(p, staff_turnover=35.0, quality=55.0, closures=6.0, fee_gap=25.0, demand_3y=-5.0)
+    for service in ("home_care", "care_homes", "supported_living"):
+        table = st.risk_table(rules, p, PLAN, service, TODAY, 30)
+        expected = []
+        for c in st.worst_first(rules):
+            actions = st.matching_actions(PLAN, service, p.rules[c.rule.key].themes)
+            shown = action_tracker.what_we_will_do(actions, TODAY, 30)
+            expected += ([(NO_ACTION, None, None)] if actions.empty else
+                         list(zip(shown["action"], shown["target"], shown["status"])))
+        assert list(zip(table["action"], table["target"], table["status"])) == expected

@@ -5,6 +5,7 @@ what is tested here; the calculations have their own tests on small tables.
 """
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from helpers.assess import outside_cqc, usage
@@ -81,3 +82,29 @@ def test_fee_categories_in_the_care_home_and_home_care_cost_sections(chapters):
     assert "fee_categories" not in chapters["day_opportunities"].key_figures
     cost = section(chapters["care_homes"], "cost")
     assert "fee_categories" in [i.name for i in cost.items]
+
+
+def test_whole_market_given_the_sufficiency_sections_occupancy_is_the_same(inputs):
+    """sufficiency_section hands whole_market the occupancy it computed; whole_market alone computes it again."""
+    from helpers.assess import national, sufficiency
+    from helpers.assess.sections.whole_market import whole_market
+    from helpers.councils import council
+    from helpers.services import service
+    svc, area = service("care_homes"), council(SHEFFIELD)
+    supply = national.supply(inputs, svc, SHEFFIELD)
+    latest = sufficiency.occupancy_latest(occupancy.occupancy_by_period(inputs.local("occupancy").data))
+    alone, given = whole_market(svc, inputs, area, supply), whole_market(svc, inputs, area, supply, latest)
+    assert given.messages == alone.messages and given.notes == alone.notes and given.figures == alone.figures
+    assert [i.name for i in given.items] == [i.name for i in alone.items]
+    for a, b in zip(alone.items, given.items):
+        pd.testing.assert_frame_equal(a.frame, b.frame, check_exact=True)
+        assert a.caption == b.caption
+
+
+def test_self_funders_use_every_councils_clients_computed_once(inputs):
+    """national.clients per setting is usage.clients_by_council of that setting."""
+    from helpers.assess import national
+    for setting in ("Residential", "Nursing"):
+        pd.testing.assert_frame_equal(national.clients(inputs, (setting,)),
+                                      usage.clients_by_council(inputs.ascfr.data, [setting]).reset_index(drop=True),
+                                      check_exact=True)

@@ -74,6 +74,13 @@ def status_label(status: str, late: bool, soon: bool) -> str:
 
 def what_we_will_do(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> pd.DataFrame:
     """The published action table: theme, action, service, owner, target date (text), status label; plan order."""
+    return published_rows(plan, today, days).reset_index(drop=True)
+
+
+def published_rows(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> pd.DataFrame:
+    """``what_we_will_do``, each row labelled with its position in ``plan``: the table of any subset of the plan's
+    rows is these rows at the subset's positions, in this order (each row's cells depend on that row alone, and
+    the order is a stable sort)."""
     late, soon = overdue_mask(plan, today), due_soon_mask(plan, today, days)
     order = plan["theme"].map({t: i for i, t in enumerate(THEMES)})
     out = pd.DataFrame({
@@ -82,8 +89,9 @@ def what_we_will_do(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -
         "target": plan["target_date"].map(lambda d: "Ongoing" if pd.isna(d) else wording.day(d)),
         "status": [status_label(s, bool(a), bool(b)) for s, a, b in zip(plan["status"], late, soon)],
         "_order": order, "_date": plan["target_date"]}, index=plan.index)
+    out = out.set_axis(pd.RangeIndex(len(out)))
     out = out.sort_values(["_order", "_date"], kind="stable", na_position="last").drop(columns=["_order", "_date"])
-    return out.astype("str").reset_index(drop=True)
+    return out.astype("str")
 
 
 def summary(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) -> dict[str, Any]:

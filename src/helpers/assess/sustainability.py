@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from helpers import params as params_module
@@ -474,8 +475,13 @@ def matching_actions(plan: pd.DataFrame | None, service: str, themes: tuple[str,
     """The action plan's rows for the service (or All services) whose theme is one of ``themes``, in plan order."""
     if plan is None or plan.empty:
         return pd.DataFrame(columns=["theme", "action", "service", "owner", "target_date", "status"])
+    return plan[_matching(plan, service, themes)]
+
+
+def _matching(plan: pd.DataFrame, service: str, themes: tuple[str, ...]) -> np.ndarray:
+    """Which of the plan's rows (by position) are for the service (or All services) with one of the themes."""
     keep = plan["service"].isin([service, ALL_SERVICES]) & plan["theme"].isin(list(themes))
-    return plan[keep]
+    return keep.to_numpy(dtype=bool)
 
 
 def risk_table(checked: list[Checked], p: Params, plan: pd.DataFrame | None, service: str,
@@ -483,14 +489,19 @@ def risk_table(checked: list[Checked], p: Params, plan: pd.DataFrame | None, ser
     """One row per rule at risk or not sustainable and matching action (worst first), or one row saying
     ``NO_ACTION``: risk, likelihood, impact, action, target (date text) and status (label)."""
     rows = []
-    for c in worst_first(checked):
+    flagged = worst_first(checked)
+    published = None  # the whole plan's published rows, made once: each rule's actions are some of them
+    for c in flagged:
         risk = f"{c.side.risk.rstrip('.')} ({c.phrase})."
         head = {"risk": risk, "likelihood": p.likelihood[c.level], "impact": c.side.impact}
         actions = matching_actions(plan, service, p.rules[c.rule.key].themes)
         if actions.empty:
             rows.append(head | {"action": NO_ACTION, "target": None, "status": None})
             continue
-        shown = action_tracker.what_we_will_do(actions, today, due_soon_days)
+        if published is None:
+            published = action_tracker.published_rows(plan, today, due_soon_days)
+        mine = _matching(plan, service, p.rules[c.rule.key].themes)
+        shown = published[mine[published.index.to_numpy()]]
         rows += [head | {"action": a, "target": t, "status": s}
                  for a, t, s in zip(shown["action"], shown["target"], shown["status"])]
     return pd.DataFrame(rows, columns=RISK_COLUMNS, dtype="object")

@@ -190,17 +190,22 @@ class FeeCategories:
 
 
 def fee_categories(service: str, returns: SourceTable | None, fees: SourceTable | None, council: str,
-                   params: dict[str, Any] | None = None) -> FeeCategories:
+                   params: dict[str, Any] | None = None, statistics: pd.DataFrame | None = None) -> FeeCategories:
     """The service's fee categories: rates this year and last, increase, gap to the median cost and to the HCA
-    price (home care). Empty for a service without categorised bands (supported living, day opportunities)."""
+    price (home care). Empty for a service without categorised bands (supported living, day opportunities).
+
+    ``statistics``: ``total_statistics`` of the service's returns when the caller has them (the cost section's,
+    ``CostSection.statistics``); else computed here from ``returns``."""
     if fees is None or "fee_category" not in fees.data:
         return FeeCategories()
     year, rates = category_rates(fees.data, service)
     if year is None or rates.empty:
         return FeeCategories()
     p = load_params(params)
-    data = None if returns is None else returns.data[returns.data["service"] == service]
-    stats = None if data is None or data.empty else total_statistics(return_totals(data, p["staff_groups"]))
+    stats = statistics
+    if stats is None:
+        data = None if returns is None else returns.data[returns.data["service"] == service]
+        stats = None if data is None or data.empty else total_statistics(return_totals(data, p["staff_groups"]))
     hca = hca_price(p, year) if service == "home_care" else None
     gaps = category_gaps(rates, stats, service, p["min_providers"], p["suppression_marker"], hca)
     return FeeCategories(table(gaps, service, council, year, p, hca),

@@ -39,6 +39,7 @@ class CostSection:
     log: DataQualityLog = field(default_factory=DataQualityLog)
     sources: list[dict[str, Any]] = field(default_factory=list)
     footnote: str = ""
+    statistics: pd.DataFrame | None = None  # total_statistics of the service's returns (unpublished; None: no returns)
 
 
 def _number(value: object) -> float | None:
@@ -90,7 +91,7 @@ def cost_section(service: str, returns: SourceTable | None, fees: SourceTable | 
         messages.append(f"{council_name} supplied no fee rates for {service_name(service)}, so there is no fee gap "
                         "or uplift.")
         chart = median_chart(suppress(stats, STATS, p["min_providers"], marker), service, council_name, p)
-        return CostSection(service, True, tables, [chart], key, messages, log, sources, note)
+        return CostSection(service, True, tables, [chart], key, messages, log, sources, note, stats)
     log.extend(check_fees(bands, service, fees))
     year = str(bands["financial_year"].iloc[0])
     comparable = bands[(bands["unit"] == FEE_UNITS[service]) & bands["category"].notna()]
@@ -126,4 +127,4 @@ def cost_section(service: str, returns: SourceTable | None, fees: SourceTable | 
     if math.isnan(key["uplift_budget_impact"]):
         key["uplift_budget_impact"] = None
     charts = [gap_chart(published_gaps, service, council_name, p, hca)]
-    return CostSection(service, True, tables, charts, key, messages, log, sources, note)
+    return CostSection(service, True, tables, charts, key, messages, log, sources, note, stats)

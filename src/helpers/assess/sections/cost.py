@@ -27,15 +27,15 @@ def cost_section(svc: Service, inputs: Inputs, area: pd.Series) -> BuiltSection:
     section = Section("cost", "Cost of care and value for money", cost.messages or
                       [f"No cost of care returns for {svc.title.lower()} were supplied."],
                       items if cost.available else [], notes)
-    figures = {"cost": cost.key_figures} | _fee_categories(svc, returns, fees, area, section)
+    figures = {"cost": cost.key_figures} | _fee_categories(svc, returns, fees, area, section, cost.statistics)
     return BuiltSection(section, figures, cost.log)
 
 
 def _fee_categories(svc: Service, returns: SourceTable | None, fees: SourceTable | None, area: pd.Series,
-                    section: Section) -> dict[str, object]:
+                    section: Section, statistics: pd.DataFrame | None = None) -> dict[str, object]:
     """Add the fee categories' messages and table to the section (helpers.assess.cost_of_care.categories); return
     their key figures ({} when no band of the service has a fee category)."""
-    part = cost_of_care.fee_categories(svc.key, returns, fees, area["name"])
+    part = cost_of_care.fee_categories(svc.key, returns, fees, area["name"], statistics=statistics)
     if part.table is not None:
         section.messages = [*section.messages, *part.messages]
         section.items = [*section.items, part.table]

@@ -52,15 +52,27 @@ def _capacity_benchmark(svc: Service, inputs: Inputs, area: pd.Series, comparato
     return rates.benchmark(area["code"], comparators, 1000 if svc.capacity == "cqc_beds" else 100_000)
 
 
-def _local_capacity(svc: Service, inputs: Inputs) -> tuple[float | None, list[Table | Chart], list[str],
-                                                            dict[str, object]]:
+@dataclass
+class LocalCapacity:
+    """Capacity in the service's unit from the council's own data, the items, messages and figures that show it,
+    and (care homes) the occupancy return's latest date by category (``sufficiency.occupancy_latest``)."""
+
+    capacity: float | None
+    items: list[Table | Chart]
+    messages: list[str]
+    figures: dict[str, object]
+    occupancy_latest: pd.DataFrame | None = None
+
+
+def _local_capacity(svc: Service, inputs: Inputs) -> LocalCapacity:
     """Capacity in the service's unit from the local data, with the tables, charts, messages and figures that show it."""
     items: list[Table | Chart] = []
     messages: list[str] = []
     if svc.capacity == "cqc_beds":
         table = inputs.local("occupancy")
         if table is None:
-            return None, items, ["No occupancy return was supplied, so occupancy and vacancy are not shown."], {}
+            return LocalCapacity(None, items, ["No occupancy return was supplied, so occupancy and vacancy are not "
+                                               "shown."], {})
         trend = occupancy.occupancy_by_period(table.data)
         latest = sufficiency.occupancy_latest(trend)
         items.append(Table("occupancy", latest[["category", "homes", "beds", "occupied", "vacant", "occupancy_pct",
@@ -78,12 +90,12 @@ def _local_capacity(svc: Service, inputs: Inputs) -> tuple[float | None, list[Ta
         total = latest[latest["category"] == sufficiency.ALL_CARE_HOMES].iloc[0]
         figures = {"occupancy_pct": rounded(total["occupancy_pct"]), "vacancy_pct": rounded(total["vacancy_pct"])}
         messages.append(narrative.occupancy_message(total))
-        return float(total["beds"]), items, messages, figures
+        return LocalCapacity(float(total["beds"]), items, messages, figures, latest)
     if svc.capacity == "delivered_hours":
         table = inputs.local("home_care_activity")
         if table is None:
-            return None, items, ["No home care activity return was supplied, so hours and unmet need are not "
-                                 "shown."], {}
+            return LocalCapacity(None, items, ["No home care activity return was supplied, so hours and unmet need "
+                                               "are not shown."], {})
         weekly = sufficiency.weekly_totals(table.data)
         latest = weekly.iloc[-1]
         items.append(Table("home_care_weeks", weekly.tail(8), "Home care by week (last 8 weeks; council's activity return)",
@@ -110,12 +122,12 @@ def _local_capacity(svc: Service, inputs: Inputs) -> tuple[float | None, list[Ta
                    "hours_waiting_pct": rounded(latest["hours_waiting_pct"]),
                    "people_supported": int(latest["people_supported"])}
         messages.append(narrative.unmet_need_message(weekly))
-        return float(latest["delivered_hours"]), items, messages, figures
+        return LocalCapacity(float(latest["delivered_hours"]), items, messages, figures)
     fees = inputs.local("fee_rates")
     volume = None if fees is None else sufficiency.contracted_per_week(fees.data, svc.key)
     if volume is None:
         messages.append(f"No contracted volume for {svc.title.lower()} was found in the fee rates return.")
-    return volume, items, messages, {}
+    return LocalCapacity(volume, items, messages, {})
 
 
 def _people_supported(svc: Service, inputs: Inputs, area: pd.Series, comparators: list[str]) -> pd.DataFrame | None:
@@ -156,10 +168,11 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
     if "beds" in supply:
         figures["beds"] = int(total["beds"])
     messages = [narrative.supply_message(area["name"], svc, supply, bench, measure)]
-    capacity, local_items, local_messages, local_figures = _local_capacity(svc, inputs)
-    items += local_items
-    messages += local_messages
-    figures |= local_figures
+    local = _local_capacity(svc, inputs)
+    capacity = local.capacity
+    items += local.items
+    messages += local.messages
+    figures |= local.figures
     own = pop.loc[pop["la_code"] == area["code"], "population"]
     if capacity is not None and svc.capacity != "cqc_beds":
         rate = sufficiency.per_thousand(capacity, own.iloc[0] if len(own) else None)
@@ -178,7 +191,7 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
     notes = [benchmarks.comparator_description(area["code"], comparators)]
     if absent:
         notes.append(f"Comparators not in the data: {', '.join(absent)}.")
-    market = whole_market(svc, inputs, area, supply)  # self-funders, services outside CQC registration, extra care
+    market = whole_market(svc, inputs, area, supply, local.occupancy_latest)  # self-funders, services outside CQC registration, extra care
     items, messages, notes = items + market.items, messages + market.messages, notes + market.notes
     figures |= market.figures
     current = CurrentCapacity(source=svc.capacity,

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from helpers.assess import action_tracker, financial_sustainability, sustainability, usage
+from helpers.assess import action_tracker, financial_sustainability, national, sustainability
 from helpers.assess.sections.common import BuiltSection, Section, base_year
 from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory, fee_rates, home_care_activity,
                           occupancy, ons_population, skills_for_care)
@@ -37,8 +37,10 @@ def _workforce_source(svc: Service, inputs: Inputs) -> str:
     return skills_for_care.SOURCE if inputs.skills_for_care is not None and svc.skills_for_care_services else ascof.SOURCE
 
 
-def rule_sources(svc: Service, inputs: Inputs, rule: str, funded_from_occupancy: bool = False) -> tuple[str, ...]:
-    """The sources (as Inputs records them) a rule's figure is computed from."""
+def rule_sources(svc: Service, inputs: Inputs, rule: str, funded_from_occupancy: bool = False,
+                 demand: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The sources (as Inputs records them) a rule's figure is computed from (``demand``: the demand rules',
+    ``demand_sources``, when already known)."""
     if rule in ("occupancy", "vacancy"):
         return (occupancy.SPEC.title,)
     if rule == "fee_gap":
@@ -49,8 +51,14 @@ def rule_sources(svc: Service, inputs: Inputs, rule: str, funded_from_occupancy:
         return (_workforce_source(svc, inputs),)
     if rule in ("quality", "concentration", "closures"):
         return (cqc_directory.SOURCE,)
+    return demand_sources(svc, inputs) if demand is None else demand
+
+
+def demand_sources(svc: Service, inputs: Inputs) -> tuple[str, ...]:
+    """The sources the demand rules' figures are computed from: the projections, ASC-FR when it splits the
+    council's clients by age, and the service's capacity source."""
     split = (inputs.ascfr is not None and svc.ascfr_settings
-             and usage.age_split(inputs.ascfr.data, inputs.council_code, svc.ascfr_settings) is not None)
+             and national.age_split(inputs, svc.ascfr_settings, inputs.council_code) is not None)
     capacity = {"cqc_beds": (cqc_directory.SOURCE, occupancy.SPEC.title),
                 "delivered_hours": (home_care_activity.SPEC.title,)}.get(svc.capacity, (fee_rates.SPEC.title,))
     return (ons_population.SOURCE_SNPP, *((ascfr.SOURCE,) if split else ()), *capacity)
@@ -133,8 +141,9 @@ def sustainability_section(svc: Service, inputs: Inputs, area: pd.Series,
                            RISK_HEADERS))
         if plan is None:
             notes.append("No action plan was supplied, so no risk has an action against it.")
-    names = {n for c in checked for n in rule_sources(svc, inputs, c.rule.key,
-                                                     svc.care_home and _funded_from_occupancy(inputs))}
+    funded = svc.care_home and any(c.rule.key == "financial_risk" for c in checked) and _funded_from_occupancy(inputs)
+    demand = demand_sources(svc, inputs) if any(c.rule.indicator == "demand" for c in checked) else ()
+    names = {n for c in checked for n in rule_sources(svc, inputs, c.rule.key, funded, demand)}
     if any(isinstance(i, Table) and i.name == "sustainability_risks" for i in items):
         names.add(action_plan.SPEC.title)
     section = Section("sustainability", "Sustainability", messages, items, notes,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers.assess import outside_cqc, self_funders, sufficiency, usage
+from helpers.assess import national, outside_cqc, self_funders, sufficiency
 from helpers.assess.narrative import noun
 from helpers.assess.sections.common import rounded
 from helpers.load import occupancy
@@ -43,12 +43,16 @@ class WholeMarket:
     figures: dict[str, object] = field(default_factory=dict)
 
 
-def whole_market(svc: Service, inputs: Inputs, area: pd.Series, supply: pd.DataFrame) -> WholeMarket:
+def whole_market(svc: Service, inputs: Inputs, area: pd.Series, supply: pd.DataFrame,
+                 occupancy_latest: pd.DataFrame | None = None) -> WholeMarket:
     """Self-funders (care homes), locally listed services outside CQC registration (every service) and extra care
-    housing (supported living), as tables, messages, notes and key figures for the sufficiency section."""
+    housing (supported living), as tables, messages, notes and key figures for the sufficiency section.
+
+    ``occupancy_latest``: ``sufficiency.occupancy_latest`` of the council's occupancy return, when the caller has it.
+    """
     out = WholeMarket()
     if svc.capacity == "cqc_beds":
-        _self_funders(svc, inputs, area, out)
+        _self_funders(svc, inputs, area, out, occupancy_latest)
     _local_listed(svc, inputs, area, supply, out)
     if svc.key == EXTRA_CARE_SERVICE:
         _extra_care(inputs, area, out)
@@ -70,7 +74,7 @@ def _funded_by_setting(svc: Service, inputs: Inputs, code: str) -> dict[str, flo
         return None
     funded = {}
     for setting in svc.ascfr_settings:
-        clients = usage.clients_by_council(inputs.ascfr.data, [setting])
+        clients = national.clients(inputs, (setting,))  # usage.clients_by_council(ascfr, [setting]), made once
         own = clients.loc[clients["la_code"] == code, "clients"]
         if own.empty:
             return None
@@ -78,7 +82,8 @@ def _funded_by_setting(svc: Service, inputs: Inputs, code: str) -> dict[str, flo
     return funded
 
 
-def _self_funders(svc: Service, inputs: Inputs, area: pd.Series, out: WholeMarket) -> None:
+def _self_funders(svc: Service, inputs: Inputs, area: pd.Series, out: WholeMarket,
+                  latest: pd.DataFrame | None = None) -> None:
     table = inputs.local("occupancy")
     if table is None:
         return  # the section already says no occupancy return was supplied
@@ -87,7 +92,8 @@ def _self_funders(svc: Service, inputs: Inputs, area: pd.Series, out: WholeMarke
         out.notes.append("Self-funders are not estimated: ASC-FR gives no count of the council's long-term residential "
                          "and nursing clients.")
         return
-    latest = sufficiency.occupancy_latest(occupancy.occupancy_by_period(table.data))
+    if latest is None:
+        latest = sufficiency.occupancy_latest(occupancy.occupancy_by_period(table.data))
     estimate = self_funders.estimate_table(latest, funded)
     total = estimate.iloc[-1]
     on, year = wording.day(latest["date"].iloc[0]), wording.vintage(inputs.ascfr.vintage)
