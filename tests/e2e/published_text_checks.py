@@ -363,13 +363,14 @@ def normal(text: str) -> str:
     return " ".join(text.replace("\u2026", "...").replace("\u00a0", " ").split())
 
 
-def _strings(data: object) -> Iterator[str]:
+def strings_in(data: object) -> Iterator[str]:
+    """Every string in parsed JSON (dict values and list items, at any depth)."""
     if isinstance(data, dict):
         for value in data.values():
-            yield from _strings(value)
+            yield from strings_in(value)
     elif isinstance(data, list):
         for value in data:
-            yield from _strings(value)
+            yield from strings_in(value)
     elif isinstance(data, str):
         yield data
 
@@ -384,7 +385,7 @@ def artefact_corpus(folder: Path) -> str:
             continue
         for path in sorted(service.iterdir()):
             if path.suffix == ".json":
-                parts += _strings(json.loads(path.read_text(encoding="utf-8")))
+                parts += strings_in(json.loads(path.read_text(encoding="utf-8")))
             elif path.suffix == ".md":
                 text = path.read_text(encoding="utf-8")
                 parts.append(html_module.unescape(re.sub(r"\\(.)", r"\1", text)))

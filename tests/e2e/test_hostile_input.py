@@ -49,6 +49,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from published_text_checks import strings_in
+
 pytestmark = pytest.mark.slow
 
 COUNCIL, YEAR = "E08000019", "2026"
@@ -484,17 +486,7 @@ def test_html_scripts_are_only_the_pages_own(page):
     assert len(executable) + len(specs) == len(page.scripts), [a for a, _ in page.scripts]
     for attrs, body in specs:
         spec = json.loads(body)  # no payload closed the script or broke the JSON
-
-        def strings(value):
-            if isinstance(value, str):
-                yield value
-            elif isinstance(value, dict):
-                for v in value.values():
-                    yield from strings(v)
-            elif isinstance(value, list):
-                for v in value:
-                    yield from strings(v)
-        for s in strings(spec):  # plotly.js reads <b>, <a href>, <br> in labels: payload text must be entities
+        for s in strings_in(spec):  # plotly.js reads <b>, <a href>, <br> in labels: payload text must be entities
             if MARKER.search(s):
                 assert "<" not in s and ">" not in s, (attrs.get("data-target"), s[:200])
 
