@@ -112,3 +112,18 @@ def test_demo_writer_writes_a_synthetic_file_with_one_row_per_care_home(tmp_path
     again = load_local(SPEC, write_financial_sustainability("E08000019", active, 2026, tmp_path / "again"))
     pd.testing.assert_frame_equal(table.data, again.data)
     assert date(2026, 10, 31) == table.data["as_at"].iloc[0].date()
+
+
+def test_risk_reasons_follow_each_home_whatever_the_rows_labels():
+    """The reasons are read by position: a frame labelled out of order (or with repeated labels) gets each home's
+    own reasons, the same as the frame labelled 0, 1, 2, …"""
+    frame = homes({"council_funded_beds": 35, "hardship_fund_used": 5.0}, {}, {"credit_red_flag": True},
+                  {"council_funded_beds": 20, "payments_outstanding": 250.0}, {"payments_outstanding": 120.0})
+    plain = financial_risk(frame, P)
+    assert plain["risk_reasons"].tolist() == ["High: dependency; Moderate: hardship fund used", "",
+                                              "High: credit red flag", "High: outstanding payments; Moderate: dependency",
+                                              "Moderate: outstanding payments"]
+    for labels in ([4, 2, 0, 3, 1], [7, 7, 3, 3, 0]):
+        out = financial_risk(frame.set_axis(labels), P)
+        assert out["risk_reasons"].tolist() == plain["risk_reasons"].tolist()
+        assert out.index.tolist() == labels and out["risk_level"].tolist() == plain["risk_level"].tolist()

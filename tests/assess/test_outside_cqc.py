@@ -93,3 +93,12 @@ def test_extra_care_message():
         "CQC registers 5 locations in Sheffield, run by 4 providers, to provide care in extra care housing. They are "
         "counted beside supported living, not as a service of their own; 1 of them is also registered for supported "
         "living and counted above.")
+
+
+def test_counts_of_the_latest_entries_found_once_are_the_listed_counts():
+    """whole_market finds a service's latest entries once and counts both figures from them."""
+    for service in (DAY, "supported_living", "home_care"):
+        latest = outside_cqc.latest_entries(LIST, service)
+        pd.testing.assert_frame_equal(outside_cqc.summary_of(latest), outside_cqc.listed_summary(LIST, service),
+                                      check_exact=True)
+        assert outside_cqc.registered_of(latest) == outside_cqc.listed_registered(LIST, service)

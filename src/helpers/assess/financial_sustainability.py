@@ -113,17 +113,18 @@ def _any(conditions: dict[str, pd.Series], index: pd.Index) -> pd.Series:
 
 
 def _reasons(out: pd.DataFrame, high: dict[str, pd.Series], moderate: dict[str, pd.Series]) -> pd.Series:
-    """Per home the triggers, e.g. 'High: dependency; Moderate: hardship fund used' ('' when Low)."""
-    hi = pd.DataFrame({k: v.fillna(False).astype(bool) for k, v in high.items()}, index=out.index)
-    none = pd.Series(False, index=out.index)
-    mo = pd.DataFrame({k: v.fillna(False).astype(bool) & ~(hi[k] if k in hi else none) for k, v in moderate.items()},
-                      index=out.index)
+    """Per home the triggers, e.g. 'High: dependency; Moderate: hardship fund used' ('' when Low).
 
-    def text(i: object) -> str:
-        parts = [f"{level}: {', '.join(hits)}" for level, frame in (("High", hi), ("Moderate", mo))
-                 if (hits := [c for c in frame.columns if frame.at[i, c]])]
+    ``high`` and ``moderate``: conditions on ``out``'s rows (indexed like it), read by position."""
+    hi = {k: v.fillna(False).astype(bool).to_numpy(dtype=bool) for k, v in high.items()}
+    mo = {k: v.fillna(False).astype(bool).to_numpy(dtype=bool) & ~hi[k] if k in hi else
+          v.fillna(False).astype(bool).to_numpy(dtype=bool) for k, v in moderate.items()}
+
+    def text(i: int) -> str:
+        parts = [f"{level}: {', '.join(hits)}" for level, flags in (("High", hi), ("Moderate", mo))
+                 if (hits := [c for c, hit in flags.items() if hit[i]])]
         return "; ".join(parts)
-    return pd.Series([text(i) for i in out.index], index=out.index, dtype="str")
+    return pd.Series([text(i) for i in range(len(out))], index=out.index, dtype="str")
 
 
 def share_at_risk(risk: pd.DataFrame, min_homes: int) -> dict[str, Any]:

@@ -41,7 +41,11 @@ def capacity_by_unit(rows: pd.DataFrame) -> dict[str, float]:
 def listed_summary(listed: pd.DataFrame, service: str) -> pd.DataFrame:
     """The service's locally listed services not registered with CQC: per funding (those present) and in all,
     services, providers (distinct names, ignoring case), services with a capacity and capacity per unit."""
-    latest = latest_entries(listed, service)
+    return summary_of(latest_entries(listed, service))
+
+
+def summary_of(latest: pd.DataFrame) -> pd.DataFrame:
+    """``listed_summary`` of one service's latest entries (``latest_entries(listed, service)``)."""
     outside = latest[~latest["cqc_registered"].astype(bool)]
     parts = [(f, outside[outside["funding"] == f]) for f in FUNDING if (outside["funding"] == f).any()]
     rows = [{"funding": name, "services": int(len(part)),
@@ -53,7 +57,12 @@ def listed_summary(listed: pd.DataFrame, service: str) -> pd.DataFrame:
 
 def listed_registered(listed: pd.DataFrame, service: str) -> int:
     """How many of the service's listed services the list marks as registered with CQC (already in its figures)."""
-    return int(latest_entries(listed, service)["cqc_registered"].astype(bool).sum())
+    return registered_of(latest_entries(listed, service))
+
+
+def registered_of(latest: pd.DataFrame) -> int:
+    """``listed_registered`` of one service's latest entries (``latest_entries(listed, service)``)."""
+    return int(latest["cqc_registered"].astype(bool).sum())
 
 
 def extra_care(locations: pd.DataFrame, la_code: str) -> dict[str, int]:

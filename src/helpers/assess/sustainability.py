@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from helpers import params as params_module
@@ -475,13 +474,8 @@ def matching_actions(plan: pd.DataFrame | None, service: str, themes: tuple[str,
     """The action plan's rows for the service (or All services) whose theme is one of ``themes``, in plan order."""
     if plan is None or plan.empty:
         return pd.DataFrame(columns=["theme", "action", "service", "owner", "target_date", "status"])
-    return plan[_matching(plan, service, themes)]
-
-
-def _matching(plan: pd.DataFrame, service: str, themes: tuple[str, ...]) -> np.ndarray:
-    """Which of the plan's rows (by position) are for the service (or All services) with one of the themes."""
     keep = plan["service"].isin([service, ALL_SERVICES]) & plan["theme"].isin(list(themes))
-    return keep.to_numpy(dtype=bool)
+    return plan[keep]
 
 
 def risk_table(checked: list[Checked], p: Params, plan: pd.DataFrame | None, service: str,
@@ -489,18 +483,20 @@ def risk_table(checked: list[Checked], p: Params, plan: pd.DataFrame | None, ser
     """One row per rule at risk or not sustainable and matching action (worst first), or one row saying
     ``NO_ACTION``: risk, likelihood, impact, action, target (date text) and status (label)."""
     rows = []
-    flagged = worst_first(checked)
+    usable = plan is not None and not plan.empty
+    for_service = plan["service"].isin([service, ALL_SERVICES]).to_numpy(dtype=bool) if usable else None
     published = None  # the whole plan's published rows, made once: each rule's actions are some of them
-    for c in flagged:
+    for c in worst_first(checked):
         risk = f"{c.side.risk.rstrip('.')} ({c.phrase})."
         head = {"risk": risk, "likelihood": p.likelihood[c.level], "impact": c.side.impact}
-        actions = matching_actions(plan, service, p.rules[c.rule.key].themes)
-        if actions.empty:
+        # matching_actions' rows, by position
+        mine = for_service & plan["theme"].isin(list(p.rules[c.rule.key].themes)).to_numpy(dtype=bool) \
+            if usable else None
+        if mine is None or not mine.any():
             rows.append(head | {"action": NO_ACTION, "target": None, "status": None})
             continue
         if published is None:
             published = action_tracker.published_rows(plan, today, due_soon_days)
-        mine = _matching(plan, service, p.rules[c.rule.key].themes)
         shown = published[mine[published.index.to_numpy()]]
         rows += [head | {"action": a, "target": t, "status": s}
                  for a, t, s in zip(shown["action"], shown["target"], shown["status"])]

@@ -142,8 +142,8 @@ def _local_listed(svc: Service, inputs: Inputs, area: pd.Series, supply: pd.Data
         out.notes.append("Services not registered with CQC are not counted: the council supplied no local provider "
                          "list.")
         return
-    summary = outside_cqc.listed_summary(table.data, svc.key)
-    registered = outside_cqc.listed_registered(table.data, svc.key)
+    latest = outside_cqc.latest_entries(table.data, svc.key)  # once for both counts
+    summary, registered = outside_cqc.summary_of(latest), outside_cqc.registered_of(latest)
     total, cqc = summary.iloc[-1], supply.iloc[-1]
     out.figures |= {"local_listed": int(total["services"]), "local_listed_capacity": total["capacity"]}
     as_at = wording.vintage(table.vintage)
