@@ -370,3 +370,24 @@ def test_no_fee_rates_still_gives_the_quartiles_and_a_chart(params):
     assert [t.name for t in section.tables] == ["cost_lines", "cost_totals"]
     assert section.charts[0].name == "cost_gap" and "no fee rates" in section.charts[0].title
     assert any("no fee rates" in m for m in section.messages)
+
+
+def test_quartiles_of_all_groups_at_once_are_each_groups_own_to_the_last_bit():
+    """statistics.quartiles_by_group repeats numpy's linear quantile for many groups at once: every figure must be
+    bit-for-bit quartile_array's (sizes 0 to 30, ties, negatives, pennies, large values; positions in any order)."""
+    import numpy as np
+    from helpers.assess.cost_of_care.statistics import quartile_array, quartiles_by_group
+    rng = np.random.default_rng(17)
+    for trial in range(400):
+        sizes = rng.integers(0, 30, size=rng.integers(0, 8))
+        n = int(sizes.sum())
+        draws = [rng.normal(500, 200, n), rng.integers(0, 4, n) * 12.37, np.round(rng.lognormal(3, 2, n), 2),
+                 rng.uniform(-1e6, 1e6, n)][trial % 4]
+        spots = rng.permutation(n + 3)[:n]
+        values = np.full(n + 3, np.nan)
+        values[spots] = draws
+        groups = np.split(spots, np.cumsum(sizes)[:-1]) if len(sizes) else []
+        got = quartiles_by_group(values, groups)
+        want = np.array([quartile_array(values[g]) for g in groups]).reshape(len(groups), 3)
+        assert got.shape == want.shape
+        assert ((got.view(np.int64) == want.view(np.int64)) | (np.isnan(got) & np.isnan(want))).all()

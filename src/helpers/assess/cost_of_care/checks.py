@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.assess.cost_of_care.fees import FEE_UNITS
-from helpers.assess.cost_of_care.statistics import RETURN_KEY, group_positions, quartile_array
+from helpers.assess.cost_of_care.statistics import RETURN_KEY, group_positions, quartile_array, quartiles_by_group
 from helpers.assess.cost_of_care.wording import SOURCE
 from helpers.errors import DataQualityLog
 from helpers.load.cost_returns import COST_LINES, SPEC as RETURNS_SPEC
@@ -29,6 +29,11 @@ EXPECTED_VOLUMES = {"care_homes": ("beds", "occupancy"),
 def _fences(values: np.ndarray, k: float) -> tuple[float, float]:
     """Q1 − k×IQR and Q3 + k×IQR of a float array with no missing values (QUARTILE.INC)."""
     lq, _, uq = quartile_array(values)
+    return _fences_of(lq, uq, k)
+
+
+def _fences_of(lq: float, uq: float, k: float) -> tuple[float, float]:
+    """Q1 − k×IQR and Q3 + k×IQR from the quartiles."""
     iqr = uq - lq
     return lq - k * iqr, uq + k * iqr
 
@@ -93,10 +98,12 @@ def _line_outlier_warnings(returns: pd.DataFrame, k: float, min_returns: int, wh
     counts = grouped["provider_id"].nunique().to_numpy()
     values = d["value"].to_numpy(dtype="float64", na_value=np.nan)
     pids, services, categories, lines, rows = (d[c].to_numpy() for c in ["provider_id", *keys, "_row"])
-    for g, n in zip(group_positions(grouped), counts):
+    groups = group_positions(grouped)
+    quartiles = quartiles_by_group(values, groups)  # every line's at once, each as quartile_array gives it
+    for g, n, (lq, _, uq) in zip(groups, counts, quartiles):
         if n < min_returns:
             continue
-        lo, hi = _fences(values[g], k)
+        lo, hi = _fences_of(lq, uq, k)
         for i in g[(values[g] < lo) | (values[g] > hi)]:
             log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: {lines[i]} £{values[i]:,.2f} is "
                      f"outside {k:g}×IQR of {len(g)} returns (£{lo:,.2f} to £{hi:,.2f}); check it (kept)",
