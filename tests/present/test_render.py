@@ -393,3 +393,37 @@ def test_a_document_cannot_stand_in_for_the_projects_format_metadata(tmp_path: P
                                        encoding="utf-8")
     with pytest.raises(RenderError, match="reserved"):
         render(project, tmp_path / "out", engine="pandoc")
+
+
+def test_quarto_only_attributes_are_dropped_and_others_kept(tmp_path: Path) -> None:
+    """The filter leaves an element it does not change as it was, and still drops fig-/tbl-/layout attributes."""
+    project = make_project(tmp_path)
+    (project / "index.qmd").write_text(
+        "---\ntitle: Attributes\n---\n\n"
+        '::: {#kept .box data-keep="div" layout-ncol="2"}\nA div.\n:::\n\n'
+        '::: {#plain data-keep="plain"}\nNothing to drop.\n:::\n\n'
+        'A [span]{.mark data-keep="span" fig-align="left"} and a [plain span]{data-keep="plain-span"}.\n\n'
+        '![Caption](artefacts/care_homes/ratings.png){width="50%" fig-align="center" data-keep="figure"}\n\n'
+        "| A | B |\n|:--|--:|\n| 1 | 2 |\n\n"
+        ': Numbers {#tbl-numbers tbl-colwidths="[50,50]" data-keep="table"}\n',
+        encoding="utf-8")
+    out = render(project, tmp_path / "out", engine="pandoc")
+    html = out["html"].read_text(encoding="utf-8")
+    for kept in ("div", "plain", "span", "plain-span", "figure"):
+        assert f'data-keep="{kept}"' in html
+    assert not re.search(r"(fig|tbl|layout)-(ncol|align|colwidths)", html)
+    assert 'aria-label="Numbers"' in html and out["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_pandoc_runs_with_its_larger_allocation_area(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandoc gets PANDOC_RTS in GHCRTS (its runtime's options, which only tune memory: the output is the same)."""
+    import subprocess
+
+    from helpers.present import render as render_module
+
+    seen = []
+    run = subprocess.run
+    monkeypatch.setattr(render_module.subprocess, "run",
+                        lambda args, **kw: seen.append(kw.get("env", {}).get("GHCRTS")) or run(args, **kw))
+    render(make_project(tmp_path), tmp_path / "out", formats=("html",), engine="pandoc")
+    assert seen and seen[0] == render_module.PANDOC_RTS == "-A128m"

@@ -34,6 +34,8 @@ local function is_format(name)
   return name == FORMAT or (aliases ~= nil and aliases[FORMAT] == true)
 end
 
+-- The element without its Quarto-only attributes, or nil when it has none: a filter returning nil leaves the
+-- element as it was without pandoc reading it back from Lua (most elements have none; reading back is the cost).
 local function strip_quarto_attributes(el)
   local quarto_keys = {}
   for key, _ in pairs(el.attributes) do
@@ -43,6 +45,9 @@ local function strip_quarto_attributes(el)
         break
       end
     end
+  end
+  if #quarto_keys == 0 then
+    return nil
   end
   for _, key in ipairs(quarto_keys) do
     el.attributes[key] = nil
@@ -94,10 +99,10 @@ end
 -- HTML: a table in a labelled, focusable scroll region.
 local table_count = 0
 local function Table(tbl)
-  tbl = strip_quarto_attributes(tbl)
   if TYPST then
-    return tbl
+    return strip_quarto_attributes(tbl)
   end
+  tbl = strip_quarto_attributes(tbl) or tbl
   table_count = table_count + 1
   local label = pandoc.utils.stringify(tbl.caption.long)
   if label == "" then
@@ -160,6 +165,7 @@ local function Image(img)
   end
   if img.attributes["fig-alt"] then
     img.caption = pandoc.Inlines(img.attributes["fig-alt"])
+    return strip_quarto_attributes(img) or img
   end
   return strip_quarto_attributes(img)
 end
@@ -170,6 +176,7 @@ local function Figure(fig)
     fig.content = fig.content:walk({
       Image = function(img) return pandoc.RawInline("typst", "#" .. typst_image(img)) end,
     })
+    return strip_quarto_attributes(fig) or fig
   end
   return strip_quarto_attributes(fig)
 end
