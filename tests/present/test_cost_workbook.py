@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from helpers.assess import cost_of_care as coc
+from helpers.present import data_workbook
 from helpers.present.cost_workbook import sheet_name, write_cost_workbook
 from helpers.load import cost_returns, fee_rates
 from helpers.load.local import load_council
@@ -87,11 +88,11 @@ def test_a_failed_write_leaves_the_previous_file_untouched(sections, tmp_path, m
     path = write_cost_workbook(sections, tmp_path / "cost.xlsx", "Rotherham")
     before = path.read_bytes()
 
-    def broken(self, filename):
+    def broken(wb, filename):
         Path(filename).write_bytes(b"half")
         raise OSError("disk full")
 
-    monkeypatch.setattr(Workbook, "save", broken)
+    monkeypatch.setattr(data_workbook, "_save", broken)  # save_atomically's writer of the temporary file
     with pytest.raises(OSError, match="disk full"):
         write_cost_workbook(sections, path, "Rotherham")
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["cost.xlsx"]

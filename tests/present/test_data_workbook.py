@@ -213,3 +213,29 @@ def test_readme_comes_first_and_lists_every_sheet_in_order(tmp_path, synthetic):
     assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width == 10
     assert [(c.font.b, c.font.color.rgb, c.fill.fgColor.rgb, c.alignment.wrap_text) for c in sheet[1]] == [
         (True, "00FFFFFF", "001D4F91", True)] * 2
+
+
+def test_sheets_are_written_in_memory_as_openpyxl_writes_them(tmp_path, monkeypatch):
+    """save_atomically makes no temporary file per sheet, and its zip holds the same parts as Workbook.save's."""
+    import zipfile
+
+    from openpyxl.worksheet import _writer as openpyxl_writer
+
+    from helpers.present import data_workbook
+
+    project = make_project(tmp_path / "p", {"care_homes": {"supply": hostile_frame(), "ids": hostile_frame()}})
+    made = []
+    monkeypatch.setattr(data_workbook, "save_atomically", lambda wb, path: made.append(wb))
+    for _ in range(2):
+        write_data_workbook(project, ["care_homes"], tmp_path / "unused.xlsx", "X", 2026)
+    monkeypatch.undo()
+    data_workbook.force_text(made[0])
+    made[0].save(tmp_path / "openpyxl.xlsx")
+    temporary = []
+    monkeypatch.setattr(openpyxl_writer, "create_temporary_file", lambda suffix="": temporary.append(suffix))
+    data_workbook.save_atomically(made[1], tmp_path / "ours.xlsx")
+    assert temporary == []
+    with zipfile.ZipFile(tmp_path / "openpyxl.xlsx") as a, zipfile.ZipFile(tmp_path / "ours.xlsx") as b:
+        assert a.namelist() == b.namelist()
+        assert [a.read(n) for n in a.namelist() if n != "docProps/core.xml"] == \
+            [b.read(n) for n in b.namelist() if n != "docProps/core.xml"]

@@ -20,15 +20,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from helpers.files import replacing
 from helpers.present import wording
@@ -188,5 +193,34 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
     """
     force_text(wb)
     with replacing(path) as tmp:
-        wb.save(tmp)
+        _save(wb, tmp)
     return Path(path)
+
+
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's ExcelWriter with each worksheet's XML made in memory: openpyxl writes it to a temporary file in
+    the system's temp folder, reads that into the zip and deletes it, one file per sheet (a data workbook has ~120)."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        """ExcelWriter.write_worksheet for a workbook that is not write-only, through a BytesIO."""
+        if self.workbook.write_only:
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    """What Workbook.save (openpyxl.writer.excel.save_workbook) does, with _InMemoryWriter."""
+    if wb.read_only or wb.write_only:
+        wb.save(path)
+        return
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
+    _InMemoryWriter(wb, archive).save()
