@@ -54,6 +54,18 @@ def code_for_name(name: str) -> str | None:
     return _name_index().get(normalise_name(name))
 
 
+def codes_for_names(names: pd.Series) -> pd.Series:
+    """``code_for_name`` of each name (None for a blank one), worked out once per distinct name: a national file
+    names its few hundred councils on each of its hundred thousand rows."""
+    found: dict[object, str | None] = {}
+
+    def code(name: object) -> str | None:
+        if name not in found:
+            found[name] = code_for_name(name) if name else None
+        return found[name]
+    return names.map(code)
+
+
 def council(code: str) -> pd.Series:
     """Return one council's reference row; an unknown code is a usage error naming close codes."""
     table = councils()

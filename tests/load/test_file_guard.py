@@ -319,3 +319,16 @@ def test_a_sheet_without_references_is_measured_quickly_by_counting_rows_and_cel
     assert file_guard._xlsx_fast(_stream(data)) == (len(widths), max(widths)) == file_guard._xlsx_exact(_stream(data))
     mixed = sheet_xml(rows + b'<row r="900"><c r="C900"><v>1</v></c></row>')
     assert file_guard._xlsx_fast(_stream(mixed)) is None
+
+
+def test_tag_starts_finds_what_the_tag_pattern_finds():
+    import re
+    import numpy as np
+    rng = random.Random(7)
+    alphabet = [b"<", b"c", b"r", b"o", b"w", b" ", b"\t", b"\n", b"/", b">", b"x", b"\"", b"<c", b"<row", b"<c/"]
+    for _ in range(300):
+        piece = b"".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        data = np.frombuffer(piece, dtype=np.uint8)
+        for name in (b"c", b"row"):
+            expected = [m.start() for m in re.finditer(rb"<" + name + rb"[\s/>]", piece)]
+            assert file_guard._tag_starts(data, name).tolist() == expected, (piece, name)

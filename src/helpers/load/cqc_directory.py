@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.councils import code_for_name
+from helpers.councils import codes_for_names
 from helpers.errors import InputError
 from helpers.load.file_names import FileNames, find, name_date, twin_error
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw, sheet_lines,
@@ -25,6 +25,7 @@ ANCHOR = "Location ID"
 FILE_NAMES = FileNames((r".*hsca active locations",), (".ods", ".xlsx", ".csv"),
                        "01_November_2026_HSCA_Active_Locations.ods", dated=True)
 LOADER_VERSION = "2"
+CACHE_KEY = f"cqc_directory-v{LOADER_VERSION}"  # the parsed snapshot's name in the parquet cache
 
 REGULATED_ACTIVITIES = [
     "Accommodation for persons who require nursing or personal care",
@@ -178,7 +179,7 @@ def _parse(raw: RawSheet) -> pd.DataFrame:
     out["rating_date"] = to_date(table, "rating_date", raw, published=PUBLISHED["rating_date"])
     rating = table["overall_rating"].astype(str).str.strip()
     out["overall_rating"] = rating.where(rating.isin(RATINGS), "Not yet rated")
-    out["la_code"] = out["local_authority"].map(lambda n: code_for_name(n) if n else None)
+    out["la_code"] = codes_for_names(out["local_authority"])
     return out
 
 
@@ -191,7 +192,7 @@ def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
         raw_holder["raw"] = read_raw(path, SHEETS)
         return _parse(raw_holder["raw"])
 
-    locations = cached(path, cache_dir, f"cqc_directory-v{LOADER_VERSION}", build)
+    locations = cached(path, cache_dir, CACHE_KEY, build)
     log = unmatched_councils(SOURCE, path, locations, PUBLISHED["local_authority"])
     synthetic = any("synthetic" in line.casefold() for line in sheet_lines(path, "README", cache_dir))
     return SourceTable(locations, path, vintage_of(path, cache_dir).strftime("%d %B %Y"), synthetic, log)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.councils import code_for_name
+from helpers.councils import codes_for_names
 from helpers.errors import InputError
 from helpers.load.file_names import FileNames, name_date
 from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw,
@@ -100,7 +100,7 @@ def _parse(raw: RawSheet) -> pd.DataFrame:
     key = out["location_id"] + " / " + out["service_group"] + " / " + out["domain"]
     check_unique(out.assign(key=key), "key", raw,
                  published=f"{PUBLISHED['location_id']} + {PUBLISHED['service_group']} + {PUBLISHED['domain']}")
-    out["la_code"] = out["local_authority"].map(lambda n: code_for_name(n) if n else None)
+    out["la_code"] = codes_for_names(out["local_authority"])
     return out
 
 

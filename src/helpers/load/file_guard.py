@@ -308,7 +308,19 @@ _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # perhaps a prefixed cell (<x:c ...>)
 _CELL_REF_OPENING = b'<c r='
 _REFERENCED = re.compile(rb'<(?:c|row)\s[^<>]*?\br\s*=')  # a cell or row with a reference
 _ROW_OPEN = re.compile(rb"<row[\s/>]")
-_CELL_OPEN = re.compile(rb"<c[\s/>]")
+
+
+_TAG_END = np.zeros(256, dtype=bool)
+_TAG_END[[9, 10, 11, 12, 13, 32, ord("/"), ord(">")]] = True  # what may follow a tag's name (regex: [\s/>])
+
+
+def _tag_starts(data: np.ndarray, name: bytes) -> np.ndarray:
+    """Offsets of every ``<name`` followed by white space, "/" or ">" in a piece (what a regular expression finds,
+    without a Python object per match: a published sheet has millions of cells)."""
+    at = np.flatnonzero(data[: max(len(data) - len(name) - 1, 0)] == 60)  # "<" with room for the name and one byte
+    for i, byte in enumerate(name, start=1):
+        at = at[data[at + i] == byte]
+    return at[_TAG_END[data[at + len(name) + 1]]].astype(np.int64)
 
 
 def _xlsx_fast(stream: IO[bytes]) -> tuple[int, int] | None:
@@ -330,13 +342,13 @@ def _xlsx_fast(stream: IO[bytes]) -> tuple[int, int] | None:
         if sequential:
             if _REFERENCED.search(piece) or _PREFIXED_CELL.search(piece):
                 return None  # references after all: the exact reading follows calamine
-            opens = [m.start() for m in _ROW_OPEN.finditer(piece)]
-            cells = np.array([m.start() for m in _CELL_OPEN.finditer(piece)], dtype=np.int64)
-            bounds = np.searchsorted(cells, np.array(opens, dtype=np.int64))
-            per_row = np.diff(np.concatenate([bounds, [len(cells)]])) if opens else np.array([], dtype=np.int64)
-            before = int(bounds[0]) if opens else len(cells)  # cells before the first row opening: the open row's
+            data = np.frombuffer(piece, dtype=np.uint8)
+            opens, cells = _tag_starts(data, b"row"), _tag_starts(data, b"c")
+            bounds = np.searchsorted(cells, opens)
+            per_row = np.diff(np.concatenate([bounds, [len(cells)]])) if opens.size else np.array([], dtype=np.int64)
+            before = int(bounds[0]) if opens.size else len(cells)  # cells before the first row opening: the open row's
             columns = max(columns, row_cells + before, int(per_row.max()) if per_row.size else 0)
-            row_cells = int(per_row[-1]) if opens else row_cells + before
+            row_cells = int(per_row[-1]) if opens.size else row_cells + before
             rows += len(opens)
             if not _within(rows, columns):
                 return rows, columns  # fail fast: the exact reading confirms

@@ -69,9 +69,8 @@ class Inputs:
         """The files of a national source under the data folder, sorted by path (``catalogue.files``)."""
         return catalogue.files(catalogue.source(source_name), self.data_dir)
 
-    @cached_property
-    def snapshots(self) -> list[SourceTable]:
-        """Every CQC directory snapshot, oldest first (the last is the current market)."""
+    def snapshot_files(self) -> list[Path]:
+        """The files of every CQC directory snapshot the statement uses, oldest first (none is parsed)."""
         files = cqc_directory.in_vintage_order(self.files(cqc_directory.SOURCE), self.cache_dir)
         if self.when is not None:
             files = [f for f in files if cqc_directory.vintage_of(f, self.cache_dir) <= self.when]
@@ -79,7 +78,12 @@ class Inputs:
             by = f" as at {self.when.day} {self.when:%B %Y} or earlier" if self.when is not None else ""
             raise InputError(f"no CQC care directory{by} found: expected a file named like "
                              f"'{cqc_directory.FILE_NAMES.example}' under {self.data_dir}")
-        return [load_national(cqc_directory.load, f, self.cache_dir) for f in files]
+        return files
+
+    @cached_property
+    def snapshots(self) -> list[SourceTable]:
+        """Every CQC directory snapshot, oldest first (the last is the current market)."""
+        return [load_national(cqc_directory.load, f, self.cache_dir) for f in self.snapshot_files()]
 
     @cached_property
     def directory(self) -> SourceTable:

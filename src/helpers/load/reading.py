@@ -477,16 +477,20 @@ def kept(store: OrderedDict[K, V], key: K, size: int, build: Callable[[], V]) ->
     return store[key]
 
 
+def cache_file(path: Path, cache_dir: Path, key: str) -> Path:
+    """Where ``cached`` keeps the table ``key`` built from a file: named by the key and the file's content hash."""
+    return Path(cache_dir) / f"{key}-{file_hash(path)[:20]}.parquet"
+
+
 def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """Return ``build()``, cached as parquet under cache_dir keyed on the file's content hash and key."""
     if cache_dir is None:
         return build()
-    cache_dir = Path(cache_dir)
-    target = cache_dir / f"{key}-{file_hash(path)[:20]}.parquet"
+    target = cache_file(path, cache_dir, key)
     if target.exists():
         return _read_parquet(target)
     frame = build()
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     with replacing(target) as tmp:  # a temporary file per writer: workers may race to write the same entry
         frame.to_parquet(tmp, index=False)
     return _read_parquet(target)  # the same dtypes as a cache hit

@@ -1,0 +1,70 @@
+"""England's files parsed into a run's parquet cache in parallel, before any council needs them.
+
+The national files (CQC directory snapshots and ratings, ONS projections, ASC-FR, ASCOF, Skills for Care) are
+the same for every council. On a fresh data folder or cache, parsing them is most of a council's first run (about
+20 s of CPU for all of England's files), and one process would parse them one after another; here each file the
+statement's year uses is parsed by one of ``processes`` worker processes (``helpers.run.workers``: Ctrl-C and a
+dying worker are handled as in the run itself), largest first, and written to the cache the councils then read.
+A warm cache (the current directory snapshot already parsed) is left alone, and so are errors: the councils' own
+runs report them, naming the council.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.load import cqc_directory
+from helpers.load.reading import cache_file
+from helpers.run import workers
+
+# Inputs' properties holding a national table other than the directory snapshots, largest first
+SOURCES = ("ratings", "snpp", "ascfr", "skills_for_care", "ascof_turnover", "ascof_ratings")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One national table to parse into the cache: an ``Inputs`` property, or one directory snapshot."""
+
+    data_dir: Path
+    code: str
+    cache_dir: Path
+    year: int | None
+    what: str  # an Inputs property name, or "snapshot"
+    file: Path | None = None  # the snapshot's file
+
+
+def tasks(data_dir: Path, code: str, cache_dir: Path, year: int | None, snapshots: list[Path]) -> list[Task]:
+    """What a council's run of ``year`` parses from England's files, largest first: the ratings, each directory
+    snapshot (newest first), then the other national sources."""
+    first = [Task(data_dir, code, cache_dir, year, "ratings")]
+    return first + [Task(data_dir, code, cache_dir, year, "snapshot", f) for f in reversed(snapshots)] + \
+        [Task(data_dir, code, cache_dir, year, what) for what in SOURCES[1:]]
+
+
+def parse(task: Task) -> str:
+    """Parse one national table into the cache (a worker's job); returns what it parsed."""
+    from helpers.load.inputs import Inputs, load_national
+    if task.what == "snapshot":
+        load_national(cqc_directory.load, task.file, task.cache_dir)
+    else:
+        getattr(Inputs(task.data_dir, task.code, task.cache_dir, task.year), task.what)
+    return task.what
+
+
+def parse_national(data_dir: Path, code: str, cache_dir: Path, year: int | None, processes: int) -> int:
+    """Parse what a run of ``year`` needs from England's files into cache_dir with ``processes`` workers when the
+    cache is cold (its current directory snapshot not parsed yet); returns the number of tables parsed here."""
+    from helpers.load.inputs import Inputs
+    if processes < 2:
+        return 0
+    try:
+        snapshots = Inputs(data_dir, code, cache_dir, year).snapshot_files()
+    except Exception:  # no directory, twins, a bad README: the councils' runs report it
+        return 0
+    if not snapshots or cache_file(snapshots[-1], cache_dir, cqc_directory.CACHE_KEY).exists():
+        return 0
+    done = 0
+    for _, outcome in workers.imap_unordered(parse, tasks(Path(data_dir), code, Path(cache_dir), year, snapshots),
+                                             processes):
+        done += isinstance(outcome, str)
+    return done
