@@ -69,6 +69,12 @@ def test_fee_category_is_optional_and_normalised(tmp_path):
     assert table.data["fee_category"].tolist() == ["Home care per contact hour", "", "18–64 residential"]
 
 
+@pytest.mark.parametrize("typed", ["18-64 nursing", "18 - 64 nursing", "18\u221264 nursing", "18\u201464_nursing"])
+def test_a_fee_category_typed_with_a_hyphen_or_another_dash_is_the_en_dash_category(tmp_path, typed):
+    row = {**RATE, "service": "care_homes", "unit": "per week", "band": "Nursing", "fee_category": typed}
+    assert load_rows(tmp_path, [row]).data["fee_category"].tolist() == ["18–64 nursing"]
+
+
 def test_a_file_without_the_fee_category_column_still_loads(tmp_path):
     fields = tuple(f for f in SPEC.fields if f.canonical != "fee_category")
     checks = tuple(c for c in SPEC.checks if c.column != "fee_category")

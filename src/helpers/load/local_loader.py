@@ -139,7 +139,8 @@ def _text(table: pd.DataFrame, f: Field, raw: RawSheet) -> pd.Series:
 
 
 def _fold(value: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", value.strip().casefold())
+    """A coded value as matched: case, spaces, underscores and every kind of dash ignored ("18-64" is "18–64")."""
+    return re.sub(r"[\s_\-\u2010-\u2015\u2212]+", " ", value.strip().casefold())
 
 
 def _closest(value: str, allowed: tuple[str, ...]) -> str:

@@ -4,7 +4,7 @@ A source is a sheet whose header row holds one column per ``Field``. The header 
 first field's published name (never a fixed row). Each field has a kind:
 
 - ``text``: free text (optionally matching ``pattern``); ``code``: one of ``allowed`` (matched
-  ignoring case, spaces, underscores and hyphens; normalised to the allowed spelling);
+  ignoring case, spaces, underscores and hyphens or dashes; normalised to the allowed spelling);
   ``council``: an ONS code of a council with adult social care responsibility; ``flag``: Y/N;
 - ``int``, ``number``, ``money`` (£ and thousands separators allowed): numbers within
   ``minimum``/``maximum``; ``percent``: percentage points (85 or "85%" = 85%; a column holding only
