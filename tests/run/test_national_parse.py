@@ -34,10 +34,11 @@ def _tables(inputs: Inputs) -> dict[str, list[pd.DataFrame]]:
 
 
 def test_a_cold_cache_is_filled_by_the_workers_with_the_tables_a_council_would_parse(data, tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
-    parsed = national_parse.parse_national(data, CODE, cache, YEAR, 2)
+    cache, said = tmp_path / "cache", []
+    parsed = national_parse.parse_national(data, CODE, cache, YEAR, 2, said.append)
     snapshots = Inputs(data, CODE, cache, YEAR).snapshot_files()
     assert parsed == 1 + len(snapshots) + len(national_parse.SOURCES) - 1  # every task returned
+    assert said == [f"reading England's files ({parsed} tables) into the cache with 2 workers: once per data folder"]
     for snapshot in snapshots:
         assert cache_file(snapshot, cache, cqc_directory.CACHE_KEY).is_file()
     ratings = data / "cqc" / "01_November_2026_Latest_ratings.xlsx"
@@ -65,7 +66,9 @@ def test_a_warm_cache_or_a_single_process_starts_no_worker(data, tmp_path, monke
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started")
     monkeypatch.setattr(workers, "imap_unordered", no_pool)
-    assert national_parse.parse_national(data, CODE, cache, YEAR, 2) == 0
+    said = []
+    assert national_parse.parse_national(data, CODE, cache, YEAR, 2, said.append) == 0
+    assert said == []
     assert national_parse.parse_national(data, CODE, tmp_path / "cold", YEAR, 1) == 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from helpers.load import cqc_directory
 from helpers.load.reading import cache_file
@@ -51,9 +52,11 @@ def parse(task: Task) -> str:
     return task.what
 
 
-def parse_national(data_dir: Path, code: str, cache_dir: Path, year: int | None, processes: int) -> int:
+def parse_national(data_dir: Path, code: str, cache_dir: Path, year: int | None, processes: int,
+                   echo: Callable[[str], None] = lambda message: None) -> int:
     """Parse what a run of ``year`` needs from England's files into cache_dir with ``processes`` workers when the
-    cache is cold (its current directory snapshot not parsed yet); returns the number of tables parsed here."""
+    cache is cold (its current directory snapshot not parsed yet), saying so with ``echo``; returns the number of
+    tables parsed here."""
     from helpers.load.inputs import Inputs
     if processes < 2:
         return 0
@@ -63,8 +66,10 @@ def parse_national(data_dir: Path, code: str, cache_dir: Path, year: int | None,
         return 0
     if not snapshots or cache_file(snapshots[-1], cache_dir, cqc_directory.CACHE_KEY).exists():
         return 0
+    todo = tasks(Path(data_dir), code, Path(cache_dir), year, snapshots)
+    echo(f"reading England's files ({len(todo)} tables) into the cache with {min(processes, len(todo))} workers: "
+         "once per data folder")
     done = 0
-    for _, outcome in workers.imap_unordered(parse, tasks(Path(data_dir), code, Path(cache_dir), year, snapshots),
-                                             processes):
+    for _, outcome in workers.imap_unordered(parse, todo, processes):
         done += isinstance(outcome, str)
     return done
