@@ -214,6 +214,8 @@ def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: P
 
     A kernel that fails to start or dies is replaced and the notebook retried once (jupyter_client
     races for ports). A failed notebook is kept at ``keep_failed`` for inspection.
+    The executed notebook is written once, when it has run (or failed: Papermill writes it with the error before
+    raising), not after every cell: Papermill's default saves it 2 × cells + 3 times, each a validation and a write.
     """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -226,7 +228,7 @@ def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: P
         try:
             pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
                                 engine_name=warm_kernel.ENGINE, progress_bar=False,
-                                execution_timeout=NOTEBOOK_TIMEOUT)
+                                execution_timeout=NOTEBOOK_TIMEOUT, request_save_on_cell_execute=False)
             return
         except PapermillExecutionError as exc:
             if exc.ename in EXPECTED_ERRORS:
