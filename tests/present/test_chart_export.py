@@ -3,6 +3,8 @@ import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from choreographer.protocol.devtools_async import Session
+from kaleido.errors import KaleidoError
 
 from helpers.present import chart_export
 from helpers.present.charts import TEMPLATE
@@ -54,7 +56,57 @@ def test_close_then_export_opens_a_new_browser(tmp_path):
     assert (tmp_path / "b.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
-def test_kaleido_still_has_the_tab_return_hook_this_module_overrides():
-    # chart_export overrides a private kaleido method; a kaleido upgrade that renames it must fail here.
-    assert hasattr(kaleido.Kaleido, "_return_kaleido_tab")
+def test_kaleido_still_has_the_private_parts_this_module_uses():
+    # chart_export drives kaleido's tab pool and page directly; a kaleido upgrade that renames them must fail here.
+    assert hasattr(kaleido.Kaleido, "_get_kaleido_tab") and hasattr(kaleido.Kaleido, "_return_kaleido_tab")
     assert "tabs_ready" in kaleido.Kaleido.__init__.__code__.co_names
+    assert "_current_js_id" in kaleido._kaleido_tab._KaleidoTab.reload.__code__.co_names
+    constants = kaleido._kaleido_tab._KaleidoTab._calc_fig.__code__.co_consts  # kaleido's own JavaScript call
+    assert any("kaleido_scopes.plotly(spec" in c for c in constants if isinstance(c, str))
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every JavaScript call sent to the export page (Runtime.callFunctionOn), and every page reload, in order."""
+    sent: list[str] = []
+    send = Session.send_command
+
+    async def spy(self, command, params=None, **kwargs):
+        if command in ("Runtime.callFunctionOn", "Page.reload"):
+            sent.append(command)
+        return await send(self, command, params, **kwargs)
+
+    monkeypatch.setattr(Session, "send_command", spy)
+    return sent
+
+
+def test_one_call_draws_all_its_figures_in_one_round_trip(tmp_path, calls):
+    chart_export.write_pngs([_figure(1)], [tmp_path / "warm.png"])  # the browser open before counting
+    calls.clear()
+    chart_export.write_pngs([_figure(i) for i in range(6)], [tmp_path / f"c{i}.png" for i in range(6)])
+    assert calls.count("Runtime.callFunctionOn") == 1
+    assert all((tmp_path / f"c{i}.png").read_bytes().startswith(PNG_SIGNATURE) for i in range(6))
+
+
+def test_the_page_is_reloaded_every_reload_every_figures_across_calls(tmp_path, monkeypatch, calls):
+    chart_export.close()
+    monkeypatch.setattr(chart_export, "RELOAD_EVERY", 3)
+    figures = [_figure(i) for i in range(7)]
+    for batch in ([0, 1], [2, 3], [4, 5, 6]):  # reloads after the 3rd and the 6th figure, each a split call
+        chart_export.write_pngs([figures[i] for i in batch], [tmp_path / f"c{i}.png" for i in batch])
+    assert calls == ["Runtime.callFunctionOn", "Runtime.callFunctionOn", "Page.reload", "Runtime.callFunctionOn",
+                     "Runtime.callFunctionOn", "Page.reload", "Runtime.callFunctionOn"]
+    pio.write_images(figures, [tmp_path / f"p{i}.png" for i in range(7)], format="png", scale=chart_export.SCALE,
+                     width=760, height=300)
+    for i in range(7):
+        assert (tmp_path / f"c{i}.png").read_bytes() == (tmp_path / f"p{i}.png").read_bytes(), i
+
+
+def test_a_figure_kaleido_refuses_fails_the_call_writes_none_of_its_files_and_the_next_call_works(tmp_path, calls):
+    bad = {"data": "not a list of traces", "layout": {"width": 300, "height": 200}}
+    with pytest.raises(KaleidoError, match="non-array figure data.*figure 2 of 3"):
+        chart_export.write_pngs([_figure(1), bad, _figure(2)], [tmp_path / f"x{i}.png" for i in range(3)])
+    assert list(tmp_path.iterdir()) == []
+    assert calls[-1] == "Page.reload"  # a failed call leaves a fresh page
+    chart_export.write_pngs([_figure(3)], [tmp_path / "after.png"])
+    assert (tmp_path / "after.png").read_bytes().startswith(PNG_SIGNATURE)
