@@ -102,3 +102,29 @@ def test_counts_of_the_latest_entries_found_once_are_the_listed_counts():
         pd.testing.assert_frame_equal(outside_cqc.summary_of(latest), outside_cqc.listed_summary(LIST, service),
                                       check_exact=True)
         assert outside_cqc.registered_of(latest) == outside_cqc.listed_registered(LIST, service)
+
+
+def test_summary_of_counts_each_funding_part_as_filtering_it_would():
+    """summary_of folds provider names and finds capacities once and picks each part's rows: the same as filtering
+    each funding part and counting it (the computation it replaces), on a list with blanks and repeated names."""
+    rows = listed([
+        ("Acorn Trust", DAY, "A", 30, "places", "Council", False, "2026-09-30"),
+        (" ACORN trust", DAY, "B", 12.5, "sessions a week", "Council", False, "2026-09-30"),
+        ("Birch", DAY, "C", None, "", "Mixed", False, "2026-09-30"),
+        ("Birch", DAY, "D", 7.25, "places", "Mixed", False, "2026-09-30"),
+        ("Cedar", DAY, "E", 3, "", "Other", False, "2026-09-30"),
+        ("Dale", DAY, "F", 40, "places", "Council", True, "2026-09-30"),
+        ("Elm", DAY, "G", 0.1, "places", "Self-funded", False, "2026-09-30"),
+        ("elm ", DAY, "H", 0.2, "places", "Self-funded", False, "2026-09-30"),
+    ])
+    latest = outside_cqc.latest_entries(rows, DAY)
+    outside = latest[~latest["cqc_registered"].astype(bool)]
+    parts = [(f, outside[outside["funding"] == f]) for f in outside_cqc.FUNDING if (outside["funding"] == f).any()]
+    expected = pd.DataFrame([{"funding": name, "services": int(len(part)),
+                              "providers": int(part["provider"].str.strip().str.casefold().nunique()),
+                              "with_capacity": int((part["capacity"].notna() & (part["capacity_unit"] != "")).sum()),
+                              "capacity": outside_cqc.capacity_by_unit(part)}
+                             for name, part in [*parts, (outside_cqc.NOT_REGISTERED, outside)]])
+    got = outside_cqc.summary_of(latest)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got["providers"].tolist() == [1, 1, 1, 1, 4] and got["services"].iloc[-1] == 7

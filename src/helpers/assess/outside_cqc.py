@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.assess.sufficiency import active_adult_social_care
@@ -47,11 +48,15 @@ def listed_summary(listed: pd.DataFrame, service: str) -> pd.DataFrame:
 def summary_of(latest: pd.DataFrame) -> pd.DataFrame:
     """``listed_summary`` of one service's latest entries (``latest_entries(listed, service)``)."""
     outside = latest[~latest["cqc_registered"].astype(bool)]
-    parts = [(f, outside[outside["funding"] == f]) for f in FUNDING if (outside["funding"] == f).any()]
-    rows = [{"funding": name, "services": int(len(part)),
-             "providers": int(part["provider"].str.strip().str.casefold().nunique()),
-             "with_capacity": int((part["capacity"].notna() & (part["capacity_unit"] != "")).sum()),
-             "capacity": capacity_by_unit(part)} for name, part in [*parts, (NOT_REGISTERED, outside)]]
+    # each row's folded provider name and whether it has a capacity, found once; a part takes its rows' values
+    folded = outside["provider"].str.strip().str.casefold()
+    known = (outside["capacity"].notna() & (outside["capacity_unit"] != "")).to_numpy(dtype=bool)
+    funding = outside["funding"]
+    masks = [(f, (funding == f).to_numpy(dtype=bool)) for f in FUNDING]
+    parts = [(f, mask) for f, mask in masks if mask.any()] + [(NOT_REGISTERED, np.ones(len(outside), dtype=bool))]
+    rows = [{"funding": name, "services": int(mask.sum()), "providers": int(folded[mask].nunique()),
+             "with_capacity": int(known[mask].sum()), "capacity": capacity_by_unit(outside[mask])}
+            for name, mask in parts]
     return pd.DataFrame(rows)
 
 
