@@ -59,9 +59,16 @@ def test_a_cold_cache_is_filled_by_the_workers_with_the_tables_a_council_would_p
             pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
+def test_a_cache_holding_only_the_newest_snapshot_is_cold(data, tmp_path):
+    cache = tmp_path / "cache"
+    cqc_directory.load_latest(data, cache)  # what `run --all` parses to list the councils
+    assert national_parse.parse_national(data, CODE, cache, YEAR, 2) > 0
+
+
 def test_a_warm_cache_or_a_single_process_starts_no_worker(data, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
-    Inputs(data, CODE, cache, YEAR).directory  # the current snapshot parsed: warm
+    inputs = Inputs(data, CODE, cache, YEAR)
+    inputs.snapshots, inputs.ratings  # the largest tables parsed: warm
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started")

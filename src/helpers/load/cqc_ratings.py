@@ -38,6 +38,7 @@ FILE_NAMES = FileNames((r".*latest ratings",), (".ods", ".xlsx", ".csv"), "01_No
                        dated=True)
 SIGNATURE = ("Location ID", "Service / Population Group", "Domain", "Latest Rating")  # header cells of a CSV extract
 LOADER_VERSION = "1"
+CACHE_KEY = f"cqc_ratings-v{LOADER_VERSION}"  # the parsed file's name in the parquet cache
 EARLIEST_RATING = "2013-01-01"
 
 # The mapping table: canonical name → published name(s).
@@ -116,7 +117,7 @@ def vintage_of(path: Path, ratings: pd.DataFrame) -> str:
 def load(path: Path, cache_dir: Path | None = None) -> SourceTable:
     """Load a latest-ratings file into a tidy long frame (location × service group × domain)."""
     path = Path(path)
-    ratings = cached(path, cache_dir, f"cqc_ratings-v{LOADER_VERSION}", lambda: _parse(read_raw(path, SHEETS)))
+    ratings = cached(path, cache_dir, CACHE_KEY, lambda: _parse(read_raw(path, SHEETS)))
     log = unmatched_councils(SOURCE, path, ratings, PUBLISHED["local_authority"])
     return SourceTable(ratings, path, vintage_of(path, ratings), False, log)
 

@@ -95,15 +95,24 @@ class Inputs:
         """The date of the latest directory: 'now' for every figure."""
         return cqc_directory.vintage_of(self.directory.file, self.cache_dir)
 
+    def named_by_date(self, source: str) -> bool:
+        """Whether every file of a national source carries its date in its name (CQC's files do)."""
+        files = self.files(source)
+        return bool(files) and catalogue.source(source).file_names.dated and all(name_date(f.name) for f in files)
+
+    def chosen_by_name(self, source: str) -> Path | None:
+        """The file of a source named by date that the statement uses, chosen by name without parsing any."""
+        files = self.files(source)
+        return vintages.newest(files, [pd.Timestamp(name_date(f.name)) for f in files], self.when, source, files)
+
     def _newest(self, source: str, loader: Callable[[Path, Path | None], SourceTable]) -> SourceTable | None:
         """A national source's table for this statement: its newest file published by the statement's date (the
         last by path when no year is given, without loading the others); None when there is none."""
         files = self.files(source)
         if self.when is None or not files:
             return self._record(source, load_national(loader, files[-1], self.cache_dir)) if files else None
-        named = [name_date(f.name) for f in files] if catalogue.source(source).file_names.dated else []
-        if named and all(named):  # dated names (CQC's): choose by name, parse only the file chosen
-            chosen = vintages.newest(files, [pd.Timestamp(d) for d in named], self.when, source, files)
+        if self.named_by_date(source):  # dated names (CQC's): choose by name, parse only the file chosen
+            chosen = self.chosen_by_name(source)
             return None if chosen is None else self._record(source, load_national(loader, chosen, self.cache_dir))
         tables = [load_national(loader, f, self.cache_dir) for f in files]
         table = vintages.newest(tables, [vintages.published(t.vintage) for t in tables], self.when, source, files)

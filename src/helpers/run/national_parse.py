@@ -5,7 +5,7 @@ the same for every council. On a fresh data folder or cache, parsing them is mos
 20 s of CPU for all of England's files), and one process would parse them one after another; here each file the
 statement's year uses is parsed by one of ``processes`` worker processes (``helpers.run.workers``: Ctrl-C and a
 dying worker are handled as in the run itself), largest first, and written to the cache the councils then read.
-A warm cache (the current directory snapshot already parsed) is left alone, and so are errors: the councils' own
+A warm cache (the snapshots and the ratings already parsed) is left alone, and so are errors: the councils' own
 runs report them, naming the council.
 """
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from helpers.load import cqc_directory
+from helpers.load import cqc_directory, cqc_ratings
+from helpers.load.inputs import Inputs
 from helpers.load.reading import cache_file
 from helpers.run import workers
 
@@ -42,9 +43,20 @@ def tasks(data_dir: Path, code: str, cache_dir: Path, year: int | None, snapshot
         [Task(data_dir, code, cache_dir, year, what) for what in SOURCES[1:]]
 
 
+def _parsed(inputs: Inputs, cache_dir: Path) -> tuple[list[Path], bool]:
+    """The statement's directory snapshots, and whether they and its ratings file are in the cache already (the
+    largest tables; ``caremarket run --all`` has parsed the newest snapshot to list the councils)."""
+    snapshots = inputs.snapshot_files()
+    wanted = [cache_file(s, cache_dir, cqc_directory.CACHE_KEY) for s in snapshots]
+    if inputs.when is not None and inputs.named_by_date(cqc_ratings.SOURCE):
+        ratings = inputs.chosen_by_name(cqc_ratings.SOURCE)
+        wanted += [cache_file(ratings, cache_dir, cqc_ratings.CACHE_KEY)] if ratings is not None else []
+    return snapshots, all(p.exists() for p in wanted)
+
+
 def parse(task: Task) -> str:
     """Parse one national table into the cache (a worker's job); returns what it parsed."""
-    from helpers.load.inputs import Inputs, load_national
+    from helpers.load.inputs import load_national
     if task.what == "snapshot":
         load_national(cqc_directory.load, task.file, task.cache_dir)
     else:
@@ -55,16 +67,15 @@ def parse(task: Task) -> str:
 def parse_national(data_dir: Path, code: str, cache_dir: Path, year: int | None, processes: int,
                    echo: Callable[[str], None] = lambda message: None) -> int:
     """Parse what a run of ``year`` needs from England's files into cache_dir with ``processes`` workers when the
-    cache is cold (its current directory snapshot not parsed yet), saying so with ``echo``; returns the number of
+    cache is cold (a directory snapshot or the ratings file not parsed yet), saying so with ``echo``; returns the number of
     tables parsed here."""
-    from helpers.load.inputs import Inputs
     if processes < 2:
         return 0
     try:
-        snapshots = Inputs(data_dir, code, cache_dir, year).snapshot_files()
+        snapshots, parsed = _parsed(Inputs(data_dir, code, cache_dir, year), Path(cache_dir))
     except Exception:  # no directory, twins, a bad README: the councils' runs report it
         return 0
-    if not snapshots or cache_file(snapshots[-1], cache_dir, cqc_directory.CACHE_KEY).exists():
+    if parsed:
         return 0
     todo = tasks(Path(data_dir), code, Path(cache_dir), year, snapshots)
     echo(f"reading England's files ({len(todo)} tables) into the cache with {min(processes, len(todo))} workers: "

@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 
 from helpers import params
 from helpers.present import changes, render, statement
-from helpers.run import manifest, run_cache, workers
+from helpers.run import manifest, national_parse, run_cache, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
 from helpers.run.output_folders import INTERNAL, Staging, check_out, clear_staging, internal_dir, new_staging, recover_staging
@@ -389,6 +389,8 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         processes = max(1, min(jobs, len(todo)))
         echo(f"{len(codes)} council(s): {len(codes) - len(todo)} unchanged since their last run (skipped), "
              f"{len(todo)} to run with {processes} worker(s)")
+        if todo:  # England's files parsed by `jobs` processes at once, not by the first council's worker alone
+            national_parse.parse_national(data_dir, todo[0].code, todo[0].cache_dir, year, jobs, echo)
         bar = Progress(len(todo), bar=progress_bar)
         try:
             for job, units in execute(todo, processes, timeout):
