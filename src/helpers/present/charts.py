@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.basevalidators import copy_to_readonly_numpy_array
 
 from helpers.assess.quality import RATING_ORDER
 from helpers.present import wording
@@ -76,11 +77,32 @@ def plain_figure(data: Sequence[dict[str, Any]], layout: dict[str, Any],
     (see the module's docstring). The figure deep-copies what it is given, so the shared layout is never aliased.
     Edits made after construction (``update_layout`` in a notebook) are validated as usual.
     """
-    fig = go.Figure(data=list(data), layout={**layout, **shared}, _validate=False)
+    fig = go.Figure(data=[_as_validated(trace) for trace in data], layout={**_as_validated(layout), **shared},
+                    _validate=False)
     fig._validate = fig._layout_obj._validate = True
     for trace in fig._data_objs:
         trace._validate = True
     return fig
+
+
+# Keys whose arrays Plotly's JSON leaves as they are (plotly's _plotly_utils.utils.is_skipped_key).
+_UNCONVERTED = frozenset({"geojson", "layer", "layers", "range"})
+
+
+def _as_validated(value: Any) -> Any:
+    """A trace or layout with each pandas Series or Index replaced by the numpy array Plotly would make of it.
+
+    Validation stores that array, and every ``to_dict``/``to_json`` of the figure (its JSON, its PNG export, the
+    notebook's display) would otherwise convert the Series again (about 0.5 ms a chart each time); the JSON is
+    the same. Containers are copied, never changed in place.
+    """
+    if isinstance(value, (pd.Series, pd.Index)):
+        return copy_to_readonly_numpy_array(value)
+    if isinstance(value, dict):
+        return {k: v if k in _UNCONVERTED else _as_validated(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_validated(v) for v in value)
+    return value
 
 
 def hline(y: float, text: str, **line: str) -> tuple[dict[str, Any], dict[str, Any]]:
