@@ -136,3 +136,33 @@ def test_the_demand_horizons_add_3_years_and_keep_the_5_and_10_year_rows():
     assert gap["year"].tolist() == [2026, 2029, 2031, 2036]
     assert gap["demand"].tolist() == pytest.approx([26, 33.8, 39, 52])  # rate 0.1 × population
     assert gap["surplus"].tolist() == pytest.approx([274, 266.2, 261, 248])
+
+
+def _merged(frame: pd.DataFrame, column: str, by_band: pd.DataFrame) -> pd.DataFrame:
+    return frame.merge(by_band[["band", column]], on="band", how="left")
+
+
+@pytest.mark.parametrize("band_dtype", ["object", "str", "string[pyarrow]"])
+def test_band_values_are_the_left_merge_they_replace(band_dtype):
+    """usage_rates and projected_demand add a band's value by lookup instead of a left merge: the same frame (rows,
+    order, labels, dtypes), whatever the band column's string type."""
+    from helpers.assess.demand import with_band_values
+    pop = pd.DataFrame({"band": pd.Series(["65+", "18-64", "65+", "18-64"], dtype=band_dtype),
+                        "horizon": [0, 0, 3, 3], "year": [2026, 2026, 2029, 2029],
+                        "population": [1000.0, 5000.0, 1100.0, 5100.0]}).set_axis([7, 3, 9, 1])
+    rates = pd.DataFrame({"band": pd.Series(["18-64", "65+"], dtype=band_dtype), "rate": [0.001, 0.02]})
+    pd.testing.assert_frame_equal(with_band_values(pop, "rate", rates), _merged(pop, "rate", rates),
+                                  check_exact=True)
+    counts = pd.DataFrame({"band": pd.Series(["65+"], dtype=band_dtype), "population": pd.array([12], dtype="Int64")})
+    people = pd.DataFrame({"band": pd.Series(["65+"], dtype=band_dtype), "users": [3]})
+    pd.testing.assert_frame_equal(with_band_values(people, "population", counts), _merged(people, "population", counts),
+                                  check_exact=True)
+
+
+def test_usage_rates_and_projected_demand_still_refuse_or_repeat_as_the_merge_did():
+    pop = pd.DataFrame({"band": ["18-64", "65+"], "population": [5000.0, 1000.0]})
+    with pytest.raises(pd.errors.MergeError):  # a band's users given twice
+        usage_rates(pd.DataFrame({"band": ["65+", "65+"], "users": [1.0, 2.0]}), pop)
+    rates = pd.DataFrame({"band": ["65+", "65+"], "rate": [0.01, 0.02]})  # two rates of a band: a row for each
+    proj = pd.DataFrame({"band": ["65+"], "year": [2030], "population": [1000.0]})
+    assert projected_demand(rates, proj)["demand"].tolist() == [10.0, 20.0, 30.0]

@@ -31,6 +31,15 @@ def _check_no_overlap(population: pd.DataFrame, bands: Iterable[str]) -> None:
             raise ValueError(f"age bands '{a}' and '{b}' overlap: demand would count people twice")
 
 
+def with_band_values(frame: pd.DataFrame, column: str, by_band: pd.DataFrame) -> pd.DataFrame:
+    """``frame.merge(by_band[["band", column]], on="band", how="left")`` when ``by_band`` has each band once and
+    every band of ``frame``: the frame's rows in order (labelled 0, 1, …) with the band's value added."""
+    value = dict(zip(by_band["band"], by_band[column]))
+    out = frame.reset_index(drop=True)
+    out[column] = pd.Series([value[b] for b in out["band"]], index=out.index, dtype=by_band[column].dtype)
+    return out
+
+
 def usage_rates(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     """Per age band, users ÷ population (columns band, users, population, rate, rate_per_1000).
 
@@ -43,7 +52,9 @@ def usage_rates(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"no population for age band(s) {', '.join(map(str, missing))}")
     _check_no_overlap(population, users["band"])
-    out = users[["band", "users"]].merge(pop, on="band", how="left", validate="one_to_one")
+    if users["band"].duplicated().any():  # refused as the one-to-one merge refuses it
+        users[["band", "users"]].merge(pop, on="band", how="left", validate="one_to_one")
+    out = with_band_values(users[["band", "users"]], "population", pop)
     out = out.astype({"users": "float64", "population": "float64"})
     out["rate"] = out["users"] / out["population"].where(out["population"] > 0)
     out["rate_per_1000"] = out["rate"] * 1000
@@ -73,7 +84,10 @@ def projected_demand(rates: pd.DataFrame, projected_population: pd.DataFrame) ->
         raise ValueError(f"no projected population for age band(s) {', '.join(map(str, missing))}")
     keys = ["horizon", "year"] if "horizon" in projected_population else ["year"]
     pop = projected_population[projected_population["band"].isin(rates["band"])]
-    out = pop[["band", *keys, "population"]].merge(rates[["band", "rate"]], on="band", how="left")
+    if rates["band"].duplicated().any():  # a band's rows repeated for each of its rates, as the merge does
+        out = pop[["band", *keys, "population"]].merge(rates[["band", "rate"]], on="band", how="left")
+    else:
+        out = with_band_values(pop[["band", *keys, "population"]], "rate", rates)
     out = out.astype({"population": "float64", "rate": "float64"})
     out["demand"] = out["rate"] * out["population"]
     totals = out.groupby(keys, sort=True).agg(population=("population", "sum"),
