@@ -47,3 +47,11 @@ def test_a_dead_kernel_is_replaced_for_the_next_notebook(tmp_path, kernel_after)
     warm_kernel._current.km.shutdown_kernel(now=True)
     after = execute(notebook).cells[0].outputs[0]["text"]
     assert before != after
+
+
+def test_the_warm_kernel_writes_no_history_database(tmp_path, kernel_after):
+    notebook = write_notebook(tmp_path / "history.ipynb", "history = get_ipython().history_manager",
+                              "print(type(history.db).__name__, history.save_thread)")
+    ran = execute(notebook)
+    assert ran.cells[1].outputs[0]["text"].strip() == "DummyDB None"  # no SQLite database, no thread writing it
+    assert [cell.execution_count for cell in ran.cells] == [1, 2]  # still counted from 1

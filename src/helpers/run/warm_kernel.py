@@ -39,6 +39,12 @@ get_ipython().execution_count = 1
 """
 
 
+# log_level: not the "running over TCP without encryption" warning in every run's output (local kernel).
+# HistoryManager: the notebooks never read their input history (In, Out, %history), and keeping it is an SQLite write
+# per cell: measured, ≈ 1.5 ms of the kernel's CPU and ≈ 2 ms of wall a cell, ~40 cells a council.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
+
+
 class KernelSetupError(RuntimeError):
     """The warm kernel could not be started or reset."""
 
@@ -58,8 +64,7 @@ class WarmKernel:
     def start(self) -> None:
         """Start the kernel, import the helpers and open the long-lived chart-export browser."""
         self.km = KernelManager(kernel_name=self.kernel_name)
-        # log_level: not the "running over TCP without encryption" warning in every run's output (local kernel)
-        self.km.start_kernel(cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        self.km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS)
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=START_TIMEOUT)
