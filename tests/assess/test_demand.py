@@ -166,3 +166,38 @@ def test_usage_rates_and_projected_demand_still_refuse_or_repeat_as_the_merge_di
     rates = pd.DataFrame({"band": ["65+", "65+"], "rate": [0.01, 0.02]})  # two rates of a band: a row for each
     proj = pd.DataFrame({"band": ["65+"], "year": [2030], "population": [1000.0]})
     assert projected_demand(rates, proj)["demand"].tolist() == [10.0, 20.0, 30.0]
+
+
+def _gap_column_by_column(demand_by_year: pd.DataFrame, capacity: float, occupancy: float | None,
+                          target_occupancy: float) -> pd.DataFrame:
+    """capacity_gap as it was computed before it was built from arrays (the reference)."""
+    frame = demand_by_year[demand_by_year["band"] == TOTAL] if "band" in demand_by_year else demand_by_year
+    keys = [c for c in ("year", "horizon") if c in frame]
+    out = frame[keys + ["demand"]].astype({"demand": "float64"}).reset_index(drop=True)
+    out["capacity"] = float(capacity)
+    out["target_occupancy"] = float(target_occupancy)
+    out["usable_capacity"] = out["capacity"] * target_occupancy
+    out["surplus"] = out["usable_capacity"] - out["demand"]
+    out["surplus_pct"] = out["surplus"] / out["demand"].where(out["demand"] > 0) * 100
+    status = np.select([out["surplus"] > 0, out["surplus"] < 0, out["surplus"] == 0], [SURPLUS, SHORTFALL, "balanced"],
+                       default="unknown")
+    out["status"] = pd.Series(status, index=out.index, dtype="string")
+    out["current_occupancy"] = np.nan if occupancy is None else float(occupancy)
+    out["occupied_now"] = out["capacity"] * out["current_occupancy"]
+    return out.sort_values("year", kind="stable").reset_index(drop=True)
+
+
+def test_capacity_gap_from_arrays_equals_the_column_by_column_computation():
+    rng = np.random.default_rng(5)
+    for trial in range(120):
+        k = int(rng.integers(1, 5))
+        years = rng.permutation(np.arange(2026, 2026 + k)).astype("int64")
+        totals = pd.DataFrame({"band": [TOTAL] * k, "horizon": years - 2026, "year": years,
+                               "demand": rng.choice([0.0, -1.0, np.nan, 1234.5, *rng.uniform(0, 5000, 3)], size=k)})
+        both = pd.concat([totals, totals.assign(band="65+", demand=1.0)]).sample(frac=1, random_state=trial)
+        capacity = float(rng.choice([0.0, 1000.0, rng.uniform(0, 5000)]))
+        occupancy = [None, 0.9, float(rng.uniform(0, 1))][trial % 3]
+        target = float(rng.choice([0.95, 1.0, rng.uniform(0.01, 1)]))
+        for frame in (both, totals.drop(columns="band"), totals[["year", "demand"]]):
+            pd.testing.assert_frame_equal(capacity_gap(frame, capacity, occupancy, target),
+                                          _gap_column_by_column(frame, capacity, occupancy, target), check_exact=True)

@@ -114,17 +114,20 @@ def capacity_gap(demand_by_year: pd.DataFrame, capacity: float, occupancy: float
         raise ValueError(f"occupancy must be a fraction from 0 to 1, not {occupancy}")
     frame = demand_by_year[demand_by_year["band"] == TOTAL] if "band" in demand_by_year else demand_by_year
     keys = [c for c in ("year", "horizon") if c in frame]
-    out = frame[keys + ["demand"]].astype({"demand": "float64"}).reset_index(drop=True)
-    out["capacity"] = float(capacity)
-    out["target_occupancy"] = float(target_occupancy)
-    out["usable_capacity"] = out["capacity"] * target_occupancy
-    out["surplus"] = out["usable_capacity"] - out["demand"]
-    out["surplus_pct"] = out["surplus"] / out["demand"].where(out["demand"] > 0) * 100
-    status = np.select([out["surplus"] > 0, out["surplus"] < 0, out["surplus"] == 0], [SURPLUS, SHORTFALL, BALANCED],
-                       default="unknown")
-    out["status"] = pd.Series(status, index=out.index, dtype="string")
-    out["current_occupancy"] = np.nan if occupancy is None else float(occupancy)
-    out["occupied_now"] = out["capacity"] * out["current_occupancy"]
+    # one frame built from arrays (the same element-wise arithmetic as column by column, in far fewer steps)
+    demand = frame["demand"].astype("float64").to_numpy()
+    rows = len(demand)
+    capacities = np.full(rows, float(capacity))
+    usable = capacities * target_occupancy
+    surplus = usable - demand
+    status = np.select([surplus > 0, surplus < 0, surplus == 0], [SURPLUS, SHORTFALL, BALANCED], default="unknown")
+    current = np.full(rows, np.nan if occupancy is None else float(occupancy))
+    out = pd.DataFrame({**{k: frame[k].reset_index(drop=True) for k in keys}, "demand": demand,
+                        "capacity": capacities, "target_occupancy": np.full(rows, float(target_occupancy)),
+                        "usable_capacity": usable, "surplus": surplus,
+                        "surplus_pct": surplus / np.where(demand > 0, demand, np.nan) * 100,
+                        "status": pd.array(status, dtype="string"), "current_occupancy": current,
+                        "occupied_now": capacities * current}, index=pd.RangeIndex(rows))
     return out.sort_values("year", kind="stable").reset_index(drop=True)
 
 
