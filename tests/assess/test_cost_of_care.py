@@ -391,3 +391,25 @@ def test_quartiles_of_all_groups_at_once_are_each_groups_own_to_the_last_bit():
         want = np.array([quartile_array(values[g]) for g in groups]).reshape(len(groups), 3)
         assert got.shape == want.shape
         assert ((got.view(np.int64) == want.view(np.int64)) | (np.isnan(got) & np.isnan(want))).all()
+
+
+def test_bands_with_statistics_are_the_left_merge_they_replace():
+    """fee_gap and band_staff_shares look each band's statistics up instead of merging: the same frame as the left
+    merge (rows, order, labels, dtypes), with every band matched, some or none, and for stats the merge must
+    handle itself (a repeated service and category, no rows)."""
+    from helpers.assess.cost_of_care.statistics import with_statistics
+    stats = pd.DataFrame({"service": ["care_homes", "care_homes", "home_care"],
+                          "category": ["Residential", "Nursing", ""], "returns": [5, 2, 7],
+                          "lq": [700.0, 900.5, 20.0], "median": [800.25, 1000.0, 24.5], "uq": [900.0, 1100.0, 27.0],
+                          "staff_share": [0.61, 0.7, np.nan]})
+    bands = pd.DataFrame({"service": ["care_homes", "care_homes", "care_homes", "home_care"],
+                          "band": ["Nursing dementia", "Residential", "Nursing", "Standard"],
+                          "category": ["Nursing", "Residential", None, ""],
+                          "current_rate": pd.array([950.0, 780.0, 990.0, 23.1], dtype="Float64")}).set_axis([4, 2, 9, 0])
+    for frame in (bands, bands.iloc[[0, 1, 3]], bands.iloc[[2]], bands.iloc[0:0], bands.assign(category="")):
+        for columns in (["returns", "lq", "median", "uq"], ["returns", "staff_share"]):
+            for table in (stats, pd.concat([stats, stats.iloc[[0]]]), stats.iloc[0:0].astype(object)):
+                pd.testing.assert_frame_equal(
+                    with_statistics(frame, table, columns),
+                    frame.merge(table[["service", "category", *columns]], on=["service", "category"], how="left"),
+                    check_exact=True)

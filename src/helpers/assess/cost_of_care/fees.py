@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.assess.cost_of_care.statistics import STATS
+from helpers.assess.cost_of_care.statistics import STATS, with_statistics
 from helpers.assess.cost_of_care.uplift import budget_impact
 from helpers.load.local import CARE_HOME_CATEGORIES
 
@@ -35,7 +35,7 @@ def service_fees(fees: pd.DataFrame, service: str) -> pd.DataFrame:
 
 def fee_gap(bands: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     """Per fee band: returns, quartiles of the matching total, gap £ and % of the median, cost of paying it."""
-    merged = bands.merge(stats[["service", "category", "returns", *STATS]], on=["service", "category"], how="left")
+    merged = with_statistics(bands, stats, ["returns", *STATS])
     merged["returns"] = merged["returns"].fillna(0).astype(int)
     rate = merged["current_rate"].astype("float64")
     median = pd.to_numeric(merged["median"], errors="coerce").astype("float64")

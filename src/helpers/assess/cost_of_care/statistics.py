@@ -147,3 +147,29 @@ def total_statistics(totals: pd.DataFrame) -> pd.DataFrame:
              "median_staff": staff[i, 1], "median_non_staff": non_staff[i, 1], "staff_share": share[i, 1]}
             for i, ((s, c), n) in enumerate(zip(counts.index, counts))]
     return template_order(pd.DataFrame(rows, columns=cols))
+
+
+STATISTICS_KEY = ["service", "category"]
+
+
+def with_statistics(bands: pd.DataFrame, stats: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``bands.merge(stats[["service", "category", *columns]], on=["service", "category"], how="left")``: each band
+    with its service and category's statistics (missing when it has none).
+
+    Looked up when ``stats`` has each service and category once and the columns are plain integers or floats
+    (a column of a band without statistics becomes float, as the merge makes it); otherwise merged."""
+    keys = list(zip(*(stats[k] for k in STATISTICS_KEY)))
+    plain = all(stats[c].dtype.kind in "if" and isinstance(stats[c].dtype, np.dtype) for c in columns)
+    if bands.empty or not plain or len(set(keys)) < len(keys):
+        return bands.merge(stats[[*STATISTICS_KEY, *columns]], on=STATISTICS_KEY, how="left")
+    position = {k: i for i, k in enumerate(keys)}
+    found = [position.get(k, -1) for k in zip(*(bands[k] for k in STATISTICS_KEY))]
+    rows, matched = np.array(found, dtype=np.intp), all(i >= 0 for i in found)
+    out = bands.reset_index(drop=True)
+    for c in columns:
+        values = stats[c].to_numpy()
+        if matched:
+            out[c] = values[rows]
+        else:
+            out[c] = np.where(rows >= 0, values.astype("float64")[rows], np.nan)
+    return out

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.assess.cost_of_care.statistics import with_statistics
+
 
 def uplift_pct(staff_share: float | pd.Series | np.ndarray, nlw_change_pct: float,
                cpi_pct: float) -> float | pd.Series | np.ndarray:
@@ -33,8 +35,7 @@ def proposed_rate(current_rate: float | pd.Series | np.ndarray,
 
 def band_staff_shares(bands: pd.DataFrame, stats: pd.DataFrame, fallback: float, min_providers: int) -> pd.DataFrame:
     """Per band the staff share for the uplift: the returns' median when publishable, else the params fallback."""
-    merged = bands.merge(stats[["service", "category", "returns", "staff_share"]], on=["service", "category"],
-                         how="left")
+    merged = with_statistics(bands, stats, ["returns", "staff_share"])
     enough = merged["returns"].fillna(0) >= min_providers
     share = pd.to_numeric(merged["staff_share"], errors="coerce").astype("float64")
     merged["staff_share"] = share.where(enough & share.notna(), fallback)
