@@ -197,3 +197,10 @@ def test_the_risks_chapter_sums_up_each_services_risks_and_links_their_actions(t
     assert "| Care homes | Fees below cost. | Possible | High | [2 actions in its plan]" \
            "(#app-table-care-homes-sustainability-risks) |" in risks
     assert "| Care homes | Staff leave. | Likely | Medium | No action in the council's plan yet. |" in risks
+
+
+def test_shared_notes_come_in_the_order_the_first_chapter_gives_them() -> None:
+    notes = ["Alpha one.", "Bravo two.", "Charlie three.", "Delta four.", "Echo five.", "Foxtrot six."]
+    a = summary("care_homes", {}, [section("cost", [], [], [" ".join(notes)])])
+    b = summary("home_care", {}, [section("cost", [], [], [" ".join(reversed(notes))])])
+    assert statement.shared_notes({"care_homes": a, "home_care": b}) == notes  # not a set's (hash-seeded) order

@@ -121,8 +121,8 @@ def sentences(text: str) -> list[str]:
 
 def shared_notes(summaries: dict[str, dict]) -> list[str]:
     """Sentences of notes that more than one chapter carries: printed once, in the methods, not in every chapter."""
-    counts = Counter(sentence for d in summaries.values()
-                     for sentence in {x for s in d["sections"] for n in s["notes"] for x in sentences(n)})
+    counts = Counter(sentence for d in summaries.values()  # each chapter's sentences once, in the order they come
+                     for sentence in dict.fromkeys(x for s in d["sections"] for n in s["notes"] for x in sentences(n)))
     return [n for n, c in counts.items() if c > 1]
 
 
