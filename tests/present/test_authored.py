@@ -167,7 +167,8 @@ def test_escaped_shortcode_braces_never_reach_the_statement(tmp_path: Path) -> N
 
 def test_publishable_gives_the_councils_text_with_figures_or_a_placeholder(tmp_path: Path) -> None:
     write_slot(tmp_path, "introduction", "Occupancy was {{ care_homes.occupancy_pct }}.")
-    out = authored.publishable(tmp_path, "E08000019", ["care_homes"], FIGURES, tmp_path / "p", {})
+    out = authored.publishable(authored.texts(tmp_path, "E08000019", ["care_homes"]), ["care_homes"], FIGURES,
+                               tmp_path / "p", {})
     assert out["introduction"].strip() == "Occupancy was 84%."
     assert "To be written by the council" in out["risks"] and "Risks and contingency" in out["risks"]
     assert set(out) == {s.key for s in authored.slots(["care_homes"])}

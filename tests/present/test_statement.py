@@ -204,3 +204,8 @@ def test_shared_notes_come_in_the_order_the_first_chapter_gives_them() -> None:
     a = summary("care_homes", {}, [section("cost", [], [], [" ".join(notes)])])
     b = summary("home_care", {}, [section("cost", [], [], [" ".join(reversed(notes))])])
     assert statement.shared_notes({"care_homes": a, "home_care": b}) == notes  # not a set's (hash-seeded) order
+
+
+def test_pipe_table_sets_relative_widths_with_its_dashes() -> None:
+    assert statement.pipe_table(["A", "B"], [["1", "2"]], [3, 12]) == "| A | B |\n|:---|:------------|\n| 1 | 2 |"
+    assert statement.pipe_table(["A", "B"], []) == "| A | B |\n|---|---|"

@@ -305,11 +305,10 @@ def placeholder(slot: Slot) -> str:
             f"{markdown(slot.guidance)}\n:::\n")
 
 
-def publishable(data_dir: Path, code: str, services: list[str], key_figures: dict[str, Any], project: Path,
-                levels: dict[str, int], year: int | None = None) -> dict[str, str]:
-    """Slot key → the Markdown the statement includes: the council's checked text (its headings from
-    ``levels[slot]``, default 3), or a draft's placeholder."""
-    written = texts(data_dir, code, services, year)
+def publishable(written: dict[str, tuple[Path, str]], services: list[str], key_figures: dict[str, Any],
+                project: Path, levels: dict[str, int]) -> dict[str, str]:
+    """Slot key → the Markdown the statement includes: the council's checked text (``written``, as ``texts`` reads
+    it; its headings from ``levels[slot]``, default 3), or a draft's placeholder."""
     figures = figure_names(key_figures)
     out = {}
     for slot in slots(services):

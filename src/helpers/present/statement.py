@@ -236,6 +236,13 @@ def glance_row(service: str, figures: dict[str, Any], gap_year: int | None,
     return [title(service), verdict[:1].upper() + verdict[1:], supply, quality, gap, fee]
 
 
+def pipe_table(header: list[str], rows: list[list[str]], widths: list[int] | None = None) -> str:
+    """A Markdown pipe table of cells already in Markdown; ``widths`` (dashes per column, left-aligned) set the
+    columns' relative widths in the PDF, which pandoc takes from the dashes."""
+    rule = "|" + "".join(f":{'-' * w}|" for w in widths) if widths else "|" + "---|" * len(header)
+    return "\n".join(["| " + " | ".join(header) + " |", rule, *("| " + " | ".join(row) + " |" for row in rows)])
+
+
 def at_a_glance(project: Path, services: list[str], summaries: dict[str, dict], slot_text: dict[str, str],
                 vintage: str, previous: dict[str, Any] | None = None) -> str:
     """The first page: each service's headline figures in one table (with changes since last year's statement),
@@ -244,9 +251,8 @@ def at_a_glance(project: Path, services: list[str], summaries: dict[str, dict], 
               "Fee against the cost of care"]
     rows = [glance_row(s, summaries[s]["key_figures"], _gap_year(project, s), previous) for s in services
             if s in summaries]
-    table = ["| " + " | ".join(header) + " |", "|:---|:---|:----|:---|:----|:------|"]  # dashes: relative widths
-    table += ["| " + " | ".join(markdown(cell) for cell in row) + " |" for row in rows]
-    lines = ["# At a glance {#sec-glance}", "", "\n".join(table), "",
+    table = pipe_table(header, [[markdown(cell) for cell in row] for row in rows], [3, 3, 4, 3, 4, 6])
+    lines = ["# At a glance {#sec-glance}", "", table, "",
              ": Each service's sustainability, supply, quality, projected gap and fees {#tbl-glance}", "",
              f"[Source: each service's chapter below: CQC care directory and ratings, {markdown(vintage_text(vintage))}; "
              "ONS population projections; the council's fee rates and providers' cost of care returns.]{.source}", ""]
@@ -268,9 +274,8 @@ def changes_since(previous: dict[str, Any], current: dict[str, Any]) -> list[str
     frame = changes.changes(previous, current)
     if frame.empty:
         return []
-    table = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    table += ["| " + " | ".join(markdown(str(v)) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return [f"## Changes since the {then} statement {{#sec-changes}}", "", "\n".join(table), "",
+    table = pipe_table(list(frame.columns), [[markdown(str(v)) for v in row] for row in frame.itertuples(index=False)])
+    return [f"## Changes since the {then} statement {{#sec-changes}}", "", table, "",
             f": Headline figures in the {then} statement and in this one {{#tbl-changes}}", "",
             f"[Source: the key figures published with the {then} statement and with this one.]{{.source}}", ""]
 
@@ -296,8 +301,7 @@ def risk_summary(project: Path, summaries: dict[str, dict]) -> list[str]:
     if not rows:
         return []
     header = ["Service", "Risk", "Likelihood", "Impact", "What the council will do"]
-    return ["| " + " | ".join(header) + " |", "|:---|:------------|:---|:---|:-----|",  # dashes: relative widths
-            *("| " + " | ".join(row) + " |" for row in rows), "",
+    return [pipe_table(header, rows, [3, 12, 3, 3, 5]), "",
             ": The risks to each market over the next one to three years {#tbl-risks}", "",
             "[Source: each service's sustainability section and the council's action plan.]{.source}", ""]
 
@@ -362,8 +366,7 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
     written = authored.texts(data_dir, code, chapters_of, year) if data_dir and code else {}
     levels = {s.key: 4 if s.key.endswith(("_more_of", "_less_of")) else 3 if s.service else 2
               for s in authored.slots(chapters_of)}  # one below the heading each slot sits under
-    slot_text = (authored.publishable(data_dir, code, chapters_of, figures, project, levels, year) if data_dir and code
-                 else {s.key: authored.placeholder(s) for s in authored.slots(chapters_of)})
+    slot_text = authored.publishable(written, chapters_of, figures, project, levels)
     missing = [s for s in authored.slots(chapters_of) if s.key not in written]
     notes = shared_notes(summaries)
     once: set[str] = set(notes)  # shared notes are printed in the methods
