@@ -108,3 +108,12 @@ def test_self_funders_use_every_councils_clients_computed_once(inputs):
         pd.testing.assert_frame_equal(national.clients(inputs, (setting,)),
                                       usage.clients_by_council(inputs.ascfr.data, [setting]).reset_index(drop=True),
                                       check_exact=True)
+
+
+def test_financial_risk_from_the_return_looked_up_once_is_the_same(inputs):
+    """The sustainability section looks the financial sustainability return up once and hands it on."""
+    from helpers.assess.sections.sustainability import financial_risk_pct
+    fin = inputs.local("financial_sustainability")
+    assert fin is not None
+    assert financial_risk_pct(inputs, fin) == financial_risk_pct(inputs) is not None
+    assert financial_risk_pct(inputs, None) is None

@@ -73,7 +73,7 @@ def _completeness_warnings(returns: pd.DataFrame, where: dict[str, Any]) -> Data
     first_rows = grouped["_row"].min()
     volumes = {v for names in EXPECTED_VOLUMES.values() for v in names if v in returns}
     given = {v: grouped[v].count().to_numpy() for v in volumes}
-    present = set(zip(*(returns[c] for c in [*RETURN_KEY, "cost_line"])))
+    present = set(zip(*(returns[c].to_numpy(dtype=object) for c in [*RETURN_KEY, "cost_line"])))  # same values
     for i, ((pid, service, category), row) in enumerate(first_rows.items()):
         name = _return_name(pid, service, category)
         missing = [line for lines in COST_LINES.get(service, {}).values() for line in lines

@@ -18,6 +18,7 @@ from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory
                           occupancy, ons_population, skills_for_care)
 from helpers.load import financial_sustainability as finance_source
 from helpers.load.inputs import Inputs
+from helpers.load.reading import SourceTable
 from helpers.present import wording
 from helpers.present.charts import Chart
 from helpers.present.tables import Table
@@ -97,9 +98,12 @@ def source_text(names: set[str], sources: list[dict[str, object]], max_words: in
     return ". ".join(sentences) + synthetic + "."
 
 
-def financial_risk_pct(inputs: Inputs) -> float | None:
-    """The share of care homes at moderate or high financial risk (None when no return, or suppressed)."""
-    fin = inputs.local("financial_sustainability")
+def financial_risk_pct(inputs: Inputs, fin: SourceTable | None | bool = False) -> float | None:
+    """The share of care homes at moderate or high financial risk (None when no return, or suppressed).
+
+    ``fin``: the council's financial sustainability return when the caller has looked it up (None: none was
+    supplied); by default it is looked up here."""
+    fin = inputs.local("financial_sustainability") if fin is False else fin
     if fin is None or fin.data.empty:
         return None
     occ = inputs.local("occupancy") if fin.data["council_funded_beds"].isna().any() else None
@@ -108,8 +112,7 @@ def financial_risk_pct(inputs: Inputs) -> float | None:
     return financial_sustainability.share_at_risk(homes, p.min_homes)["at_risk_pct"]
 
 
-def _funded_from_occupancy(inputs: Inputs) -> bool:
-    fin = inputs.local("financial_sustainability")
+def _funded_from_occupancy(fin: SourceTable | None) -> bool:
     return fin is not None and bool(fin.data["council_funded_beds"].isna().any())
 
 
@@ -120,7 +123,8 @@ def sustainability_section(svc: Service, inputs: Inputs, area: pd.Series,
     ``figures``: the key figures of the chapter's earlier sections (sufficiency to demand).
     """
     p = sustainability.load_params()
-    indicators = sustainability.indicators_from(figures, financial_risk_pct(inputs) if svc.care_home else None)
+    fin = inputs.local("financial_sustainability") if svc.care_home else None  # looked up once
+    indicators = sustainability.indicators_from(figures, financial_risk_pct(inputs, fin) if svc.care_home else None)
     checked = sustainability.evaluate(indicators, p, base_year(inputs))
     verdict = sustainability.judge(checked, p)
     messages = sustainability.messages(svc.title, verdict, checked, p)
@@ -141,7 +145,7 @@ def sustainability_section(svc: Service, inputs: Inputs, area: pd.Series,
                            RISK_HEADERS))
         if plan is None:
             notes.append("No action plan was supplied, so no risk has an action against it.")
-    funded = svc.care_home and any(c.rule.key == "financial_risk" for c in checked) and _funded_from_occupancy(inputs)
+    funded = svc.care_home and any(c.rule.key == "financial_risk" for c in checked) and _funded_from_occupancy(fin)
     demand = demand_sources(svc, inputs) if any(c.rule.indicator == "demand" for c in checked) else ()
     names = {n for c in checked for n in rule_sources(svc, inputs, c.rule.key, funded, demand)}
     if any(isinstance(i, Table) and i.name == "sustainability_risks" for i in items):
