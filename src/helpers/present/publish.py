@@ -37,27 +37,35 @@ def chart_id(service: str, name: str) -> str:
     return f"fig-{service}-{name}".replace("_", "-")
 
 
-def chart_spec(chart: Chart) -> dict[str, object]:
-    """The figure as plain JSON for the page: data and layout without the shared template or a fixed width."""
-    spec = plotly_figure(json.loads(pio.to_json(chart.figure, validate=False)))
+def figure_json(chart: Chart) -> str:
+    """The chart's figure as Plotly's JSON (what ``Figure.to_json`` writes, without validating it again)."""
+    return pio.to_json(chart.figure, validate=False)
+
+
+def chart_spec(chart: Chart, text: str | None = None) -> dict[str, object]:
+    """The figure as plain JSON for the page: data and layout without the shared template or a fixed width
+    (``text``: the figure's JSON when already made)."""
+    spec = plotly_figure(json.loads(text if text is not None else figure_json(chart)))
     spec["layout"].pop("template", None)
     spec["layout"].pop("width", None)
     return {"data": spec["data"], "layout": spec["layout"]}
 
 
-def figure_snippet(chart: Chart, png_path: str, service: str, source: str) -> str:
+def figure_snippet(chart: Chart, png_path: str, service: str, source: str, text: str | None = None) -> str:
     """Markdown for a chart: interactive Plotly in HTML, the static PNG (with alt text) in PDF; input text escaped."""
     chart_html = CHART_HTML.format(id=chart_id(service, chart.name), title=html_text(chart.title),
-                                   spec=script_json(chart_spec(chart)), alt=html_text(chart.alt),
+                                   spec=script_json(chart_spec(chart, text)), alt=html_text(chart.alt),
                                    source=html_text(source))
     caption = markdown(f"{chart.title}. {source}" if source else chart.title)
     alt = plain(chart.alt).replace("\\", "/").replace('"', "'")
     return FIGURE_SNIPPET.format(html=chart_html, caption=caption, png=png_path, alt=alt)
 
 
-def export_png(charts: list[Chart], folder: Path) -> None:
-    """Export every chart as PNG in one batch through the process's long-lived browser, at the printed width."""
-    figures = [plotly_figure(json.loads(pio.to_json(chart.figure, validate=False))) for chart in charts]
+def export_png(charts: list[Chart], folder: Path, texts: dict[str, str] | None = None) -> None:
+    """Export every chart as PNG in one batch through the process's long-lived browser, at the printed width
+    (``texts``: chart name → the figure's JSON when already made)."""
+    texts = texts or {}
+    figures = [plotly_figure(json.loads(texts.get(chart.name) or figure_json(chart))) for chart in charts]
     for figure in figures:
         figure["layout"]["width"] = PRINT_WIDTH
     chart_export.write_pngs(figures, [folder / f"{c.name}.png" for c in charts])
@@ -94,14 +102,16 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
         write_csv(table.frame, folder / f"{table.name}.csv")
         (folder / f"{table.name}.md").write_text(table.markdown(), encoding="utf-8")
         written[table.name] = folder / f"{table.name}.md"
-    export_png(result.charts, folder)
+    texts = {chart.name: figure_json(chart) for chart in result.charts}  # each figure serialised once
+    export_png(result.charts, folder, texts)
     for section in result.sections:
         for chart in (item for item in section.items if isinstance(item, Chart)):
-            (folder / f"{chart.name}.json").write_text(chart.figure.to_json(), encoding="utf-8")
+            text = texts.get(chart.name) or figure_json(chart)
+            (folder / f"{chart.name}.json").write_text(text, encoding="utf-8")
             if chart.data is not None:
                 write_csv(chart.data, folder / f"{chart.name}.chart.csv")
             png = (folder / f"{chart.name}.png").relative_to(project).as_posix()
-            snippet = figure_snippet(chart, png, result.service, section.source)
+            snippet = figure_snippet(chart, png, result.service, section.source, text)
             (folder / f"{chart.name}.fig.md").write_text(snippet, encoding="utf-8")
             written[f"{chart.name}.fig"] = folder / f"{chart.name}.fig.md"
     (folder / "messages.md").write_text("".join(f"- {markdown(m)}\n" for m in result.messages), encoding="utf-8")
