@@ -218,3 +218,19 @@ def test_the_vintage_is_the_date_of_a_dated_name_else_the_folded_name():
     assert directory.vintage("1 november 2026 hsca active locations (1).xlsx") == "01 November 2026"
     ascfr = catalogue.source(ASCFR).file_names
     assert ascfr.vintage("CSV ASCFR Activity (2016-17).csv") != ascfr.vintage("CSV ASCFR Totals (2016-17).csv")
+
+
+def test_the_files_a_rule_accepts_follow_the_folder_as_it_changes(tmp_path):
+    from helpers.load import cqc_ratings
+    from helpers.load.file_names import accepted
+    rule = cqc_ratings.FILE_NAMES
+    (tmp_path / "01_November_2025_Latest_ratings.xlsx").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_bytes(b"x")
+    first = accepted(rule, tmp_path)
+    assert [p.name for p in first] == ["01_November_2025_Latest_ratings.xlsx"]
+    first.clear()  # a caller's list is its own
+    assert accepted(rule, tmp_path) == [tmp_path / "01_November_2025_Latest_ratings.xlsx"]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "01_November_2026_Latest_ratings.xlsx").write_bytes(b"x")
+    assert [p.name for p in accepted(rule, tmp_path)] == ["01_November_2025_Latest_ratings.xlsx",
+                                                           "01_November_2026_Latest_ratings.xlsx"]

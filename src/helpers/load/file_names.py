@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -116,6 +117,23 @@ def one_per_vintage(files: list[Path], rule: FileNames, source: str) -> list[Pat
     return files
 
 
+_accepted: OrderedDict[tuple[FileNames, Path], tuple[tuple[Path, ...], list[Path]]] = OrderedDict()
+ACCEPTED_MEMORY = 256  # (rule, data folder) pairs remembered per process
+
+
+def accepted(rule: FileNames, data_dir: Path) -> list[Path]:
+    """The files under data_dir whose names the rule accepts, sorted by path: worked out once per listing of the
+    folder (``data_files``), since a council's run asks for each source's files several times."""
+    listing = data_files(data_dir)
+    key = (rule, Path(data_dir))
+    known = _accepted.get(key)
+    if known is None or known[0] is not listing:
+        known = _accepted[key] = (listing, [p for p in listing if rule.accepts(p.name)])
+        while len(_accepted) > ACCEPTED_MEMORY:
+            _accepted.popitem(last=False)
+    return list(known[1])
+
+
 def find(rule: FileNames, data_dir: Path, source: str) -> list[Path]:
     """The files under data_dir whose names the rule accepts, sorted by path; two of one vintage are an InputError."""
-    return one_per_vintage([p for p in data_files(data_dir) if rule.accepts(p.name)], rule, source)
+    return one_per_vintage(accepted(rule, data_dir), rule, source)

@@ -21,9 +21,9 @@ import pandas as pd
 from helpers.councils import councils
 from helpers.errors import DataQualityLog, InputError
 from helpers.load import vintages
-from helpers.load.file_names import one_per_vintage
+from helpers.load.file_names import accepted, one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
-from helpers.load.reading import (Column, RawSheet, SourceTable, cached, data_files, file_hash, kept, locate_header,
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, file_hash, kept, locate_header,
                                   read_raw, table_below_header, to_date, to_flag, to_number)
 
 EARLIEST, LATEST = "2000-01-01", "2100-12-31"
@@ -35,8 +35,8 @@ def find_files(spec: LocalSource, data_dir: Path, council_code: str | None = Non
     name carries it), sorted by path. A council's files of one source may share a name in different folders (one
     per year, e.g. local/2025/): their as-at dates tell them apart (``load_council``). Two of one name in one
     folder (a browser's second download, "… (1).xlsx") are an InputError naming both."""
-    files = sorted(p for p in data_files(data_dir) if spec.file_names.accepts(p.name)
-                   and (council_code is None or council_code.casefold() in p.name.casefold()))
+    code = council_code.casefold() if council_code is not None else None
+    files = sorted(p for p in accepted(spec.file_names, data_dir) if code is None or code in p.name.casefold())
     for folder in dict.fromkeys(p.parent for p in files):
         one_per_vintage([p for p in files if p.parent == folder], spec.file_names, spec.title)
     return files
