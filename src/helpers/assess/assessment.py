@@ -23,8 +23,8 @@ from helpers.assess.sections.workforce import workforce_section
 from helpers.councils import council
 from helpers.errors import DataQualityLog, UsageError
 from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory, cqc_ratings, fee_rates,
-                          financial_sustainability, home_care_activity, kpis, occupancy, ons_population,
-                          skills_for_care)
+                          financial_sustainability, home_care_activity, kpis, local_providers, occupancy,
+                          ons_population, skills_for_care)
 from helpers.load.inputs import Inputs
 from helpers.present import wording
 from helpers.present.charts import Chart
@@ -155,7 +155,7 @@ def assess_oversight(data_dir: Path, council_code: str, cache_dir: Path | None =
 # The sources each section's charts and tables are drawn from, by the names the loaders record.
 SECTION_SOURCES = {
     "sufficiency": (cqc_directory.SOURCE, ons_population.SOURCE_SNPP, ascfr.SOURCE, occupancy.SPEC.title,
-                    home_care_activity.SPEC.title, fee_rates.SPEC.title),
+                    home_care_activity.SPEC.title, fee_rates.SPEC.title, local_providers.SPEC.title),
     "quality": (cqc_directory.SOURCE, cqc_ratings.SOURCE, ascof.SOURCE),
     "stability": (cqc_directory.SOURCE,),
     "workforce": (skills_for_care.SOURCE, ascof.SOURCE),
