@@ -368,6 +368,16 @@ def test_a_changed_file_is_a_new_table(inputs):
     assert national.built["supply"] == 2
 
 
+def test_tables_stored_by_other_code_are_not_reused(inputs, monkeypatch):
+    svc = service("home_care")
+    national.built.clear()
+    national.supply(inputs, svc, SHEFFIELD)
+    national.clear()
+    monkeypatch.setattr(national, "_code", lambda: "the helpers after an upgrade")
+    national.supply(inputs, svc, SHEFFIELD)  # the cache holds the old code's table: computed afresh
+    assert national.built["supply"] == 2
+
+
 def test_prepare_computes_the_whole_pass_so_councils_only_look_up(inputs):
     national.built.clear()
     national.prepare(inputs, list(SERVICES))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -71,8 +72,15 @@ def service_key(svc: Service) -> tuple:
             svc.capacity, svc.population_band, svc.ascfr_settings, svc.skills_for_care_services)
 
 
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """The helpers package's source and the libraries' versions: a table stored by other code is not reused."""
+    from helpers.run.run_cache import package_hash
+    return package_hash()
+
+
 def _key(name: str, tables: Sequence[SourceTable], parts: tuple, cache_dir: Path | None) -> tuple:
-    return (name, tuple(file_hash(t.file) for t in tables), parts, _loaders(), _reference(),
+    return (name, tuple(file_hash(t.file) for t in tables), parts, _loaders(), _reference(), _code(),
             str(cache_dir) if cache_dir else None)
 
 
@@ -89,7 +97,7 @@ def _table(name: str, tables: Sequence[SourceTable], parts: tuple, cache_dir: Pa
     if cache_dir is None:
         return kept(_kept, key, MEMORY, counted)
     return kept(_kept, key, MEMORY, lambda: cached(tables[0].file, cache_dir,
-                                                   f"national-{name}-v{VERSION}-{_digest(key[1:5])}", counted))
+                                                   f"national-{name}-v{VERSION}-{_digest(key[1:6])}", counted))
 
 
 def _derived(name: str, tables: Sequence[SourceTable], parts: tuple, cache_dir: Path | None,
