@@ -87,3 +87,14 @@ def test_a_bad_national_file_is_left_for_the_councils_runs_to_report(data, tmp_p
     assert parsed == len(snapshots) + len(national_parse.SOURCES) - 1  # all but the ratings
     assert all(cache_file(s, cache, cqc_directory.CACHE_KEY).is_file() for s in snapshots)
     assert national_parse.parse_national(tmp_path / "missing", CODE, tmp_path / "c2", YEAR, 2) == 0
+
+
+def test_the_parse_keeps_to_the_runs_time_limit(data, tmp_path, monkeypatch):
+    asked = {}
+
+    def pool(fn, jobs, processes, teardown=None, timeout=None):
+        asked.update(processes=processes, timeout=timeout, jobs=len(list(jobs)))
+        yield from ()
+    monkeypatch.setattr(workers, "imap_unordered", pool)
+    assert national_parse.parse_national(data, CODE, tmp_path / "cache", YEAR, 2, timeout=900) == 0
+    assert asked["processes"] == 2 and asked["timeout"] == 900 and asked["jobs"] > 1

@@ -101,7 +101,10 @@ class Inputs:
         return bool(files) and catalogue.source(source).file_names.dated and all(name_date(f.name) for f in files)
 
     def chosen_by_name(self, source: str) -> Path | None:
-        """The file of a source named by date that the statement uses, chosen by name without parsing any."""
+        """The file of a source named by date that the statement uses, chosen by name without parsing any; None
+        when some file's name carries no date (``named_by_date``)."""
+        if not self.named_by_date(source):
+            return None
         files = self.files(source)
         return vintages.newest(files, [pd.Timestamp(name_date(f.name)) for f in files], self.when, source, files)
 

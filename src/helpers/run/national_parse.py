@@ -10,6 +10,7 @@ runs report them, naming the council.
 """
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -65,10 +66,11 @@ def parse(task: Task) -> str:
 
 
 def parse_national(data_dir: Path, code: str, cache_dir: Path, year: int | None, processes: int,
-                   echo: Callable[[str], None] = lambda message: None) -> int:
+                   echo: Callable[[str], None] = lambda message: None, timeout: float | None = None) -> int:
     """Parse what a run of ``year`` needs from England's files into cache_dir with ``processes`` workers when the
     cache is cold (a directory snapshot or the ratings file not parsed yet), saying so with ``echo``; returns the number of
-    tables parsed here."""
+    tables parsed here. A table still parsing after ``timeout`` seconds (the run's time limit per council) is
+    stopped and left to the councils' runs, which report it."""
     if processes < 2:
         return 0
     try:
@@ -80,7 +82,5 @@ def parse_national(data_dir: Path, code: str, cache_dir: Path, year: int | None,
     todo = tasks(Path(data_dir), code, Path(cache_dir), year, snapshots)
     echo(f"reading England's files ({len(todo)} tables) into the cache with {min(processes, len(todo))} workers: "
          "once per data folder")
-    done = 0
-    for _, outcome in workers.imap_unordered(parse, todo, processes):
-        done += isinstance(outcome, str)
-    return done
+    with closing(workers.imap_unordered(parse, todo, processes, timeout=timeout)) as finished:
+        return sum(isinstance(outcome, str) for _, outcome in finished)

@@ -390,7 +390,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         echo(f"{len(codes)} council(s): {len(codes) - len(todo)} unchanged since their last run (skipped), "
              f"{len(todo)} to run with {processes} worker(s)")
         if todo:  # England's files parsed by `jobs` processes at once, not by the first council's worker alone
-            national_parse.parse_national(data_dir, todo[0].code, todo[0].cache_dir, year, jobs, echo)
+            national_parse.parse_national(data_dir, todo[0].code, todo[0].cache_dir, year, jobs, echo, timeout)
         bar = Progress(len(todo), bar=progress_bar)
         try:
             for job, units in execute(todo, processes, timeout):
