@@ -104,7 +104,7 @@ def test_the_page_is_reloaded_every_reload_every_figures_across_calls(tmp_path, 
 
 def test_a_figure_kaleido_refuses_fails_the_call_writes_none_of_its_files_and_the_next_call_works(tmp_path, calls):
     bad = {"data": "not a list of traces", "layout": {"width": 300, "height": 200}}
-    with pytest.raises(KaleidoError, match="non-array figure data.*figure 2 of 3"):
+    with pytest.raises(KaleidoError, match="non-array figure data.*figure 2 of 3.*the chart for x1.png"):
         chart_export.write_pngs([_figure(1), bad, _figure(2)], [tmp_path / f"x{i}.png" for i in range(3)])
     assert list(tmp_path.iterdir()) == []
     assert calls[-1] == "Page.reload"  # a failed call leaves a fresh page

@@ -88,7 +88,9 @@ def _images(response: dict[str, Any], count: int) -> list[bytes]:
         raise JavascriptError(f"unexpected reply to a chart export: {str(response)[:500]}")
     if value.startswith("{"):
         error = json.loads(value)
-        raise KaleidoError(error["code"], f"{error['message']} (figure {error['figure'] + 1} of {count})")
+        failed = KaleidoError(error["code"], f"{error['message']} (figure {error['figure'] + 1} of {count})")
+        failed.figure = error["figure"]  # its place in this call's figures (write_pngs names its file)
+        raise failed
     images = [base64.b64decode(part) for part in value.split(",")] if value else []
     if len(images) != count:
         raise JavascriptError(f"{len(images)} images for {count} figures")
@@ -167,6 +169,10 @@ def write_pngs(figures: Sequence[go.Figure | dict], paths: Sequence[Path], scale
     images: list[bytes] = []
     while len(images) < len(specs):
         room = RELOAD_EVERY - _browser.kaleido.rendered % RELOAD_EVERY
-        images += _browser.call(_browser.kaleido.draw_pngs(specs[len(images):len(images) + room]))
+        try:
+            images += _browser.call(_browser.kaleido.draw_pngs(specs[len(images):len(images) + room]))
+        except KaleidoError as exc:  # name the chart: a split call counts its figures from its own first
+            at = len(images) + getattr(exc, "figure", 0)
+            raise KaleidoError(exc._code, f"{exc._message}; the chart for {Path(paths[at]).name}") from None
     for path, image in zip(paths, images):
         Path(path).write_bytes(image)
