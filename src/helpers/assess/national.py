@@ -418,7 +418,7 @@ def age_split(inputs: Inputs, settings: tuple[str, ...], code: str) -> pd.DataFr
 
 
 def base_year(inputs: Inputs) -> int:
-    """``sections.common.base_year``: the directory's year within the projection's years (their range found once
+    """The population year rates use: the directory's year, within the projection's years (their range found once
     per projections file)."""
     years = _derived("years", [inputs.snpp], (), None,
                      lambda: (int(inputs.snpp.data["year"].min()), int(inputs.snpp.data["year"].max())))

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from helpers.errors import DataQualityLog
-from helpers.load.inputs import Inputs
 from helpers.present.charts import Chart
 from helpers.present.tables import Table
 
@@ -38,12 +37,6 @@ class BuiltSection:
     section: Section
     key_figures: dict[str, object] = field(default_factory=dict)
     log: DataQualityLog = field(default_factory=DataQualityLog)
-
-
-def base_year(inputs: Inputs) -> int:
-    """The population year rates use: the directory's year, within the projection's years."""
-    years = inputs.snpp.data["year"]
-    return int(min(max(inputs.vintage_date.year, years.min()), years.max()))
 
 
 def rounded(value: float | None, digits: int = 1) -> float | None:

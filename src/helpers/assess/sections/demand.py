@@ -21,7 +21,7 @@ from helpers.services import Service
 
 def demand_section(svc: Service, inputs: Inputs, area: pd.Series, current: CurrentCapacity) -> BuiltSection:
     """Population projection of the service's ages; projected demand at today's usage rates vs today's capacity."""
-    base = national.base_year(inputs)  # sections.common.base_year's
+    base = national.base_year(inputs)
     band = svc.population_band
     table = national.projection(inputs, area["code"], base, demand.HORIZONS)
     wide = table.pivot(index="band", columns="year", values="population").reindex(list(ons_population.BANDS))

@@ -143,7 +143,7 @@ def sufficiency_section(svc: Service, inputs: Inputs, area: pd.Series) -> tuple[
     """
     supply = national.supply(inputs, svc, area["code"])
     comparators = benchmarks.comparator_group(area["code"])
-    year = national.base_year(inputs)  # sections.common.base_year's
+    year = national.base_year(inputs)
     pop = national.population(inputs, year, svc.population_band)
     bench = _capacity_benchmark(svc, inputs, area, comparators)
     measure = "beds" if svc.capacity == "cqc_beds" else "locations"

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from helpers.assess import action_tracker, financial_sustainability, national, sustainability
-from helpers.assess.sections.common import BuiltSection, Section, base_year
+from helpers.assess.sections.common import BuiltSection, Section
 from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory, fee_rates, home_care_activity,
                           occupancy, ons_population, skills_for_care)
 from helpers.load import financial_sustainability as finance_source
@@ -125,7 +125,7 @@ def sustainability_section(svc: Service, inputs: Inputs, area: pd.Series,
     p = sustainability.load_params()
     fin = inputs.local("financial_sustainability") if svc.care_home else None  # looked up once
     indicators = sustainability.indicators_from(figures, financial_risk_pct(inputs, fin) if svc.care_home else None)
-    checked = sustainability.evaluate(indicators, p, base_year(inputs))
+    checked = sustainability.evaluate(indicators, p, national.base_year(inputs))
     verdict = sustainability.judge(checked, p)
     messages = sustainability.messages(svc.title, verdict, checked, p)
     items: list[Table | Chart] = []
