@@ -69,7 +69,8 @@ def _remembered(key: tuple, raw: dict, compute: Callable[[], T]) -> T:
 
 
 def benchmark(per_council: pd.DataFrame, code: str, comparators: list[str], *, scale: float = 1.0) -> pd.DataFrame:
-    """Pooled rate (numerator ÷ denominator × scale) for the council, its comparators, its region and England.
+    """Pooled rate (numerator ÷ denominator × scale) for the council, its comparators, its region and England
+    (for exploring: the statement pools every council's once, ``national``'s rates tables, tested equal to this).
 
     ``per_council`` has columns la_code, numerator, denominator (one row per council in the data).
     """

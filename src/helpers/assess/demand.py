@@ -64,7 +64,8 @@ def usage_rates(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
 def projected_population(snpp: pd.DataFrame, area_code: str, base_year: int, bands: Iterable[str] = ("18-64", "65+"),
                          horizons: tuple[int, ...] = HORIZONS,
                          band_ages: Mapping[str, tuple[int, int | None]] = BANDS) -> pd.DataFrame:
-    """An area's population per band at the base year and each horizon (default +5/+10 years) from the SNPP frame.
+    """An area's population per band at the base year and each horizon (default +5/+10 years) from the SNPP frame
+    (for exploring: the statement looks it up in ``national.projection``, tested equal to this).
 
     Columns (from ons_population.projection): area_code, band, horizon, year, population, change, change_pct.
     """

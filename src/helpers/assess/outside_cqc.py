@@ -41,7 +41,8 @@ def capacity_by_unit(rows: pd.DataFrame) -> dict[str, float]:
 
 def listed_summary(listed: pd.DataFrame, service: str) -> pd.DataFrame:
     """The service's locally listed services not registered with CQC: per funding (those present) and in all,
-    services, providers (distinct names, ignoring case), services with a capacity and capacity per unit."""
+    services, providers (distinct names, ignoring case), services with a capacity and capacity per unit; the
+    statement uses ``summary_of`` on entries it has already picked (tested equal)."""
     return summary_of(latest_entries(listed, service))
 
 
@@ -61,7 +62,8 @@ def summary_of(latest: pd.DataFrame) -> pd.DataFrame:
 
 
 def listed_registered(listed: pd.DataFrame, service: str) -> int:
-    """How many of the service's listed services the list marks as registered with CQC (already in its figures)."""
+    """How many of the service's listed services the list marks as registered with CQC (already in its figures);
+    the statement counts them with ``registered_of`` on entries it has already picked (tested equal)."""
     return registered_of(latest_entries(listed, service))
 
 

@@ -57,7 +57,10 @@ def good_or_outstanding_by(locations: pd.DataFrame, by: str = "category") -> pd.
 
 
 def rating_change(baseline: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """Locations by overall rating at a baseline and now, with the change in count and in percentage points."""
+    """Locations by overall rating at a baseline and now, with the change in count and in percentage points.
+
+    One council's, from its locations (for exploring): the statement uses ``change_of`` on the national pass's
+    rating counts, which tests/assess/test_national.py holds equal to this."""
     return change_of(rating_distribution(baseline), rating_distribution(current))
 
 

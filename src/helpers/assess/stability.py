@@ -230,7 +230,8 @@ def hhi_band(value: float | None) -> str:
 
 
 def concentration_summary(locations: pd.DataFrame, capacity: str | None) -> dict:
-    """Providers, top-5 share, HHI and its band, for providers and for brands/groups.
+    """Providers, top-5 share, HHI and its band, for providers and for brands/groups (one council's, for exploring:
+    the statement uses ``national.concentration``, which tests/assess/test_national.py holds equal to this).
 
     Keys: basis, locations, providers, largest_provider, largest_share_pct, top5_share_pct, hhi,
     hhi_band, groups, largest_group, group_top5_share_pct, group_hhi, group_hhi_band, hhi_source.

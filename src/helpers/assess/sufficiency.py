@@ -30,7 +30,10 @@ def service_locations(locations: pd.DataFrame, svc: Service, la_code: str | None
 
 
 def supply(locs: pd.DataFrame, svc: Service) -> pd.DataFrame:
-    """Locations, providers (and beds for care homes) by sub-category and in total."""
+    """Locations, providers (and beds for care homes) by sub-category and in total.
+
+    One council's, from its locations (for exploring): the statement looks it up in the national pass
+    (``national.supply``), which tests/assess/test_national.py holds equal to this."""
     total = _total_label(svc)
     parts = [(c, locs[locs["category"] == c]) for c in svc.subcategories] + [(total, locs)]
     rows = [{"category": name, "locations": int(len(part)), "providers": int(part["provider_id"].nunique())}

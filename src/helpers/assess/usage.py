@@ -58,7 +58,10 @@ def splits_by_council(ascfr: pd.DataFrame, settings: tuple[str, ...] | list[str]
 
 
 def age_split(ascfr: pd.DataFrame, la_code: str, settings: tuple[str, ...] | list[str]) -> pd.DataFrame | None:
-    """The council's clients in the settings by age band (18-64, 65+) and each band's share; None if none."""
+    """The council's clients in the settings by age band (18-64, 65+) and each band's share; None if none.
+
+    One council's, from England's rows (for exploring): the statement looks it up in the national pass
+    (``national.age_split``), which tests/assess/test_national.py holds equal to this."""
     rows = _clients(ascfr.loc[ascfr["geography_code"] == la_code, CLIENT_COLUMNS], settings)
     return split_of(rows.groupby("age_band")["value"].sum(min_count=1))
 
