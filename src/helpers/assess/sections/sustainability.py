@@ -146,7 +146,7 @@ def sustainability_section(svc: Service, inputs: Inputs, area: pd.Series,
         if plan is None:
             notes.append("No action plan was supplied, so no risk has an action against it.")
     funded = svc.care_home and any(c.rule.key == "financial_risk" for c in checked) and _funded_from_occupancy(fin)
-    demand = demand_sources(svc, inputs) if any(c.rule.indicator == "demand" for c in checked) else ()
+    demand = demand_sources(svc, inputs) if any(c.rule.indicator == "demand" for c in checked) else None
     names = {n for c in checked for n in rule_sources(svc, inputs, c.rule.key, funded, demand)}
     if any(isinstance(i, Table) and i.name == "sustainability_risks" for i in items):
         names.add(action_plan.SPEC.title)
