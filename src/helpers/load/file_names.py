@@ -39,6 +39,11 @@ def fold(stem: str) -> str:
     return BROWSER_COPY.sub("", folded).strip()
 
 
+@lru_cache(maxsize=65536)
+def _folded(stem: str) -> str:
+    return fold(stem)
+
+
 def name_date(name: str) -> datetime | None:
     """The date a file name carries as DD_Month_YYYY (or with spaces, any case), else None."""
     m = NAME_DATE.search(fold(Path(name).stem))
@@ -128,7 +133,10 @@ def accepted(rule: FileNames, data_dir: Path) -> list[Path]:
     key = (rule, Path(data_dir))
     known = _accepted.get(key)
     if known is None or known[0] is not listing:
-        known = _accepted[key] = (listing, [p for p in listing if rule.accepts(p.name)])
+        pattern = _pattern(rule.patterns)  # rule.accepts, without a cache lookup keyed on the rule per file
+        known = _accepted[key] = (listing, [p for p in listing if not p.name.startswith(NOT_DATA)
+                                            and p.suffix.casefold() in rule.suffixes
+                                            and pattern.fullmatch(_folded(p.stem)) is not None])
         while len(_accepted) > ACCEPTED_MEMORY:
             _accepted.popitem(last=False)
     return list(known[1])
