@@ -133,10 +133,13 @@ def accepted(rule: FileNames, data_dir: Path) -> list[Path]:
     key = (rule, Path(data_dir))
     known = _accepted.get(key)
     if known is None or known[0] is not listing:
-        pattern = _pattern(rule.patterns)  # rule.accepts, without a cache lookup keyed on the rule per file
-        known = _accepted[key] = (listing, [p for p in listing if not p.name.startswith(NOT_DATA)
-                                            and p.suffix.casefold() in rule.suffixes
-                                            and pattern.fullmatch(_folded(p.stem)) is not None])
+        if type(rule).accepts is FileNames.accepts:  # its test, without a cache lookup keyed on the rule per file
+            pattern = _pattern(rule.patterns)
+            found = [p for p in listing if not p.name.startswith(NOT_DATA) and p.suffix.casefold() in rule.suffixes
+                     and pattern.fullmatch(_folded(p.stem)) is not None]
+        else:  # a rule of its own kind (e.g. one source in two layouts)
+            found = [p for p in listing if rule.accepts(p.name)]
+        known = _accepted[key] = (listing, found)
         while len(_accepted) > ACCEPTED_MEMORY:
             _accepted.popitem(last=False)
     return list(known[1])
