@@ -55,3 +55,30 @@ def test_the_warm_kernel_writes_no_history_database(tmp_path, kernel_after):
     ran = execute(notebook)
     assert ran.cells[1].outputs[0]["text"].strip() == "DummyDB None"  # no SQLite database, no thread writing it
     assert [cell.execution_count for cell in ran.cells] == [1, 2]  # still counted from 1
+
+
+def test_a_cell_cut_short_by_discarding_its_kernel_leaves_no_traceback_on_stderr(monkeypatch, capsys):
+    import logging
+
+    class Stopped:
+        def shutdown(self) -> None:
+            pass
+    monkeypatch.setattr(warm_kernel, "_current", Stopped())
+    warm_kernel.discard()  # a council stopped at its time limit mid-cell
+
+    handler = logging.StreamHandler()  # stderr, as the worker's last-resort output
+    logging.getLogger("asyncio").addHandler(handler)
+    try:
+        # what asyncio logs when the cell's poll for its reply fails once the kernel's sockets are closed
+        record = logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "Task exception was never retrieved\n"
+                                   "future: <Task finished coro=<NotebookClient.async_execute_cell() done> "
+                                   "exception=AssertionError()>", None, None)
+        logging.getLogger("asyncio").handle(record)
+        other = logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "Task exception was never retrieved\n"
+                                  "future: <Task finished coro=<something_else() done>>", None, None)
+        logging.getLogger("asyncio").handle(other)
+    finally:
+        logging.getLogger("asyncio").removeHandler(handler)
+    err = capsys.readouterr().err
+    assert "async_execute_cell" not in err  # the cut-short cell: silent
+    assert "something_else" in err  # any other task's lost exception is still shown

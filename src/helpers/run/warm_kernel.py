@@ -9,6 +9,7 @@ Papermill still parameterises, executes and records every cell (engine name ``wa
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from jupyter_client import BlockingKernelClient, KernelManager
@@ -120,8 +121,17 @@ def discard() -> None:
     """Shut the process's warm kernel down (after a timeout or an interrupt, or when the worker ends)."""
     global _current
     if _current is not None:
+        logging.getLogger("asyncio").addFilter(_unretrieved_cell)
         _current.shutdown()
         _current = None
+
+
+def _unretrieved_cell(record: logging.LogRecord) -> bool:
+    """False for asyncio's "Task exception was never retrieved" about a cell whose kernel was shut down mid-run
+    (a council stopped at its time limit, or interrupted): its poll for the reply fails once the sockets close,
+    and the run has already reported the council; a traceback on stderr would only alarm."""
+    text = record.getMessage()
+    return not (text.startswith("Task exception was never retrieved") and "async_execute_cell" in text)
 
 
 class WarmEngine(NBClientEngine):
