@@ -119,8 +119,16 @@ def words(sentence: str) -> int:
     return len(re.findall(r"[^\s–—:;,()]+", sentence.replace("—", " ")))
 
 
+def citation(text: str) -> bool:
+    """A source line ("Source: CQC care directory, 1 November 2026; ONS …"): a list of the sources a table or chart
+    draws on, one per semicolon, not a sentence of prose (its length is the number of sources)."""
+    return text.lstrip().startswith("Source: ")
+
+
 def long_sentences(text: str, limit: int = MAX_WORDS) -> list[str]:
-    """Sentences over ``limit`` words."""
+    """Sentences of prose over ``limit`` words (a source line is a list, not prose)."""
+    if citation(text):
+        return []
     return [f"{words(s)} words: {s}" for s in sentences(text) if words(s) > limit]
 
 
@@ -349,7 +357,7 @@ def published_texts(folder: Path) -> list[tuple[str, str]]:
 
 def sentence_statistics(paragraphs: list[str]) -> dict[str, float]:
     """Count, average words and how many are over 25 and over 35 words, of the sentences of some paragraphs."""
-    counts = [words(s) for p in paragraphs for s in sentences(p)]
+    counts = [words(s) for p in paragraphs if not citation(p) for s in sentences(p)]
     return {"sentences": len(counts), "average_words": round(sum(counts) / len(counts), 1) if counts else 0.0,
             "over_25": sum(c > 25 for c in counts), "over_35": sum(c > 35 for c in counts)}
 

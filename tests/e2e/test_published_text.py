@@ -59,6 +59,13 @@ def test_sentences_split_at_full_stops_not_at_decimals_or_abbreviations():
     assert ptc.sentence_statistics([text]) == {"sentences": 3, "average_words": 6.3, "over_25": 0, "over_35": 0}
 
 
+def test_a_source_line_is_a_list_of_sources_not_a_long_sentence():
+    line = "Source: " + "; ".join(f"Source number {i}, 1 November 2026" for i in range(8)) + "."
+    prose = "The market " + " ".join(["grew"] * 40) + "."
+    assert ptc.long_sentences(line) == [] and ptc.long_sentences(prose)
+    assert ptc.sentence_statistics([line, prose])["sentences"] == 1
+
+
 def test_html_text_keeps_visible_text_and_the_charts_labels_but_not_their_specs():
     html = ("<html><head><title>MPS</title><style>.x{}</style><script>var beds_total = 1;</script></head><body>"
             "<table><thead><tr><th>Year</th><th>Beds</th></tr></thead><tbody><tr><td>2,024</td><td>3,356</td></tr>"
