@@ -86,12 +86,14 @@ class FileNames:
 
 @lru_cache(maxsize=65536)
 def _accepts(rule: FileNames, name: str) -> bool:
-    if name.startswith(NOT_DATA):
-        return False
-    path = Path(name)
-    if path.suffix.casefold() not in rule.suffixes:
-        return False
-    return _pattern(rule.patterns).fullmatch(fold(path.stem)) is not None
+    return _matches(_pattern(rule.patterns), rule.suffixes, Path(name))
+
+
+def _matches(pattern: re.Pattern[str], suffixes: tuple[str, ...], path: Path) -> bool:
+    """The test of a plain rule: a data file's name (not a lock or hidden file), an allowed extension, and a folded
+    stem the rule's pattern matches whole."""
+    return (not path.name.startswith(NOT_DATA) and path.suffix.casefold() in suffixes
+            and pattern.fullmatch(_folded(path.stem)) is not None)
 
 
 @lru_cache(maxsize=256)
@@ -135,8 +137,7 @@ def accepted(rule: FileNames, data_dir: Path) -> list[Path]:
     if known is None or known[0] is not listing:
         if type(rule).accepts is FileNames.accepts:  # its test, without a cache lookup keyed on the rule per file
             pattern = _pattern(rule.patterns)
-            found = [p for p in listing if not p.name.startswith(NOT_DATA) and p.suffix.casefold() in rule.suffixes
-                     and pattern.fullmatch(_folded(p.stem)) is not None]
+            found = [p for p in listing if _matches(pattern, rule.suffixes, p)]
         else:  # a rule of its own kind (e.g. one source in two layouts)
             found = [p for p in listing if rule.accepts(p.name)]
         known = _accepted[key] = (listing, found)
