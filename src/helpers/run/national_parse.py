@@ -20,8 +20,8 @@ from helpers.load.inputs import Inputs
 from helpers.load.reading import cache_file
 from helpers.run import workers
 
-# Inputs' properties holding a national table other than the directory snapshots, largest first
-SOURCES = ("ratings", "snpp", "ascfr", "skills_for_care", "ascof_turnover", "ascof_ratings")
+# Inputs' properties holding a national table other than the ratings and the directory snapshots, largest first
+SOURCES = ("snpp", "ascfr", "skills_for_care", "ascof_turnover", "ascof_ratings")
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,9 @@ class Task:
 def tasks(data_dir: Path, code: str, cache_dir: Path, year: int | None, snapshots: list[Path]) -> list[Task]:
     """What a council's run of ``year`` parses from England's files, largest first: the ratings, each directory
     snapshot (newest first), then the other national sources."""
-    first = [Task(data_dir, code, cache_dir, year, "ratings")]
-    return first + [Task(data_dir, code, cache_dir, year, "snapshot", f) for f in reversed(snapshots)] + \
-        [Task(data_dir, code, cache_dir, year, what) for what in SOURCES[1:]]
+    return [Task(data_dir, code, cache_dir, year, "ratings"),
+            *(Task(data_dir, code, cache_dir, year, "snapshot", f) for f in reversed(snapshots)),
+            *(Task(data_dir, code, cache_dir, year, what) for what in SOURCES)]
 
 
 def _parsed(inputs: Inputs, cache_dir: Path) -> tuple[list[Path], bool]:
@@ -49,9 +49,8 @@ def _parsed(inputs: Inputs, cache_dir: Path) -> tuple[list[Path], bool]:
     largest tables; ``caremarket run --all`` has parsed the newest snapshot to list the councils)."""
     snapshots = inputs.snapshot_files()
     wanted = [cache_file(s, cache_dir, cqc_directory.CACHE_KEY) for s in snapshots]
-    if inputs.when is not None and inputs.named_by_date(cqc_ratings.SOURCE):
-        ratings = inputs.chosen_by_name(cqc_ratings.SOURCE)
-        wanted += [cache_file(ratings, cache_dir, cqc_ratings.CACHE_KEY)] if ratings is not None else []
+    ratings = inputs.chosen_by_name(cqc_ratings.SOURCE) if inputs.when is not None else None
+    wanted += [cache_file(ratings, cache_dir, cqc_ratings.CACHE_KEY)] if ratings is not None else []
     return snapshots, all(p.exists() for p in wanted)
 
 
