@@ -106,7 +106,7 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
     export_png(result.charts, folder, texts)
     for section in result.sections:
         for chart in (item for item in section.items if isinstance(item, Chart)):
-            text = texts.get(chart.name) or figure_json(chart)
+            text = texts[chart.name]  # result.charts are the sections' charts
             (folder / f"{chart.name}.json").write_text(text, encoding="utf-8")
             if chart.data is not None:
                 write_csv(chart.data, folder / f"{chart.name}.chart.csv")
