@@ -1,4 +1,7 @@
 """Tests of helpers.present.chart_export: PNGs through one reused browser page, identical to plotly's own export."""
+import asyncio
+import threading
+
 import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -54,6 +57,28 @@ def test_close_then_export_opens_a_new_browser(tmp_path):
     chart_export.close()  # safe twice
     chart_export.write_pngs([_figure(2)], [tmp_path / "b.png"])
     assert (tmp_path / "b.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_start_returns_while_the_browser_opens_and_a_failed_opening_is_raised_by_the_next_export(tmp_path,
+                                                                                                   monkeypatch):
+    chart_export.close()
+    opened = threading.Event()
+    real_open = chart_export._ReusingKaleido.open
+
+    async def slow_failing_open(self, *args, **kwargs):
+        await asyncio.get_running_loop().run_in_executor(None, opened.wait)
+        raise RuntimeError("no Chromium here")
+
+    monkeypatch.setattr(chart_export._ReusingKaleido, "open", slow_failing_open)
+    chart_export.start()  # would hang here if start waited for the opening
+    assert not chart_export._browser.opening.done()
+    opened.set()
+    with pytest.raises(RuntimeError, match="no Chromium here"):
+        chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])
+    assert chart_export._browser is None and not (tmp_path / "a.png").exists()
+    monkeypatch.setattr(chart_export._ReusingKaleido, "open", real_open)
+    chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])  # the next export opens a fresh browser
+    assert (tmp_path / "a.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
 def test_kaleido_still_has_the_private_parts_this_module_uses():

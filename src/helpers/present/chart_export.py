@@ -10,7 +10,7 @@ process, the browser and its page fell from ≈ 55 to ≈ 49 ms, most of it the 
 encoding the PNG. The PNGs are byte-identical (tests/present/test_chart_export.py compares them with
 ``plotly.io.write_image``).
 The browser runs on an asyncio loop in a daemon thread; it is opened on first use (or by
-``start()`` when a worker warms up) and closed at exit.
+``start()`` when a worker warms up, in the background) and closed at exit.
 """
 from __future__ import annotations
 
@@ -98,27 +98,31 @@ def _images(response: dict[str, Any], count: int) -> list[bytes]:
 
 
 class _Browser:
-    """One Kaleido (headless Chromium, one tab) driven from an event loop in a background thread."""
+    """One Kaleido (headless Chromium, one tab) driven from an event loop in a background thread.
+
+    The browser opens in that thread while the caller goes on (≈ 1.7 s, mostly Chromium starting in its own
+    processes): a worker's kernel starts it and computes its first notebook's figures meanwhile; ``ready`` waits."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="chart-export", daemon=True)
         self.thread.start()
         self.kaleido = _ReusingKaleido(n=1)
-        try:
-            self.call(self.kaleido.open())
-        except BaseException:
-            self._stop_loop()
-            raise
+        self.opening = asyncio.run_coroutine_threadsafe(self.kaleido.open(), self.loop)
+
+    def ready(self) -> None:
+        """Wait until the browser has opened; raise why it could not."""
+        self.opening.result()
 
     def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run a coroutine on the browser's loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def close(self) -> None:
-        """Close the browser and stop the loop."""
+        """Close the browser (once it has finished opening) and stop the loop."""
         try:
-            self.call(self.kaleido.close())
+            if self.opening.exception() is None:
+                self.call(self.kaleido.close())
         finally:
             self._stop_loop()
 
@@ -132,12 +136,26 @@ _lock = threading.Lock()
 
 
 def start() -> None:
-    """Open the process's export browser now (a worker warming up), not on the first chart."""
+    """Begin opening the process's export browser now (a worker warming up), not on the first chart; returns at once."""
     global _browser
     with _lock:
         if _browser is None:
             _browser = _Browser()
             atexit.register(close)
+
+
+def _ready() -> _Browser:
+    """The process's export browser, open; one that failed to open is closed and its error raised (the next call
+    tries a fresh one)."""
+    start()
+    browser = _browser
+    assert browser is not None
+    try:
+        browser.ready()
+    except BaseException:
+        close()
+        raise
+    return browser
 
 
 def close() -> None:
@@ -164,13 +182,12 @@ def write_pngs(figures: Sequence[go.Figure | dict], paths: Sequence[Path], scale
         return
     specs = [coerce_for_js(validate_coerce_fig_to_dict(figure, False), None, {"format": "png", "scale": scale})
              for figure in figures]
-    start()
-    assert _browser is not None
+    browser = _ready()
     images: list[bytes] = []
     while len(images) < len(specs):
-        room = RELOAD_EVERY - _browser.kaleido.rendered % RELOAD_EVERY
+        room = RELOAD_EVERY - browser.kaleido.rendered % RELOAD_EVERY
         try:
-            images += _browser.call(_browser.kaleido.draw_pngs(specs[len(images):len(images) + room]))
+            images += browser.call(browser.kaleido.draw_pngs(specs[len(images):len(images) + room]))
         except KaleidoError as exc:  # name the chart: a split call counts its figures from its own first
             at = len(images) + getattr(exc, "figure", 0)
             raise KaleidoError(exc._code, f"{exc._message}; the chart for {Path(paths[at]).name}") from None
