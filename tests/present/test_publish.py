@@ -7,6 +7,9 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
+from helpers.assess.assessment import Assessment
+from helpers.assess.sections.common import Section
+from helpers.errors import DataQualityLog
 from helpers.present import publish
 from helpers.present.charts import LAYOUT, PRINT_WIDTH, Chart, benchmark_chart
 from helpers.services import SERVICES
@@ -46,11 +49,35 @@ def test_figure_snippet_publishes_input_text_literally_in_html_and_markdown() ->
     assert "\\<img" in caption and "\\*x\\*" in caption and "\\@team" in caption
 
 
-def test_export_png_draws_at_the_printed_width_with_literal_labels(monkeypatch, tmp_path) -> None:
+def _assessment(*charts: Chart) -> Assessment:
+    return Assessment("E08000019", "Sheffield", "care_homes", "Care homes",
+                      [Section("supply", "Supply", ["A message."], list(charts), source="Source: CQC.")], {}, [], True,
+                      DataQualityLog())
+
+
+def _bars(label: str) -> go.Figure:
+    return go.Figure(go.Bar(x=[1], y=[label])).update_layout(height=300, **LAYOUT)
+
+
+def test_export_pngs_draws_each_missing_png_from_the_charts_json_at_the_printed_width_with_literal_labels(
+        monkeypatch, tmp_path) -> None:
     seen = {}
     monkeypatch.setattr(publish.chart_export, "write_pngs", lambda figures, paths: seen.update(f=figures, p=paths))
-    fig = go.Figure(go.Bar(x=[1], y=["<b>x</b>"]))
-    fig.update_layout(height=300, **LAYOUT)
-    publish.export_png([Chart("c", fig, "T", "alt")], tmp_path)
-    assert seen["f"][0]["layout"]["width"] == PRINT_WIDTH and seen["p"] == [tmp_path / "c.png"]
+    publish.write_artefacts(_assessment(Chart("c", _bars("<b>x</b>"), "T", "alt"), Chart("d", _bars("y"), "U", "alt")),
+                            tmp_path)
+    folder = publish.artefact_dir(tmp_path, "care_homes")
+    (folder / "d.png").write_bytes(b"drawn before")
+    assert publish.export_pngs(tmp_path, "care_homes") == [folder / "c.png"]
+    assert seen["p"] == [folder / "c.png"] and len(seen["f"]) == 1  # d.png is there already
+    assert seen["f"][0]["layout"]["width"] == PRINT_WIDTH
     assert seen["f"][0]["data"][0]["y"] == ["&lt;b&gt;x&lt;/b&gt;"]
+
+
+def test_write_artefacts_removes_a_charts_png_so_it_is_drawn_again_from_the_new_json(tmp_path) -> None:
+    folder = publish.artefact_dir(tmp_path, "care_homes")
+    folder.mkdir(parents=True)
+    (folder / "c.png").write_bytes(b"last run's chart")
+    publish.write_artefacts(_assessment(Chart("c", _bars("x"), "T", "alt")), tmp_path)
+    assert not (folder / "c.png").exists() and (folder / "c.json").is_file()
+    publish.export_pngs(tmp_path, "care_homes")
+    assert (folder / "c.png").read_bytes().startswith(b"\x89PNG")

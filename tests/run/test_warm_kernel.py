@@ -38,15 +38,40 @@ def test_a_notebook_sees_nothing_of_the_one_before_it_and_counts_from_one(tmp_pa
     assert printed[2] == "builtin_function_or_method"  # the reset's no-op gc.collect was put back
     assert [cell.execution_count for cell in ran_second.cells] == [1, 2, 3, 4]
     assert [cell.execution_count for cell in ran.cells] == [1]
-    assert warm_kernel._current is not None and warm_kernel._current.alive()  # one kernel served both
+    assert list(warm_kernel._kernels) == [0] and warm_kernel._kernels[0].alive()  # one kernel served both
 
 
 def test_a_dead_kernel_is_replaced_for_the_next_notebook(tmp_path, kernel_after):
     notebook = write_notebook(tmp_path / "pid.ipynb", "import os\nprint(os.getpid())")
     before = execute(notebook).cells[0].outputs[0]["text"]
-    warm_kernel._current.km.shutdown_kernel(now=True)
+    warm_kernel._kernels[0].km.shutdown_kernel(now=True)
     after = execute(notebook).cells[0].outputs[0]["text"]
     assert before != after
+
+
+def test_notebooks_run_at_once_in_their_own_slots_and_discard_stops_one_slot_or_all(tmp_path, kernel_after):
+    import threading
+    notebooks = [write_notebook(tmp_path / f"n{i}.ipynb", "import os, time\ntime.sleep(0.5)\nprint(os.getpid())")
+                 for i in range(2)]
+    printed: dict[int, str] = {}
+
+    def run(slot: int) -> None:
+        ran = pm.execute_notebook(str(notebooks[slot]), str(tmp_path / f"out{slot}.ipynb"), kernel_name="python3",
+                                  engine_name=warm_kernel.ENGINE, progress_bar=False, slot=slot)
+        printed[slot] = ran.cells[0].outputs[0]["text"]
+
+    threads = [threading.Thread(target=run, args=(slot,)) for slot in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert printed[0] != printed[1]  # two kernel processes
+    assert sorted(warm_kernel._kernels) == [0, 1]
+    first = warm_kernel._kernels[1]
+    warm_kernel.discard(1)
+    assert sorted(warm_kernel._kernels) == [0] and not first.alive()
+    warm_kernel.discard()
+    assert warm_kernel._kernels == {}
 
 
 def test_the_warm_kernel_writes_no_history_database(tmp_path, kernel_after):
@@ -63,7 +88,7 @@ def test_a_cell_cut_short_by_discarding_its_kernel_leaves_no_traceback_on_stderr
     class Stopped:
         def shutdown(self) -> None:
             pass
-    monkeypatch.setattr(warm_kernel, "_current", Stopped())
+    monkeypatch.setattr(warm_kernel, "_kernels", {0: Stopped()})
     warm_kernel.discard()  # a council stopped at its time limit mid-cell
 
     handler = logging.StreamHandler()  # stderr, as the worker's last-resort output

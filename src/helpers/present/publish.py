@@ -61,14 +61,21 @@ def figure_snippet(chart: Chart, png_path: str, service: str, source: str, text:
     return FIGURE_SNIPPET.format(html=chart_html, caption=caption, png=png_path, alt=alt)
 
 
-def export_png(charts: list[Chart], folder: Path, texts: dict[str, str] | None = None) -> None:
-    """Export every chart as PNG in one batch through the process's long-lived browser, at the printed width
-    (``texts``: chart name → the figure's JSON when already made)."""
-    texts = texts or {}
-    figures = [plotly_figure(json.loads(texts.get(chart.name) or figure_json(chart))) for chart in charts]
+def export_pngs(project: Path, service: str) -> list[Path]:
+    """Draw the PDF's PNG of each of the service's charts that has none yet, from the chart's JSON in its
+    artefacts, at the printed width, in one batch through this process's long-lived browser; return the PNGs drawn.
+
+    write_artefacts leaves the PNGs to this (a notebook's kernel starts no browser): ``caremarket run`` draws a
+    service's charts in its worker as soon as the notebook has run, and statement.build_project draws any left."""
+    folder = artefact_dir(project, service)
+    names = sorted(p.name[:-len(".fig.md")] for p in folder.glob("*.fig.md"))
+    missing = [name for name in names if not (folder / f"{name}.png").exists()]
+    figures = [plotly_figure(json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))) for name in missing]
     for figure in figures:
         figure["layout"]["width"] = PRINT_WIDTH
-    chart_export.write_pngs(figures, [folder / f"{c.name}.png" for c in charts])
+    paths = [folder / f"{name}.png" for name in missing]
+    chart_export.write_pngs(figures, paths)
+    return paths
 
 
 def artefact_dir(project: Path, service: str) -> Path:
@@ -93,7 +100,8 @@ def _internal(item: Table | Chart, tables: dict[str, str]) -> bool:
 
 
 def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
-    """Write published tables (.csv, .md; internal ones not at all), charts (.json, .png, .fig.md), key figures, messages and the chapter structure."""
+    """Write published tables (.csv, .md; internal ones not at all), charts (.json, .fig.md: export_pngs draws their
+    PNGs), key figures, messages and the chapter structure."""
     tables, charts = places("tables"), places("charts")
     folder = artefact_dir(project, result.service)
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,11 +110,10 @@ def write_artefacts(result: Assessment, project: Path) -> dict[str, Path]:
         write_csv(table.frame, folder / f"{table.name}.csv")
         (folder / f"{table.name}.md").write_text(table.markdown(), encoding="utf-8")
         written[table.name] = folder / f"{table.name}.md"
-    texts = {chart.name: figure_json(chart) for chart in result.charts}  # each figure serialised once
-    export_png(result.charts, folder, texts)
     for section in result.sections:
         for chart in (item for item in section.items if isinstance(item, Chart)):
-            text = texts[chart.name]  # result.charts are the sections' charts
+            text = figure_json(chart)
+            (folder / f"{chart.name}.png").unlink(missing_ok=True)  # drawn again from this JSON, never left stale
             (folder / f"{chart.name}.json").write_text(text, encoding="utf-8")
             if chart.data is not None:
                 write_csv(chart.data, folder / f"{chart.name}.chart.csv")

@@ -26,7 +26,7 @@ from helpers.present.charts import TEMPLATE
 from helpers.assess import sustainability
 from helpers.present.escape import markdown, script_json, yaml_markdown
 from helpers.present.spreadsheet_text import read_csv
-from helpers.present.publish import artefact_dir
+from helpers.present.publish import artefact_dir, export_pngs
 from helpers.services import OVERSIGHT, SERVICES, title
 
 TEMPLATE_FILES = ["_quarto.yml", "mps.css", "mps.typ", "mps.html5"]
@@ -359,6 +359,8 @@ def build_project(project: Path, council_name: str, year: int, services: list[st
     if (artefact_dir(project, OVERSIGHT) / "key_figures.json").exists() and OVERSIGHT not in services:
         services = [*services, OVERSIGHT]
     summaries = read_service_summaries(project, services)
+    for service in summaries:  # the PDF's chart images, if the run has not drawn them yet
+        export_pngs(project, service)
     figures = key_figures(summaries, council_name, year)
     previous_file = project / changes.PREVIOUS_FILE
     previous = json.loads(previous_file.read_text(encoding="utf-8")) if previous_file.is_file() else None

@@ -2,7 +2,8 @@
 
 Reads like a recipe. ``run`` hashes the inputs once, plans each council (an unchanged council is
 skipped, see run_cache), and hands the rest to a pool of worker processes (see workers), each
-executing notebooks in one warm kernel with one long-lived chart-export browser (see warm_kernel).
+executing notebooks in a warm kernel (see warm_kernel; two or more side by side when there are fewer councils than
+jobs) and drawing the charts' PNGs with one long-lived browser of its own (see chart_export).
 ``run_council`` is one council's recipe: every step is a unit, timed and with its error caught; its
 outputs are written into a staging folder and moved into place only when every unit succeeded, so
 a failed or interrupted run never leaves a half-written folder or loses the previous good output.
@@ -13,14 +14,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
+from collections import deque
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from helpers import params
-from helpers.present import changes, render, statement
+from helpers.present import changes, chart_export, render, statement
+from helpers.present.publish import export_pngs
 from helpers.run import manifest, national_parse, run_cache, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
@@ -70,6 +74,7 @@ class CouncilJob:
     params_info: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
     last_statement: Path | None = None  # last year's key_figures.json, for "changes since the last statement"
+    kernels: int = 1  # notebooks run at once, each in its own warm kernel (more than one: cores the pool leaves spare)
 
     @property
     def final(self) -> Path:
@@ -86,45 +91,73 @@ class CouncilJob:
 
 
 def run_council(job: CouncilJob) -> list[UnitResult]:
-    """Produce OUT/<year>/<code>/: notebooks, the MPS project, mps.html/pdf, key_figures.json and manifest.json.
+    """Produce OUT/<year>/<code>/: notebooks, the MPS project, mps.html/pdf, key_figures.json and manifest.json,
+    and the council's INTERNAL outputs in OUT/internal/<year>/<code>/.
 
-    To add a step: ``units.append(unit(job, "<name>", lambda: my_step(job, folder)))`` after the
-    render; to write outside the published folder, stage that folder too with ``stage.folder(final)``
-    (e.g. OUT/internal/<year>/<code>/) — it is moved into place with the others, or not at all.
+    The notebooks run first (``job.kernels`` at once), then the render; the published folder and the internal one
+    are moved into place only when every published unit succeeded (a failed internal notebook keeps the previous
+    internal folder and does not hold back the MPS). To add a step: ``units.append(unit(job, "<name>", lambda:
+    my_step(job, folder)))`` after the render; to write outside the published folder, stage that folder too with
+    ``stage.folder(final)`` — it is moved into place with the others, or not at all.
     """
-    with Staging(job.staging) as stage:
+    chart_export.start()  # opens in the background while the kernels start
+    with Staging(job.staging) as stage, Staging(job.staging) as internal_stage:
         folder = stage.folder(job.final)
         project = folder / "source"
-        units = [unit(job, service, lambda s=service: notebook_step(job, s, folder, project))
-                 for service in job.services]
+        internal = internal_stage.folder(internal_dir(job.out_root, job.year, job.code))
+        steps = {service: lambda slot, s=service: notebook_step(job, s, folder, project, slot)
+                 for service in job.services}
+        steps[INTERNAL] = lambda slot: internal_step(job, internal, slot)
+        notebooks = notebook_units(job, steps)
+        units = [u for u in notebooks if u.service != INTERNAL]
         if succeeded(units):
             units.append(unit(job, RENDER, lambda: render_step(job, folder, project)))
         if succeeded(units):
             write_council_manifest(job, folder, project, units)
             stage.commit()
-    if succeeded(units):
-        units.append(unit(job, INTERNAL, lambda: internal_step(job)))
+            dashboard = notebooks[-1]
+            if succeeded([dashboard]):
+                internal_stage.commit()
+            units.append(dashboard)
     return units
 
 
-def internal_step(job: CouncilJob) -> None:
-    """The council's INTERNAL outputs in OUT/internal/<year>/<code>/, made by the provider risk dashboard notebook.
+def notebook_units(job: CouncilJob, steps: dict[str, Callable[[int], str | None]]) -> list[UnitResult]:
+    """Run each notebook step as a unit, in steps' order, ``job.kernels`` at once: each thread takes the next step
+    and runs it in its own warm kernel (its slot). A one-council run uses the cores a pool of councils would."""
+    todo, done = deque(steps), {}
 
-    The notebook is executed like the others (Papermill, the warm kernel) into a staged folder that then holds
-    the dashboard, provider_risk.csv, the cost-of-care workbook and the executed notebook itself; that folder
-    replaces the previous one only when the notebook succeeded, so a failure leaves the previous dashboard.
-    The previous folder's provider_risk.csv tells the notebook who turned Red since the last run.
+    def work(slot: int) -> None:
+        while True:
+            try:
+                name = todo.popleft()  # atomic: two threads never take the same step
+            except IndexError:
+                return
+            done[name] = unit(job, name, lambda: steps[name](slot))
+
+    threads = [threading.Thread(target=work, args=(slot,), name=f"notebooks-{slot}", daemon=True)
+               for slot in range(1, min(job.kernels, len(steps)))]
+    for thread in threads:
+        thread.start()
+    work(0)
+    for thread in threads:
+        thread.join()
+    return [done[name] for name in steps]
+
+
+def internal_step(job: CouncilJob, folder: Path, slot: int = 0) -> None:
+    """Execute the provider risk dashboard notebook into ``folder``, the council's staged INTERNAL folder (moved to
+    OUT/internal/<year>/<code>/ by run_council): the dashboard, provider_risk.csv, the cost-of-care workbook and
+    the executed notebook itself. The previous folder's provider_risk.csv tells the notebook who turned Red since
+    the last run.
     """
     final = internal_dir(job.out_root, job.year, job.code)
-    with Staging(job.staging) as stage:
-        folder = stage.folder(final)
-        parameters = {"council": job.code, "year": job.year, "data_dir": str(Path(job.data_dir).resolve()),
-                      "out_dir": str(folder.resolve()), "previous_dir": str(final.resolve()),
-                      "cache_dir": str(job.cache_dir.resolve()), "engine": job.engine}
-        execute_notebook(folder / DASHBOARD_NOTEBOOK.name, parameters, notebook=DASHBOARD_NOTEBOOK,
-                         keep_failed=job.out_root / ".failed" / INTERNAL / str(job.year) / job.code
-                         / DASHBOARD_NOTEBOOK.name)
-        stage.commit()
+    parameters = {"council": job.code, "year": job.year, "data_dir": str(Path(job.data_dir).resolve()),
+                  "out_dir": str(folder.resolve()), "previous_dir": str(final.resolve()),
+                  "cache_dir": str(job.cache_dir.resolve()), "engine": job.engine}
+    execute_notebook(folder / DASHBOARD_NOTEBOOK.name, parameters, notebook=DASHBOARD_NOTEBOOK, slot=slot,
+                     keep_failed=job.out_root / ".failed" / INTERNAL / str(job.year) / job.code
+                     / DASHBOARD_NOTEBOOK.name)
 
 
 def internal_outputs(internal: Path, code: str) -> list[Path]:
@@ -152,8 +185,9 @@ def succeeded(units: list[UnitResult]) -> bool:
     return all(u.status != "failed" for u in units)
 
 
-def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path) -> str:
-    """Execute the service's notebook into the staged folder, or copy its unchanged outputs from the last run."""
+def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path, slot: int = 0) -> str:
+    """Execute the service's notebook into the staged folder and draw its charts' PNGs (with this process's browser),
+    or copy its unchanged outputs from the last run."""
     if service in job.reuse and copy_previous(job.final, folder, service):
         return "cached"
     (folder / "notebooks").mkdir(exist_ok=True)
@@ -162,9 +196,10 @@ def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path) ->
                   "mps_dir": str(project.resolve()), "cache_dir": str(job.cache_dir.resolve())}
     if service != OVERSIGHT:
         parameters["service"] = service
-    execute_notebook(folder / "notebooks" / f"{service}.ipynb", parameters,
+    execute_notebook(folder / "notebooks" / f"{service}.ipynb", parameters, slot=slot,
                      keep_failed=job.out_root / ".failed" / str(job.year) / job.code / f"{service}.ipynb",
                      notebook=OVERSIGHT_NOTEBOOK if service == OVERSIGHT else NOTEBOOK)
+    export_pngs(project, service)  # here, while the next notebook runs in the kernel
     return "ran"
 
 
@@ -209,26 +244,27 @@ def unit_record(u: UnitResult) -> dict[str, object]:
 
 
 def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: Path | None = None,
-                     notebook: Path = NOTEBOOK) -> None:
+                     notebook: Path = NOTEBOOK, slot: int = 0) -> None:
     """Run the market assessment notebook with Papermill in the warm kernel; an expected error becomes an InputError.
 
+    ``slot``: which of the process's warm kernels runs it (notebooks run at once use different slots).
     A kernel that fails to start or dies is replaced and the notebook retried once (jupyter_client
     races for ports). A failed notebook is kept at ``keep_failed`` for inspection.
     The executed notebook is written once, when it has run (or failed: Papermill writes it with the error before
     raising), not after every cell: Papermill's default saves it 2 × cells + 3 times, each a validation and a write.
     """
+    from helpers.run import warm_kernel  # first: it keeps papermill's import light
+
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
-
-    from helpers.run import warm_kernel
     if not notebook.exists():
         raise InputError(f"notebook not found: {notebook} (run from a checkout of the project)")
     for attempt in (1, 2):
         try:
             pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
                                 engine_name=warm_kernel.ENGINE, progress_bar=False,
-                                execution_timeout=NOTEBOOK_TIMEOUT, request_save_on_cell_execute=False)
+                                execution_timeout=NOTEBOOK_TIMEOUT, request_save_on_cell_execute=False, slot=slot)
             return
         except PapermillExecutionError as exc:
             if exc.ename in EXPECTED_ERRORS:
@@ -237,10 +273,10 @@ def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: P
             raise InputError(f"notebook {output.name} failed: {exc.ename}: {exc.evalue}"
                              + (f" (see {kept})" if kept else "")) from None
         except CellTimeoutError as exc:
-            warm_kernel.discard()
+            warm_kernel.discard(slot)
             raise InputError(f"notebook {output.name} timed out: {exc}") from None
         except Exception as exc:  # the kernel could not start, or died: start a fresh one and retry once
-            warm_kernel.discard()
+            warm_kernel.discard(slot)
             if attempt == 2:
                 raise InputError(f"notebook {output.name} could not run: {type(exc).__name__}: {exc}") from None
 
@@ -333,12 +369,21 @@ def prewarm(jobs: list[CouncilJob]) -> None:
             pass
 
 
+def release() -> None:
+    """Shut down this process's warm kernels and close its chart-export browser (when a worker ends, or after an
+    interrupt; warm_kernel is imported only where notebooks run)."""
+    from helpers.run import warm_kernel
+    try:
+        warm_kernel.discard()
+    finally:
+        chart_export.close()
+
+
 def execute(jobs: list[CouncilJob], processes: int,
             timeout: float | None = None) -> Iterator[tuple[CouncilJob, list[UnitResult]]]:
     """Run the jobs in a pool of worker processes (in this process when there is no time limit and only one worker
     or one job); yield each as it finishes. With ``timeout`` (seconds per council) a council still running is
     stopped by the parent (its worker terminated, its staged output removed) and reported failed; the others go on."""
-    from helpers.run import warm_kernel
     if not jobs:
         return
     if timeout is None and (processes <= 1 or len(jobs) <= 1):
@@ -346,11 +391,11 @@ def execute(jobs: list[CouncilJob], processes: int,
             for job in jobs:
                 yield job, run_council(job)
         finally:
-            warm_kernel.discard()
+            release()
         return
     if processes > 1 and len(jobs) > 1:
         prewarm(jobs)
-    with closing(workers.imap_unordered(run_council, jobs, processes, teardown=warm_kernel.discard,
+    with closing(workers.imap_unordered(run_council, jobs, processes, teardown=release,
                                         timeout=timeout)) as done:
         for job, outcome in done:
             if isinstance(outcome, list):
@@ -387,6 +432,8 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         todo, results = plan(data_dir, out_root, year, codes, services, formats, engine, force, inputs, staging,
                              previous)
         processes = max(1, min(jobs, len(todo)))
+        for job in todo:  # fewer councils than jobs (one council, most often): each runs notebooks side by side
+            job.kernels = max(1, jobs // max(1, len(todo)))
         echo(f"{len(codes)} council(s): {len(codes) - len(todo)} unchanged since their last run (skipped), "
              f"{len(todo)} to run with {processes} worker(s)")
         if todo:  # England's files parsed by `jobs` processes at once, not by the first council's worker alone

@@ -1,8 +1,8 @@
 """A Papermill engine that reuses one warm Jupyter kernel per process instead of starting one per notebook.
 
-Starting a kernel and importing pandas/plotly costs about a second per notebook, and a cold chart
-export starts a Chromium each time. A worker keeps one kernel: on start-up it
-imports the helpers and opens the long-lived chart-export browser (``chart_export.start``); between
+Starting a kernel and importing pandas/plotly costs about a second per notebook. A worker keeps one kernel per
+slot (notebooks run side by side use different slots): on start-up it imports the helpers (the charts' PNGs are
+drawn by the worker itself, publish.export_pngs, so a kernel opens no browser); between
 notebooks ``%reset -f`` clears the user namespace, the working directory is restored and the
 execution counter starts again at 1, so each output notebook looks like a fresh run.
 Papermill still parameterises, executes and records every cell (engine name ``warm``).
@@ -21,9 +21,6 @@ ENGINE = "warm"
 START_TIMEOUT = 60
 SETUP = """\
 import helpers.assess.assessment, helpers.present.publish  # noqa: F401 (imported once per kernel, not per notebook)
-from helpers.present import chart_export as _chart_export
-_chart_export.start()
-del _chart_export
 """
 # %reset -f runs two full garbage collections (0.2 s of a 1 s notebook, measured, with England's tables in memory);
 # reference counting frees the namespace at once, and Python's own collector still finds cycles.
@@ -51,7 +48,7 @@ class KernelSetupError(RuntimeError):
 
 
 class WarmKernel:
-    """One running kernel (and its kaleido browser) that notebooks are executed in, one after another."""
+    """One running kernel that notebooks are executed in, one after another."""
 
     def __init__(self, kernel_name: str, cwd: Path) -> None:
         self.kernel_name, self.cwd = kernel_name, Path(cwd)
@@ -63,7 +60,7 @@ class WarmKernel:
         return self.km is not None and self.km.is_alive()
 
     def start(self) -> None:
-        """Start the kernel, import the helpers and open the long-lived chart-export browser."""
+        """Start the kernel and import the helpers."""
         self.km = KernelManager(kernel_name=self.kernel_name)
         self.km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS)
         self.kc = self.km.client()
@@ -80,11 +77,11 @@ class WarmKernel:
                                    f"{reply['content'].get('evalue')}")
 
     def reset(self) -> None:
-        """Clear the namespace so the next notebook starts clean (modules and the browser stay loaded)."""
+        """Clear the namespace so the next notebook starts clean (modules stay loaded)."""
         self.run_code(RESET.format(cwd=str(self.cwd)))
 
     def shutdown(self) -> None:
-        """Stop the kernel (and with it the browser); safe to call twice."""
+        """Stop the kernel; safe to call twice."""
         if self.kc is not None:
             self.kc.stop_channels()
             self.kc = None
@@ -95,35 +92,37 @@ class WarmKernel:
             self.km = None
 
 
-_current: WarmKernel | None = None
+_kernels: dict[int, WarmKernel] = {}  # slot → the process's warm kernel in that slot
 
 
-def kernel(kernel_name: str, cwd: Path) -> WarmKernel:
-    """The process's warm kernel, started (or restarted after a crash) on demand and reset for a new notebook."""
-    global _current
-    if _current is not None and not _current.alive():
-        _current.shutdown()
-        _current = None
-    if _current is None:
+def kernel(kernel_name: str, cwd: Path, slot: int = 0) -> WarmKernel:
+    """The process's warm kernel in ``slot``, started (or restarted after a crash) on demand and reset for a new
+    notebook. Notebooks run at once (one per thread) each use their own slot."""
+    current = _kernels.get(slot)
+    if current is not None and not current.alive():
+        discard(slot)
+        current = None
+    if current is None:
         fresh = WarmKernel(kernel_name, cwd)
         try:
             fresh.start()
         except BaseException:
             fresh.shutdown()
             raise
-        _current = fresh
+        _kernels[slot] = current = fresh
     else:
-        _current.reset()
-    return _current
+        current.reset()
+    return current
 
 
-def discard() -> None:
-    """Shut the process's warm kernel down (after a timeout or an interrupt, or when the worker ends)."""
-    global _current
-    if _current is not None:
-        logging.getLogger("asyncio").addFilter(_unretrieved_cell)
-        _current.shutdown()
-        _current = None
+def discard(slot: int | None = None) -> None:
+    """Shut the process's warm kernel in ``slot`` down (after a timeout or a crash), or every one (None: an interrupt,
+    or the worker ending)."""
+    logging.getLogger("asyncio").addFilter(_unretrieved_cell)
+    for key in list(_kernels) if slot is None else [slot]:
+        current = _kernels.pop(key, None)
+        if current is not None:
+            current.shutdown()
 
 
 def _unretrieved_cell(record: logging.LogRecord) -> bool:
@@ -141,8 +140,8 @@ class WarmEngine(NBClientEngine):
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=START_TIMEOUT, execution_timeout=None, **kwargs):
         """Execute every cell of the parameterised notebook in the warm kernel."""
-        warm = kernel(kernel_name, Path(kwargs["input_path"]).resolve().parent)
-        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        warm = kernel(kernel_name, Path(kwargs["input_path"]).resolve().parent, kwargs.get("slot", 0))
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout", "slot"], **kwargs)
         final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                              kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
                              stderr_file=stderr_file)

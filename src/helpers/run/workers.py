@@ -5,7 +5,7 @@ running when it passes is reported as TimedOut at once and its worker is stopped
 then SIGKILL after STOP_SECONDS) while the other workers go on; a fresh worker takes the next job.
 
 Workers ignore SIGINT — the parent decides — and turn SIGTERM into KeyboardInterrupt so their own
-clean-up (temporary folders, the warm kernel and its browser) runs before they exit; once that clean-up
+clean-up (temporary folders, the warm kernels, the chart browser) runs before they exit; once that clean-up
 has begun they ignore SIGTERM, which arrives twice when a whole process group is stopped.
 """
 from __future__ import annotations
