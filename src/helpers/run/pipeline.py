@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -217,14 +218,18 @@ def copy_previous(previous: Path, folder: Path, service: str) -> bool:
 
 
 def render_step(job: CouncilJob, folder: Path, project: Path) -> None:
-    """Assemble the MPS Quarto project from the artefacts, write key_figures.json and render HTML/PDF."""
+    """Assemble the MPS Quarto project from the artefacts, write key_figures.json and render HTML/PDF, writing the
+    data workbook meanwhile (openpyxl in a thread, while the render waits on pandoc and Typst)."""
     from helpers.present.data_workbook import write_data_workbook
     if job.last_statement is not None:
         shutil.copyfile(job.last_statement, project / changes.PREVIOUS_FILE)
     key_figures = statement.build_project(project, job.name, job.year, job.services, job.data_dir, job.code)
     (folder / "key_figures.json").write_text(json.dumps(key_figures, indent=2, sort_keys=True), encoding="utf-8")
-    write_data_workbook(project, job.services, folder / "mps_data.xlsx", job.name, job.year)
-    render.render(project, folder, formats=job.formats, engine=job.engine)
+    with ThreadPoolExecutor(1, thread_name_prefix="workbook") as pool:  # written while pandoc and Typst run
+        workbook = pool.submit(write_data_workbook, project, job.services, folder / "mps_data.xlsx", job.name,
+                               job.year)
+        render.render(project, folder, formats=job.formats, engine=job.engine)
+        workbook.result()
 
 
 def write_council_manifest(job: CouncilJob, folder: Path, project: Path, units: list[UnitResult]) -> None:
