@@ -430,3 +430,43 @@ def test_replace_dir_swaps_in_the_new_folder_and_drops_the_old(tmp_path):
     output_folders.replace_dir(new, final, tmp_path / "staging")
     assert (final / "mps.html").read_text() == "new"
     assert list((tmp_path / "staging").iterdir()) == []
+
+
+def _job(kernels: int) -> pipeline.CouncilJob:
+    return pipeline.CouncilJob("E08000019", "Sheffield", YEAR, Path("data"), Path("out"), Path("staging"), [], ("html",),
+                               "pandoc", {}, [], run_cache.RunInputs((), "", "", ""), [], kernels=kernels)
+
+
+@pytest.mark.parametrize("kernels", [1, 2, 3])
+def test_notebook_units_run_side_by_side_in_their_own_slots_and_report_in_the_steps_order(kernels):
+    import threading
+    seen: dict[str, tuple[int, str]] = {}
+    all_started = threading.Barrier(kernels, timeout=30)
+    names = ["a", "b", "c", "d", "e"]
+
+    def step(name: str):
+        def run(slot: int) -> None:
+            seen[name] = (slot, threading.current_thread().name)
+            if name in names[:kernels]:  # the first `kernels` steps run at once: none passes until all have started
+                all_started.wait()
+            if name == "c":
+                raise pipeline.InputError("c failed")
+        return run
+
+    units = pipeline.notebook_units(_job(kernels), {n: step(n) for n in names})
+    assert [u.service for u in units] == names
+    assert [u.status for u in units] == ["ran", "ran", "failed", "ran", "ran"] and units[2].error == "c failed"
+    assert {slot for slot, _ in seen.values()} == set(range(kernels))
+    assert len({thread for _, thread in seen.values()}) == kernels  # one thread per slot, never two on one slot
+
+
+def test_a_chart_png_that_failed_to_draw_is_drawn_by_the_render(demo_dir, tmp_path, monkeypatch):
+    def broken(project, service):
+        raise RuntimeError("the browser went away")
+
+    monkeypatch.setattr(pipeline, "export_pngs", broken)
+    results = pipeline.run(demo_dir, tmp_path, YEAR, COUNCILS[:1], [SERVICE], ("pdf",), "pandoc", echo=lambda m: None,
+                           jobs=1, progress_bar=False)
+    assert {r.status for r in results} == {"ran"}
+    pngs = list((tmp_path / str(YEAR) / COUNCILS[0] / "source" / "artefacts" / SERVICE).glob("*.png"))
+    assert pngs and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)

@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -102,14 +102,16 @@ def run_council(job: CouncilJob) -> list[UnitResult]:
     ``stage.folder(final)`` — it is moved into place with the others, or not at all.
     """
     chart_export.start()  # opens in the background while the kernels start
-    with Staging(job.staging) as stage, Staging(job.staging) as internal_stage:
+    with Staging(job.staging) as stage, Staging(job.staging) as internal_stage, \
+            ThreadPoolExecutor(1, thread_name_prefix="chart-pngs") as pngs:
         folder = stage.folder(job.final)
         project = folder / "source"
         internal = internal_stage.folder(internal_dir(job.out_root, job.year, job.code))
-        steps = {service: lambda slot, s=service: notebook_step(job, s, folder, project, slot)
+        steps = {service: lambda slot, s=service: notebook_step(job, s, folder, project, slot, pngs)
                  for service in job.services}
         steps[INTERNAL] = lambda slot: internal_step(job, internal, slot)
         notebooks = notebook_units(job, steps)
+        pngs.shutdown()  # every PNG drawn; one that failed is drawn again by the render, whose error names it
         units = [u for u in notebooks if u.service != INTERNAL]
         if succeeded(units):
             units.append(unit(job, RENDER, lambda: render_step(job, folder, project)))
@@ -186,9 +188,11 @@ def succeeded(units: list[UnitResult]) -> bool:
     return all(u.status != "failed" for u in units)
 
 
-def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path, slot: int = 0) -> str:
-    """Execute the service's notebook into the staged folder and draw its charts' PNGs (with this process's browser),
-    or copy its unchanged outputs from the last run."""
+def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path, slot: int = 0,
+                  pngs: Executor | None = None) -> str:
+    """Execute the service's notebook into the staged folder and have its charts' PNGs drawn by ``pngs`` (this
+    process's browser, in a thread, while the kernel runs the next notebook), or copy its unchanged outputs from the
+    last run."""
     if service in job.reuse and copy_previous(job.final, folder, service):
         return "cached"
     (folder / "notebooks").mkdir(exist_ok=True)
@@ -200,7 +204,8 @@ def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path, sl
     execute_notebook(folder / "notebooks" / f"{service}.ipynb", parameters, slot=slot,
                      keep_failed=job.out_root / ".failed" / str(job.year) / job.code / f"{service}.ipynb",
                      notebook=OVERSIGHT_NOTEBOOK if service == OVERSIGHT else NOTEBOOK)
-    export_pngs(project, service)  # here, while the next notebook runs in the kernel
+    if pngs is not None:
+        pngs.submit(export_pngs, project, service)
     return "ran"
 
 
@@ -384,32 +389,40 @@ def release() -> None:
         chart_export.close()
 
 
+def timed_council(job: CouncilJob) -> tuple[list[UnitResult], float]:
+    """run_council's units and its wall time in seconds (its notebooks may run side by side: not their sum)."""
+    start = time.perf_counter()
+    units = run_council(job)
+    return units, time.perf_counter() - start
+
+
 def execute(jobs: list[CouncilJob], processes: int,
-            timeout: float | None = None) -> Iterator[tuple[CouncilJob, list[UnitResult]]]:
+            timeout: float | None = None) -> Iterator[tuple[CouncilJob, list[UnitResult], float]]:
     """Run the jobs in a pool of worker processes (in this process when there is no time limit and only one worker
-    or one job); yield each as it finishes. With ``timeout`` (seconds per council) a council still running is
-    stopped by the parent (its worker terminated, its staged output removed) and reported failed; the others go on."""
+    or one job); yield each as it finishes, with its wall time. With ``timeout`` (seconds per council) a council still
+    running is stopped by the parent (its worker terminated, its staged output removed) and reported failed; the
+    others go on."""
     if not jobs:
         return
     if timeout is None and (processes <= 1 or len(jobs) <= 1):
         try:
             for job in jobs:
-                yield job, run_council(job)
+                yield job, *timed_council(job)
         finally:
             release()
         return
     if processes > 1 and len(jobs) > 1:
         prewarm(jobs)
-    with closing(workers.imap_unordered(run_council, jobs, processes, teardown=release,
+    with closing(workers.imap_unordered(timed_council, jobs, processes, teardown=release,
                                         timeout=timeout)) as done:
         for job, outcome in done:
-            if isinstance(outcome, list):
-                yield job, outcome
+            if isinstance(outcome, tuple):
+                yield job, *outcome
             elif isinstance(outcome, workers.TimedOut):
                 yield job, [UnitResult(job.code, "*", "failed", outcome.seconds,
-                                       f"{outcome} (the time limit per council, --timeout)")]
+                                       f"{outcome} (the time limit per council, --timeout)")], outcome.seconds
             else:
-                yield job, [UnitResult(job.code, "*", "failed", 0.0, str(outcome))]
+                yield job, [UnitResult(job.code, "*", "failed", 0.0, str(outcome))], 0.0
 
 
 def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: list[str],
@@ -445,9 +458,9 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
             national_parse.parse_national(data_dir, todo[0].code, todo[0].cache_dir, year, jobs, echo, timeout)
         bar = Progress(len(todo), bar=progress_bar)
         try:
-            for job, units in execute(todo, processes, timeout):
+            for job, units, seconds in execute(todo, processes, timeout):
                 results += units
-                bar.council_done(job.code, units)
+                bar.council_done(job.code, units, seconds)
         finally:
             bar.close()
         outcome = "ok" if succeeded(results) else "failed"

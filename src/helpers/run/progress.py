@@ -32,8 +32,8 @@ class Progress:
                         bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}",
                         desc="councils") if use_bar and total else None
 
-    def council_done(self, code: str, units: list[Unit]) -> None:
-        """Count a finished council (any unit failed → a failure) and show it."""
+    def council_done(self, code: str, units: list[Unit], seconds: float) -> None:
+        """Count a finished council (any unit failed → a failure) and show it with its wall time in seconds."""
         self.done += 1
         failed = any(u.status == "failed" for u in units)
         self.failures += failed
@@ -42,7 +42,6 @@ class Progress:
             self.bar.update(1)
             return
         status = "failed" if failed else "cached" if all(u.status == "cached" for u in units) else "ok"
-        seconds = sum(u.seconds for u in units)
         print(f"[{self.done}/{self.total}] {code}: {status} ({seconds:.1f} s)", file=self.stream, flush=True)
 
     def write(self, message: str) -> None:
