@@ -118,7 +118,7 @@ def run_council(job: CouncilJob) -> list[UnitResult]:
         if succeeded(units):
             write_council_manifest(job, folder, project, units)
             stage.commit()
-            dashboard = notebooks[-1]
+            dashboard = notebooks[-1]  # the INTERNAL step, added last
             if succeeded([dashboard]):
                 internal_stage.commit()
             units.append(dashboard)
@@ -188,8 +188,7 @@ def succeeded(units: list[UnitResult]) -> bool:
     return all(u.status != "failed" for u in units)
 
 
-def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path, slot: int = 0,
-                  pngs: Executor | None = None) -> str:
+def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path, slot: int, pngs: Executor) -> str:
     """Execute the service's notebook into the staged folder and have its charts' PNGs drawn by ``pngs`` (this
     process's browser, in a thread, while the kernel runs the next notebook), or copy its unchanged outputs from the
     last run."""
@@ -204,8 +203,7 @@ def notebook_step(job: CouncilJob, service: str, folder: Path, project: Path, sl
     execute_notebook(folder / "notebooks" / f"{service}.ipynb", parameters, slot=slot,
                      keep_failed=job.out_root / ".failed" / str(job.year) / job.code / f"{service}.ipynb",
                      notebook=OVERSIGHT_NOTEBOOK if service == OVERSIGHT else NOTEBOOK)
-    if pngs is not None:
-        pngs.submit(export_pngs, project, service)
+    pngs.submit(export_pngs, project, service)
     return "ran"
 
 
@@ -263,11 +261,11 @@ def execute_notebook(output: Path, parameters: dict[str, object], keep_failed: P
     The executed notebook is written once, when it has run (or failed: Papermill writes it with the error before
     raising), not after every cell: Papermill's default saves it 2 × cells + 3 times, each a validation and a write.
     """
-    from helpers.run import warm_kernel  # first: it keeps papermill's import light
-
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
+
+    from helpers.run import warm_kernel
     if not notebook.exists():
         raise InputError(f"notebook not found: {notebook} (run from a checkout of the project)")
     for attempt in (1, 2):
