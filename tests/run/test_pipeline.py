@@ -432,7 +432,7 @@ def test_replace_dir_swaps_in_the_new_folder_and_drops_the_old(tmp_path):
     assert list((tmp_path / "staging").iterdir()) == []
 
 
-def _job(kernels: int) -> pipeline.CouncilJob:
+def _council_job(kernels: int) -> pipeline.CouncilJob:
     return pipeline.CouncilJob("E08000019", "Sheffield", YEAR, Path("data"), Path("out"), Path("staging"), [], ("html",),
                                "pandoc", {}, [], run_cache.RunInputs((), "", "", ""), [], kernels=kernels)
 
@@ -453,7 +453,7 @@ def test_notebook_units_run_side_by_side_in_their_own_slots_and_report_in_the_st
                 raise pipeline.InputError("c failed")
         return run
 
-    units = pipeline.notebook_units(_job(kernels), {n: step(n) for n in names})
+    units = pipeline.notebook_units(_council_job(kernels), {n: step(n) for n in names})
     assert [u.service for u in units] == names
     assert [u.status for u in units] == ["ran", "ran", "failed", "ran", "ran"] and units[2].error == "c failed"
     assert {slot for slot, _ in seen.values()} == set(range(kernels))
