@@ -1,6 +1,10 @@
 """Tests of helpers.present.chart_export: PNGs through one reused browser page, identical to plotly's own export."""
 import asyncio
+import re
 import threading
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import kaleido
 import plotly.graph_objects as go
@@ -79,6 +83,16 @@ def test_start_returns_while_the_browser_opens_and_a_failed_opening_is_raised_by
     monkeypatch.setattr(chart_export._ReusingKaleido, "open", real_open)
     chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])  # the next export opens a fresh browser
     assert (tmp_path / "a.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_the_export_page_loads_only_local_scripts_and_no_mathjax(tmp_path):
+    """kaleido's default page loads MathJax from a CDN: a fetch outside the machine at every export, and "$…$" in
+    a label would be typeset. The export page loads plotly.js from the installed plotly package only."""
+    chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])
+    index = Path(url2pathname(urlparse(chart_export._browser.kaleido._index).path)).read_text(encoding="utf-8")
+    sources = re.findall(r'<script[^>]*\ssrc="([^"]+)"', index)
+    assert sources and all(src.startswith("file://") for src in sources), sources
+    assert not any("mathjax" in src.lower() for src in sources)
 
 
 def test_kaleido_still_has_the_private_parts_this_module_uses():

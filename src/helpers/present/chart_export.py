@@ -107,7 +107,7 @@ class _Browser:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="chart-export", daemon=True)
         self.thread.start()
-        self.kaleido = _ReusingKaleido(n=1)
+        self.kaleido = _ReusingKaleido(n=1, mathjax=False)
         self.opening = asyncio.run_coroutine_threadsafe(self.kaleido.open(), self.loop)
 
     def ready(self) -> None:
