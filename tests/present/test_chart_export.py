@@ -87,12 +87,13 @@ def test_start_returns_while_the_browser_opens_and_a_failed_opening_is_raised_by
 
 def test_the_export_page_loads_only_local_scripts_and_no_mathjax(tmp_path):
     """kaleido's default page loads MathJax from a CDN: a fetch outside the machine at every export, and "$…$" in
-    a label would be typeset. The export page loads plotly.js from the installed plotly package only."""
+    a label would be typeset. The export page loads the statement's plotly.js bundle and kaleido's own script."""
     chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])
     index = Path(url2pathname(urlparse(chart_export._browser.kaleido._index).path)).read_text(encoding="utf-8")
     sources = re.findall(r'<script[^>]*\ssrc="([^"]+)"', index)
     assert sources and all(src.startswith("file://") for src in sources), sources
     assert not any("mathjax" in src.lower() for src in sources)
+    assert sources[0].endswith("/" + chart_export.PLOTLY_BUNDLE)  # the statement's own plotly.js, the basic bundle
 
 
 def test_kaleido_still_has_the_private_parts_this_module_uses():

@@ -9,7 +9,8 @@ the PNGs sent back together) instead of one per figure: measured, a chart's CPU 
 process, the browser and its page fell from ≈ 55 to ≈ 49 ms, most of it the page drawing and
 encoding the PNG. The PNGs are byte-identical (tests/present/test_chart_export.py compares them with
 ``plotly.io.write_image``).
-The browser runs on an asyncio loop in a daemon thread; it is opened on first use (or by
+The export page loads plotly.js's basic bundle (the statement's own) and no MathJax. The browser runs on an asyncio
+loop in a daemon thread; it is opened on first use (or by
 ``start()`` when a worker warms up, in the background) and closed at exit.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ import base64
 import json
 import threading
 from collections.abc import Coroutine, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +34,11 @@ from plotly.io._utils import validate_coerce_fig_to_dict
 
 RELOAD_EVERY = 200
 SCALE = 2
+# plotly.js "basic" (scatter, bar, pie: every trace type the MPS draws), 1.2 MB against the full bundle's 4.8 MB;
+# the same plotly.js version plotly.py writes figures for (scripts/update_plotly_bundle.sh refreshes it). The
+# statement's page draws its charts with it, and so does the export page: a browser opens in 0.7 s instead of 1.7
+# (1.1 CPU-seconds instead of 2.3), and its PNGs are byte-identical to plotly.io's with the full bundle (tested).
+PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
 T = TypeVar("T")
 
 
@@ -107,7 +114,7 @@ class _Browser:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="chart-export", daemon=True)
         self.thread.start()
-        self.kaleido = _ReusingKaleido(n=1, mathjax=False)
+        self.kaleido = _ReusingKaleido(n=1, mathjax=False, plotlyjs=_page_script(PLOTLY_BUNDLE))
         self.opening = asyncio.run_coroutine_threadsafe(self.kaleido.open(), self.loop)
 
     def ready(self) -> None:
@@ -129,6 +136,11 @@ class _Browser:
     def _stop_loop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
+
+
+def _page_script(name: str) -> str:
+    """A file of the statement's template (helpers.present.mps) as the file: URI the export page loads."""
+    return Path(str(resources.files("helpers.present.mps").joinpath(name))).as_uri()
 
 
 _browser: _Browser | None = None

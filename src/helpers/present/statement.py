@@ -26,13 +26,11 @@ from helpers.present.charts import TEMPLATE
 from helpers.assess import sustainability
 from helpers.present.escape import markdown, script_json, yaml_markdown
 from helpers.present.spreadsheet_text import read_csv
+from helpers.present.chart_export import PLOTLY_BUNDLE
 from helpers.present.publish import artefact_dir, export_pngs
 from helpers.services import OVERSIGHT, SERVICES, title
 
 TEMPLATE_FILES = ["_quarto.yml", "mps.css", "mps.typ", "mps.html5"]
-# plotly.js "basic" (scatter, bar, pie: every trace type the MPS draws), 1.2 MB against the full bundle's 4.8 MB;
-# the same plotly.js version plotly.py writes figures for (scripts/update_plotly_bundle.sh refreshes it).
-PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
 METHOD = """Each service is the council's active locations registered with the Care Quality Commission (CQC) for
 that kind of care, as listed in CQC's care directory; dormant registrations are left out. Capacity is counted
 in the service's own unit. Care home beds come from the CQC directory. Home care hours are the hours delivered
