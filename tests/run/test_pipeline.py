@@ -301,7 +301,7 @@ def test_a_killed_worker_fails_its_council_only_and_leaves_no_partial_folder(cop
     before = {code: snapshot(out / str(YEAR) / code) for code in COUNCILS}
     process = start_cli(data, out)
     wait_for_staged_folders(out, 1, process)
-    worker = next(p for p in psutil.Process(process.pid).children() if p.name().startswith("python"))
+    worker = next(p for p in psutil.Process(process.pid).children() if "spawn_main" in " ".join(p.cmdline()))
     worker.kill()
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1, err

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import signal
-import sys
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -21,10 +20,6 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 J = TypeVar("J")
 STOP_SECONDS = 20  # how long a terminated worker gets for its clean-up before it is killed
-# On Linux a worker is forked: it starts with the parent's modules imported, where a spawned one imports them again
-# (0.7 s, measured: a tenth of a one-council run). The parent runs no threads of its own when it forks (only the
-# libraries' idle pools, which pyarrow and jemalloc re-create in the child). Elsewhere fork is unsafe or missing.
-START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 
 
 class WorkerDied(Exception):
@@ -130,9 +125,9 @@ def imap_unordered(fn: Callable[[J], object], jobs: Iterable[J], processes: int,
     """Yield (job, result) as jobs finish; result is a WorkerDied, JobFailed or TimedOut when the job did not return.
 
     ``timeout`` (seconds, None for none) limits each job from when it is handed to a worker.
-    ``fn`` and ``teardown`` must be importable top-level functions (workers may be spawned fresh).
+    ``fn`` and ``teardown`` must be importable top-level functions (workers are spawned fresh).
     """
-    ctx = mp.get_context(START_METHOD)
+    ctx = mp.get_context("spawn")
     todo = deque(jobs)
     workers: list[_Worker | None] = [_start(ctx, fn, teardown) for _ in range(min(max(1, processes), len(todo)))]
     stopping: list[_Worker] = []  # workers stopped at their job's time limit, cleaning up
