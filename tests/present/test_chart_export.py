@@ -85,6 +85,42 @@ def test_start_returns_while_the_browser_opens_and_a_failed_opening_is_raised_by
     assert (tmp_path / "a.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
+def test_a_page_loaded_before_kaleido_enables_its_events_still_opens(tmp_path, monkeypatch):
+    """kaleido enables page events only after navigating: if the small local page has loaded by then (the worker's
+    threads busy for a moment), its load event is never seen. Delaying that enable hung every opening before."""
+    chart_export.close()
+    monkeypatch.setattr(chart_export, "OPEN_SECONDS", 20)
+    send = Session.send_command
+
+    async def late_enable(self, command, params=None, **kwargs):
+        if command == "Page.enable":
+            await asyncio.sleep(1.5)
+        return await send(self, command, params, **kwargs)
+
+    monkeypatch.setattr(Session, "send_command", late_enable)
+    chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])
+    assert (tmp_path / "a.png").read_bytes().startswith(PNG_SIGNATURE)
+    chart_export.close()
+
+
+def test_a_browser_that_never_opens_is_given_up_and_the_next_export_opens_a_fresh_one(tmp_path, monkeypatch):
+    chart_export.close()
+    monkeypatch.setattr(chart_export, "OPEN_SECONDS", 1)
+    real_open = chart_export._ReusingKaleido.open
+
+    async def never(self, *args, **kwargs):
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(chart_export._ReusingKaleido, "open", never)
+    with pytest.raises(KaleidoError, match="did not open within 1 s"):
+        chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])
+    assert chart_export._browser is None and not (tmp_path / "a.png").exists()
+    monkeypatch.setattr(chart_export._ReusingKaleido, "open", real_open)
+    monkeypatch.setattr(chart_export, "OPEN_SECONDS", 60)
+    chart_export.write_pngs([_figure(1)], [tmp_path / "a.png"])
+    assert (tmp_path / "a.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
 def test_the_export_page_loads_only_local_scripts_and_no_mathjax(tmp_path):
     """kaleido's default page loads MathJax from a CDN: a fetch outside the machine at every export, and "$…$" in
     a label would be typeset. The export page loads the statement's plotly.js bundle and kaleido's own script."""

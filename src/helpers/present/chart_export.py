@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import base64
 import json
 import threading
@@ -28,12 +29,14 @@ from typing import Any, TypeVar
 import kaleido
 import plotly.graph_objects as go
 from choreographer.errors import DevtoolsProtocolError
+from kaleido._kaleido_tab._errors import _raise_error
 from kaleido._utils.fig_tools import coerce_for_js
 from kaleido.errors import JavascriptError, KaleidoError
 from plotly.io._utils import validate_coerce_fig_to_dict
 
 RELOAD_EVERY = 200
 SCALE = 2
+OPEN_SECONDS = 60  # a browser not open by then is given up (an export then tries a fresh one)
 # plotly.js "basic" (scatter, bar, pie: every trace type the MPS draws), 1.2 MB against the full bundle's 4.8 MB;
 # the same plotly.js version plotly.py writes figures for (scripts/update_plotly_bundle.sh refreshes it). The
 # statement's page draws its charts with it, and so does the export page: a browser opens in 0.7 s instead of 1.7
@@ -61,6 +64,16 @@ class _ReusingKaleido(kaleido.Kaleido):
     """Kaleido drawing batches of figures on one page, reloaded only every RELOAD_EVERY figures or after an error."""
 
     rendered = 0
+
+    async def _conform_tabs(self, tabs: Any = None) -> None:
+        """Enable each tab's page events before kaleido navigates it to the export page.
+
+        kaleido subscribes to the page's load event, navigates, and only then enables page events: a page that has
+        loaded before that enable arrives (a small local page, the worker's threads busy for a moment) never reports
+        its load, and opening waits for ever. Measured: delaying the enable by 1.5 s hung every opening."""
+        for tab in tabs or self.tabs.values():
+            _raise_error(await tab.send_command("Page.enable"))
+        await super()._conform_tabs(tabs)
 
     async def draw_pngs(self, specs: list[dict[str, Any]]) -> list[bytes]:
         """The PNG of each spec (kaleido's figure spec), drawn in one round trip; the page is reloaded after the
@@ -118,18 +131,26 @@ class _Browser:
         self.opening = asyncio.run_coroutine_threadsafe(self.kaleido.open(), self.loop)
 
     def ready(self) -> None:
-        """Wait until the browser has opened; raise why it could not."""
-        self.opening.result()
+        """Wait until the browser has opened (at most OPEN_SECONDS); raise why it could not."""
+        try:
+            self.opening.result(timeout=OPEN_SECONDS)
+        except TimeoutError:
+            self.opening.cancel()
+            raise KaleidoError(0, f"the chart browser did not open within {OPEN_SECONDS} s") from None
 
     def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run a coroutine on the browser's loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def close(self) -> None:
-        """Close the browser (once it has finished opening) and stop the loop."""
+        """Close the browser (once it has finished opening; one still opening is given up) and stop the loop."""
         try:
-            if self.opening.exception() is None:
+            self.opening.cancel()
+            if self.opening.done() and not self.opening.cancelled() and self.opening.exception() is None:
                 self.call(self.kaleido.close())
+            else:  # the opening was cut short: close what it started
+                with contextlib.suppress(Exception):
+                    self.call(asyncio.wait_for(self.kaleido.close(), OPEN_SECONDS))
         finally:
             self._stop_loop()
 
