@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from helpers.assess.assessment import Assessment
 from helpers.assess.sections.common import Section
 from helpers.errors import DataQualityLog
-from helpers.present import publish
+from helpers.present import chart_export, publish
 from helpers.present.charts import LAYOUT, PRINT_WIDTH, Chart, benchmark_chart
 from helpers.services import SERVICES
 
@@ -62,7 +62,7 @@ def _bars(label: str) -> go.Figure:
 def test_export_pngs_draws_each_missing_png_from_the_charts_json_at_the_printed_width_with_literal_labels(
         monkeypatch, tmp_path) -> None:
     seen = {}
-    monkeypatch.setattr(publish.chart_export, "write_pngs", lambda figures, paths: seen.update(f=figures, p=paths))
+    monkeypatch.setattr(chart_export, "write_pngs", lambda figures, paths: seen.update(f=figures, p=paths))
     publish.write_artefacts(_assessment(Chart("c", _bars("<b>x</b>"), "T", "alt"), Chart("d", _bars("y"), "U", "alt")),
                             tmp_path)
     folder = publish.artefact_dir(tmp_path, "care_homes")

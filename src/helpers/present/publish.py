@@ -6,7 +6,6 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from helpers.present import chart_export
 from helpers.assess.assessment import Assessment
 from helpers.present.charts import PRINT_WIDTH, Chart
 from helpers.present.placement import places
@@ -74,6 +73,7 @@ def export_pngs(project: Path, service: str) -> list[Path]:
     for figure in figures:
         figure["layout"]["width"] = PRINT_WIDTH
     paths = [folder / f"{name}.png" for name in missing]
+    from helpers.present import chart_export  # kaleido: not imported by the kernels, which draw no PNGs
     chart_export.write_pngs(figures, paths)
     return paths
 

@@ -1,4 +1,4 @@
-"""A Papermill engine that reuses one warm Jupyter kernel per process instead of starting one per notebook.
+"""A Papermill engine that reuses warm Jupyter kernels (one per slot) instead of starting one per notebook.
 
 Starting a kernel and importing pandas/plotly costs about a second per notebook. A worker keeps one kernel per
 slot (notebooks run side by side use different slots): on start-up it imports the helpers (the charts' PNGs are
