@@ -22,6 +22,7 @@ import base64
 import json
 import threading
 from collections.abc import Coroutine, Sequence
+from concurrent.futures import CancelledError
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -143,14 +144,19 @@ class _Browser:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def close(self) -> None:
-        """Close the browser (once it has finished opening; one still opening is given up) and stop the loop."""
+        """Close the browser once it has finished opening (an opening still going after OPEN_SECONDS is given up)
+        and stop the loop. An opening that failed (its Chromium stopped by Ctrl-C, say) has nothing to close; its
+        error is taken here, so asyncio prints no "exception was never retrieved" traceback."""
         try:
-            self.opening.cancel()
-            if self.opening.done() and not self.opening.cancelled() and self.opening.exception() is None:
-                self.call(self.kaleido.close())
-            else:  # the opening was cut short: close what it started
-                with contextlib.suppress(Exception):
+            try:
+                failed = self.opening.exception(timeout=OPEN_SECONDS)
+            except (TimeoutError, CancelledError):
+                self.opening.cancel()
+                with contextlib.suppress(Exception):  # close what the cut-short opening started
                     self.call(asyncio.wait_for(self.kaleido.close(), OPEN_SECONDS))
+                return
+            if failed is None:
+                self.call(self.kaleido.close())
         finally:
             self._stop_loop()
 
