@@ -233,10 +233,11 @@ def start_cli(data: Path, out: Path, hold_render: bool = False, *extra: str) -> 
 
 
 def wait_for_staged_folders(out: Path, count: int, process: subprocess.Popen, timeout: float = 90) -> None:
-    """Wait until the run has `count` council folders in its staging folder (work in progress)."""
+    """Wait until `count` councils have folders in the run's staging folder (work in progress; a council stages
+    its published and its internal folder, both named <code>-…)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        staged = [p for s in out.glob(f"{output_folders.STAGING_PREFIX}*") for p in s.glob("E*")]
+        staged = {p.name.split("-")[0] for s in out.glob(f"{output_folders.STAGING_PREFIX}*") for p in s.glob("E*")}
         if len(staged) >= count:
             return
         time.sleep(0.05)

@@ -4,6 +4,7 @@ spawned worker starts in about a second and the limits can be short."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 
@@ -40,3 +41,22 @@ def test_no_worker_outlives_the_pool_after_a_time_limit(monkeypatch):
 def test_without_a_time_limit_results_are_unchanged():
     assert dict(workers.imap_unordered(_job, [1, 4], processes=2)) == {1: 10, 4: 40}
 
+
+
+def _double(n: int) -> int:
+    return 2 * n
+
+
+def test_a_ctrl_c_while_a_worker_is_still_starting_does_not_reach_it(capfd):
+    """Workers are started with SIGINT ignored: one interrupted while still importing (before it ignores SIGINT
+    itself) would print a KeyboardInterrupt traceback and die."""
+    before = signal.getsignal(signal.SIGINT)
+    worker = workers._start(multiprocessing.get_context("spawn"), _double, None)
+    assert signal.getsignal(signal.SIGINT) is before  # the parent's own Ctrl-C handling is back
+    os.kill(worker.process.pid, signal.SIGINT)  # a spawned worker takes far longer than this to import
+    worker.conn.send(21)
+    assert worker.conn.recv() == ("ok", 42)
+    worker.conn.send(None)
+    worker.process.join(30)
+    assert worker.process.exitcode == 0
+    assert "KeyboardInterrupt" not in capfd.readouterr().err

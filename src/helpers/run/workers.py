@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -69,9 +70,19 @@ def _serve(conn: Connection, fn: Callable, teardown: Callable[[], None] | None) 
 
 
 def _start(ctx: mp.context.BaseContext, fn: Callable, teardown: Callable[[], None] | None) -> _Worker:
+    """Start a worker with SIGINT ignored from its first instruction: a Ctrl-C while it is still importing (before
+    _serve) would otherwise print a KeyboardInterrupt traceback from multiprocessing's bootstrap. The parent ignores
+    SIGINT only while the process is created (milliseconds)."""
     parent, child = ctx.Pipe()
     process = ctx.Process(target=_serve, args=(child, fn, teardown), daemon=True)
-    process.start()
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited through the spawn's exec
+        try:
+            process.start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    else:
+        process.start()
     child.close()
     return _Worker(process, parent)
 
