@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import contextlib
 import base64
+import contextlib
 import json
 import threading
 from collections.abc import Coroutine, Sequence
@@ -121,8 +121,8 @@ def _images(response: dict[str, Any], count: int) -> list[bytes]:
 class _Browser:
     """One Kaleido (headless Chromium, one tab) driven from an event loop in a background thread.
 
-    The browser opens in that thread while the caller goes on (≈ 1.7 s, mostly Chromium starting in its own
-    processes): a worker's kernel starts it and computes its first notebook's figures meanwhile; ``ready`` waits."""
+    The browser opens in that thread while the caller goes on (≈ 0.7 s, mostly Chromium starting in its own
+    processes): a worker starts it as a council begins and starts its kernels meanwhile; ``ready`` waits."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
