@@ -471,3 +471,39 @@ def test_a_chart_png_that_failed_to_draw_is_drawn_by_the_render(demo_dir, tmp_pa
     assert {r.status for r in results} == {"ran"}
     pngs = list((tmp_path / str(YEAR) / COUNCILS[0] / "source" / "artefacts" / SERVICE).glob("*.png"))
     assert pngs and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+def test_release_stops_the_kernels_and_the_browser_side_by_side(monkeypatch):
+    import threading
+    both = threading.Barrier(2, timeout=10)  # neither returns until the other has started: they run at once
+    monkeypatch.setattr(pipeline.chart_export, "close", both.wait)
+    from helpers.run import warm_kernel
+    monkeypatch.setattr(warm_kernel, "discard", both.wait)
+    pipeline.release()
+    assert not both.broken
+
+
+@pytest.mark.parametrize("last, png_missing", [(True, False), (False, False), (True, True)])
+def test_a_workers_last_council_stops_its_kernels_and_browser_while_it_renders(tmp_path, monkeypatch, last,
+                                                                               png_missing):
+    """...unless a chart's PNG is still to draw: the render draws it with the browser."""
+    import threading
+    released = threading.Event()
+    seen: dict[str, bool] = {}
+
+    def render(job, folder, project):
+        seen["released during the render"] = released.wait(10 if last and not png_missing else 0.5)
+
+    monkeypatch.setattr(pipeline.chart_export, "start", lambda: None)
+    monkeypatch.setattr(pipeline, "notebook_units",
+                        lambda job, steps: [pipeline.UnitResult(job.code, name, "ran", 0.0) for name in steps])
+    monkeypatch.setattr(pipeline, "render_step", render)
+    monkeypatch.setattr(pipeline, "write_council_manifest", lambda *args: None)
+    monkeypatch.setattr(pipeline, "release", released.set)
+    monkeypatch.setattr(pipeline, "missing_pngs", lambda project, service: ["ratings"] if png_missing else [])
+    (tmp_path / "staging").mkdir()
+    job = pipeline.CouncilJob("E08000019", "Sheffield", YEAR, tmp_path, tmp_path / "out", tmp_path / "staging",
+                              [SERVICE], ("html",), "pandoc", {}, [], run_cache.RunInputs((), "", "", ""), [], last=last)
+    units = pipeline.run_council(job)
+    assert [u.status for u in units] == ["ran"] * 3
+    assert seen["released during the render"] is (last and not png_missing)

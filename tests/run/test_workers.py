@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 
 from helpers.run import workers
@@ -60,3 +61,22 @@ def test_a_ctrl_c_while_a_worker_is_still_starting_does_not_reach_it(capfd):
     worker.process.join(30)
     assert worker.process.exitcode == 0
     assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+def _noisy_teardown() -> None:
+    print("stdout at teardown", end="")  # no newline: still in the buffer when the worker ends
+    sys.stderr.write("stderr at teardown")
+
+
+def test_a_worker_ends_after_its_teardown_with_its_output_flushed(capfd, monkeypatch):
+    """Workers end with os._exit once torn down (no interpreter clean-up): what the teardown printed must still
+    arrive, and the exit code is 0."""
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # the worker's stdout buffered, as on most machines
+    worker = workers._start(multiprocessing.get_context("spawn"), _double, _noisy_teardown)
+    worker.conn.send(4)
+    assert worker.conn.recv() == ("ok", 8)
+    worker.conn.send(None)
+    worker.process.join(30)
+    assert worker.process.exitcode == 0
+    printed = capfd.readouterr()
+    assert "stdout at teardown" in printed.out and "stderr at teardown" in printed.err

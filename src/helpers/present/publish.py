@@ -60,6 +60,13 @@ def figure_snippet(chart: Chart, png_path: str, service: str, source: str, text:
     return FIGURE_SNIPPET.format(html=chart_html, caption=caption, png=png_path, alt=alt)
 
 
+def missing_pngs(project: Path, service: str) -> list[str]:
+    """The names of the service's charts whose PDF PNG has not been drawn yet."""
+    folder = artefact_dir(project, service)
+    names = sorted(p.name[:-len(".fig.md")] for p in folder.glob("*.fig.md"))
+    return [name for name in names if not (folder / f"{name}.png").exists()]
+
+
 def export_pngs(project: Path, service: str) -> list[Path]:
     """Draw the PDF's PNG of each of the service's charts that has none yet, from the chart's JSON in its
     artefacts, at the printed width, in one batch through this process's long-lived browser; return the PNGs drawn.
@@ -67,8 +74,7 @@ def export_pngs(project: Path, service: str) -> list[Path]:
     write_artefacts leaves the PNGs to this (a notebook's kernel starts no browser): ``caremarket run`` draws a
     service's charts in its worker as soon as the notebook has run, and statement.build_project draws any left."""
     folder = artefact_dir(project, service)
-    names = sorted(p.name[:-len(".fig.md")] for p in folder.glob("*.fig.md"))
-    missing = [name for name in names if not (folder / f"{name}.png").exists()]
+    missing = missing_pngs(project, service)
     figures = [plotly_figure(json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))) for name in missing]
     for figure in figures:
         figure["layout"]["width"] = PRINT_WIDTH

@@ -25,7 +25,7 @@ from typing import Callable, Iterator
 
 from helpers import params
 from helpers.present import changes, chart_export, render, statement
-from helpers.present.publish import export_pngs
+from helpers.present.publish import export_pngs, missing_pngs
 from helpers.run import manifest, national_parse, run_cache, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
@@ -76,6 +76,7 @@ class CouncilJob:
     env: dict = field(default_factory=dict)
     last_statement: Path | None = None  # last year's key_figures.json, for "changes since the last statement"
     kernels: int = 1  # notebooks run at once, each in its own warm kernel (more than one: cores the pool leaves spare)
+    last: bool = False  # its worker runs no council after it: kernels and browser are stopped while it renders
 
     @property
     def final(self) -> Path:
@@ -100,10 +101,11 @@ def run_council(job: CouncilJob) -> list[UnitResult]:
     internal folder and does not hold back the MPS). To add a step: ``units.append(unit(job, "<name>", lambda:
     my_step(job, folder)))`` after the render; to write outside the published folder, stage that folder too with
     ``stage.folder(final)`` — it is moved into place with the others, or not at all.
+    A worker's last council (``job.last``) stops its kernels and browser while it renders, not after (≈ 0.4–1 s).
     """
     chart_export.start()  # opens in the background while the kernels start
-    with Staging(job.staging) as stage, Staging(job.staging) as internal_stage, \
-            ThreadPoolExecutor(1, thread_name_prefix="chart-pngs") as pngs:
+    with ThreadPoolExecutor(1, thread_name_prefix="release") as releasing, Staging(job.staging) as stage, \
+            Staging(job.staging) as internal_stage, ThreadPoolExecutor(1, thread_name_prefix="chart-pngs") as pngs:
         folder = stage.folder(job.final)
         project = folder / "source"
         internal = internal_stage.folder(internal_dir(job.out_root, job.year, job.code))
@@ -112,6 +114,8 @@ def run_council(job: CouncilJob) -> list[UnitResult]:
                  for name in notebook_order(job.services)}
         notebooks = notebook_units(job, steps)
         pngs.shutdown()  # every PNG drawn; one that failed is drawn again by the render, whose error names it
+        if job.last and not any(missing_pngs(project, s) for s in job.services):  # the render needs no browser
+            releasing.submit(release)  # the worker's teardown then finds nothing left to stop
         units = [u for u in notebooks if u.service != INTERNAL]  # the services, in the job's order
         if succeeded(units):
             units.append(unit(job, RENDER, lambda: render_step(job, folder, project)))
@@ -385,13 +389,15 @@ def prewarm(jobs: list[CouncilJob]) -> None:
 
 
 def release() -> None:
-    """Shut down this process's warm kernels and close its chart-export browser (when a worker ends, or after an
-    interrupt; warm_kernel is imported only where notebooks run)."""
+    """Shut down this process's warm kernels and close its chart-export browser, at once (when a worker ends, during
+    its last council's render, or after an interrupt; warm_kernel is imported only where notebooks run)."""
     from helpers.run import warm_kernel
-    try:
-        warm_kernel.discard()
-    finally:
-        chart_export.close()
+    with ThreadPoolExecutor(1, thread_name_prefix="close-browser") as closing_browser:
+        browser = closing_browser.submit(chart_export.close)
+        try:
+            warm_kernel.discard()
+        finally:
+            browser.result()
 
 
 def timed_council(job: CouncilJob) -> tuple[list[UnitResult], float]:
@@ -456,7 +462,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
                              previous)
         processes = max(1, min(jobs, len(todo)))
         for job in todo:  # fewer councils than jobs (one council, most often): each runs notebooks side by side
-            job.kernels = max(1, jobs // len(todo))
+            job.kernels, job.last = max(1, jobs // len(todo)), len(todo) <= processes
         echo(f"{len(codes)} council(s): {len(codes) - len(todo)} unchanged since their last run (skipped), "
              f"{len(todo)} to run with {processes} worker(s)")
         if todo:  # England's files parsed by `jobs` processes at once, not by the first council's worker alone

@@ -10,6 +10,7 @@ Papermill still parameterises, executes and records every cell (engine name ``wa
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jupyter_client import BlockingKernelClient, KernelManager
@@ -117,12 +118,11 @@ def kernel(kernel_name: str, cwd: Path, slot: int = 0) -> WarmKernel:
 
 def discard(slot: int | None = None) -> None:
     """Shut the process's warm kernel in ``slot`` down (after a timeout or a crash), or every one (None: an interrupt,
-    or the worker ending)."""
+    or the worker ending); several at once, side by side (≈ 0.1 s each)."""
     logging.getLogger("asyncio").addFilter(_unretrieved_cell)
-    for key in list(_kernels) if slot is None else [slot]:
-        current = _kernels.pop(key, None)
-        if current is not None:
-            current.shutdown()
+    doomed = [_kernels.pop(key) for key in (list(_kernels) if slot is None else [slot]) if key in _kernels]
+    with ThreadPoolExecutor(max(1, len(doomed)), thread_name_prefix="kernel-shutdown") as pool:
+        list(pool.map(lambda current: current.shutdown(), doomed))
 
 
 def _unretrieved_cell(record: logging.LogRecord) -> bool:

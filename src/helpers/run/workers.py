@@ -10,8 +10,11 @@ has begun they ignore SIGTERM, which arrives twice when a whole process group is
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -67,6 +70,16 @@ def _serve(conn: Connection, fn: Callable, teardown: Callable[[], None] | None) 
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM (group, then parent) must not cut the clean-up
         if teardown is not None:
             teardown()
+    _exit_now()
+
+
+def _exit_now() -> None:
+    """End the worker without the interpreter's clean-up: after teardown nothing is left to close or write, and freeing
+    its objects one by one (England's tables, pandas, plotly) only kept the parent waiting, ≈ 0.3 s, measured."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 def _start(ctx: mp.context.BaseContext, fn: Callable, teardown: Callable[[], None] | None) -> _Worker:
