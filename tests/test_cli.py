@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -98,6 +99,7 @@ def test_out_an_existing_file_is_a_usage_error_and_nothing_is_written(tmp_path, 
     assert f"caremarket run: error: --out {target}: is a file, not a folder" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert listing(tmp_path) == before
+    assert multiprocessing.active_children() == []  # the workers spawned before the check were stopped
 
 
 def test_out_under_a_file_is_a_usage_error(tmp_path, demo_dir, capsys):

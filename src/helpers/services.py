@@ -5,8 +5,6 @@ from dataclasses import dataclass
 
 from helpers import params
 from helpers.errors import InputError, UsageError
-from helpers.load.cqc_directory import FLAGS
-from helpers.load.ons_population import BANDS
 
 SERVICES = ("care_homes", "home_care", "supported_living", "day_opportunities")
 OVERSIGHT = "oversight"  # the council-wide chapter beside the four services
@@ -33,6 +31,9 @@ class Service:
 
 
 def _service(key: str, everything: dict) -> Service:
+    from helpers.load.cqc_directory import FLAGS  # here, not at the top: `caremarket` starts without pandas (0.45 s)
+    from helpers.load.ons_population import BANDS
+
     def get(name: str, kind: str, **kw: float) -> object:
         return params.require(everything, f"{key}.{name}", kind, name=PARAMS, **kw)
 

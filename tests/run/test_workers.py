@@ -80,3 +80,24 @@ def test_a_worker_ends_after_its_teardown_with_its_output_flushed(capfd, monkeyp
     assert worker.process.exitcode == 0
     printed = capfd.readouterr()
     assert "stdout at teardown" in printed.out and "stderr at teardown" in printed.err
+
+
+def _pid(n: int) -> int:
+    return os.getpid()
+
+
+def test_workers_spawned_early_take_the_jobs_and_those_not_needed_are_stopped():
+    name = f"{_pid.__module__}:_pid"  # by name: the caller of spawn need not import the job's module
+    spawned = workers.spawn(name, None, 3)
+    pids = {w.process.pid for w in spawned}
+    results = dict(workers.imap_unordered(name, [1, 2], processes=2, started=spawned))
+    assert set(results) == {1, 2} and set(results.values()) <= pids  # no fresh worker was started
+    assert all(w.process.exitcode == 0 for w in spawned)  # the third, not needed, was stopped too
+    workers.stop(spawned)  # already stopped by the pool: nothing left to do, and no error
+    assert multiprocessing.active_children() == []
+
+
+def test_stop_ends_workers_spawned_for_a_run_that_needed_none():
+    spawned = workers.spawn(f"{_pid.__module__}:_pid", None, 2)
+    workers.stop(spawned)
+    assert [w.process.exitcode for w in spawned] == [0, 0] and multiprocessing.active_children() == []

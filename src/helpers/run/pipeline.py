@@ -21,12 +21,12 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from helpers import params
 from helpers.present import changes, chart_export, render, statement
 from helpers.present.publish import export_pngs, missing_pngs
-from helpers.run import manifest, national_parse, run_cache, workers
+from helpers.run import COUNCIL_WORKER, WORKER_TEARDOWN, manifest, national_parse, run_cache, uses_workers, workers
 from helpers.councils import council
 from helpers.errors import InputError, UsageError
 from helpers.run.output_folders import INTERNAL, Staging, check_out, clear_staging, internal_dir, new_staging, recover_staging
@@ -407,15 +407,14 @@ def timed_council(job: CouncilJob) -> tuple[list[UnitResult], float]:
     return units, time.perf_counter() - start
 
 
-def execute(jobs: list[CouncilJob], processes: int,
-            timeout: float | None = None) -> Iterator[tuple[CouncilJob, list[UnitResult], float]]:
+def execute(jobs: list[CouncilJob], processes: int, timeout: float | None = None,
+            spawned: Sequence[workers.Worker] = ()) -> Iterator[tuple[CouncilJob, list[UnitResult], float]]:
     """Run the jobs in a pool of worker processes (in this process when there is no time limit and only one worker
     or one job); yield each as it finishes, with its wall time. With ``timeout`` (seconds per council) a council still
     running is stopped by the parent (its worker terminated, its staged output removed) and reported failed; the
-    others go on."""
-    if not jobs:
-        return
-    if timeout is None and (processes <= 1 or len(jobs) <= 1):
+    others go on. ``spawned``: workers started early (workers.spawn with COUNCIL_WORKER), used first."""
+    if not uses_workers(len(jobs), processes, timeout):
+        workers.stop(spawned)
         try:
             for job in jobs:
                 yield job, *timed_council(job)
@@ -424,8 +423,8 @@ def execute(jobs: list[CouncilJob], processes: int,
         return
     if processes > 1 and len(jobs) > 1:
         prewarm(jobs)
-    with closing(workers.imap_unordered(timed_council, jobs, processes, teardown=release,
-                                        timeout=timeout)) as done:
+    with closing(workers.imap_unordered(COUNCIL_WORKER, jobs, processes, teardown=WORKER_TEARDOWN, timeout=timeout,
+                                        started=spawned)) as done:
         for job, outcome in done:
             if isinstance(outcome, tuple):
                 yield job, *outcome
@@ -439,7 +438,7 @@ def execute(jobs: list[CouncilJob], processes: int,
 def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: list[str],
         formats: tuple[str, ...] = ("html", "pdf"), engine: str = "auto", echo=print, *, jobs: int = 1,
         force: bool = False, progress_bar: bool | None = None, timeout: float | None = None,
-        previous: Path | None = None) -> list[UnitResult]:
+        previous: Path | None = None, spawned: Sequence[workers.Worker] = ()) -> list[UnitResult]:
     """Run every council: unchanged councils are skipped, the rest run in a worker pool; one failure does not
     stop the others, nor does a council still running after ``timeout`` seconds (None: no limit), which is
     stopped and failed. Writes OUT/<year>/run_manifest.json when every unit succeeded, else (failed,
@@ -469,7 +468,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
             national_parse.parse_national(data_dir, todo[0].code, todo[0].cache_dir, year, jobs, echo, timeout)
         bar = Progress(len(todo), bar=progress_bar)
         try:
-            for job, units, seconds in execute(todo, processes, timeout):
+            for job, units, seconds in execute(todo, processes, timeout, spawned):
                 results += units
                 bar.council_done(job.code, units, seconds)
         finally:
@@ -479,6 +478,7 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         outcome = "interrupted"
         raise
     finally:
+        workers.stop(spawned)  # those spawned early that no council needed, if the run ended before it used them
         clear_staging(staging, echo)
         done = {u.council for u in results}
         results += [UnitResult(c, "*", "not run", 0.0) for c in codes if c not in done]

@@ -11,6 +11,7 @@ has begun they ignore SIGTERM, which arrives twice when a whole process group is
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing as mp
 import os
 import signal
@@ -20,7 +21,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 J = TypeVar("J")
 STOP_SECONDS = 20  # how long a terminated worker gets for its clean-up before it is killed
@@ -43,7 +44,9 @@ class TimedOut(Exception):
 
 
 @dataclass
-class _Worker:
+class Worker:
+    """A worker process, the pipe its jobs and results go through, and the job it holds."""
+
     process: mp.process.BaseProcess
     conn: Connection
     job: object | None = None
@@ -54,11 +57,20 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _serve(conn: Connection, fn: Callable, teardown: Callable[[], None] | None) -> None:
+def _resolve(target: Callable | str | None) -> Callable | None:
+    """A function, or the one named "module:function" (imported here, in the worker)."""
+    if not isinstance(target, str):
+        return target
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _serve(conn: Connection, fn: Callable | str, teardown: Callable[[], None] | str | None) -> None:
     """A worker's life: run each job received until told to stop (None), then tear down."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        fn, teardown = _resolve(fn), _resolve(teardown)  # their imports, before the first job arrives
         while (job := conn.recv()) is not None:
             try:
                 conn.send(("ok", fn(job)))
@@ -82,7 +94,22 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-def _start(ctx: mp.context.BaseContext, fn: Callable, teardown: Callable[[], None] | None) -> _Worker:
+def spawn(fn: str, teardown: str | None, processes: int) -> list[Worker]:
+    """Start ``processes`` workers now, before their jobs are known, for ``imap_unordered(..., started=...)``: they
+    import while the caller is still getting ready (a run's own imports, hashing and planning). ``fn`` and
+    ``teardown`` are named "module:function", so the caller need not import them. Whoever ends up not handing them
+    to ``imap_unordered`` stops them with ``stop``."""
+    ctx = mp.get_context("spawn")
+    return [_start(ctx, fn, teardown) for _ in range(processes)]
+
+
+def stop(started: Sequence[Worker]) -> None:
+    """Stop workers from ``spawn`` that no job needed (each finishes its imports and tears down); those a pool has
+    already stopped are left alone, so this is safe to call on every worker ``spawn`` gave."""
+    _stop([w for w in started if not w.conn.closed])
+
+
+def _start(ctx: mp.context.BaseContext, fn: Callable | str, teardown: Callable[[], None] | str | None) -> Worker:
     """Start a worker with SIGINT ignored from its first instruction: a Ctrl-C while it is still importing (before
     _serve) would otherwise print a KeyboardInterrupt traceback from multiprocessing's bootstrap. The parent ignores
     SIGINT only while the process is created (milliseconds)."""
@@ -97,10 +124,10 @@ def _start(ctx: mp.context.BaseContext, fn: Callable, teardown: Callable[[], Non
     else:
         process.start()
     child.close()
-    return _Worker(process, parent)
+    return Worker(process, parent)
 
 
-def _stop(workers: list[_Worker], stopping: list[_Worker] = ()) -> None:
+def _stop(workers: list[Worker], stopping: list[Worker] = ()) -> None:
     """Ask idle workers to finish, terminate busy ones, and make sure every one (and every stopping one) has exited."""
     for w in workers:
         try:
@@ -116,7 +143,7 @@ def _stop(workers: list[_Worker], stopping: list[_Worker] = ()) -> None:
         _finish(w, w.since)
 
 
-def _finish(w: _Worker, kill_at: float) -> None:
+def _finish(w: Worker, kill_at: float) -> None:
     """Wait for a worker to exit until kill_at, then kill it."""
     w.process.join(max(0.0, kill_at - time.monotonic()))
     if w.process.is_alive():
@@ -125,7 +152,7 @@ def _finish(w: _Worker, kill_at: float) -> None:
     w.conn.close()
 
 
-def _reap(stopping: list[_Worker], now: float) -> list[_Worker]:
+def _reap(stopping: list[Worker], now: float) -> list[Worker]:
     """The stopping workers still cleaning up; those that exited are closed, those past their deadline killed."""
     left = []
     for w in stopping:
@@ -136,25 +163,30 @@ def _reap(stopping: list[_Worker], now: float) -> list[_Worker]:
     return left
 
 
-def _wait_seconds(busy: list[_Worker], stopping: list[_Worker], timeout: float | None) -> float | None:
+def _wait_seconds(busy: list[Worker], stopping: list[Worker], timeout: float | None) -> float | None:
     """How long the pool may wait before a job's time limit or a stopping worker's kill deadline passes."""
     deadlines = [w.since + timeout for w in busy] if timeout is not None else []
     deadlines += [w.since for w in stopping]
     return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
 
 
-def imap_unordered(fn: Callable[[J], object], jobs: Iterable[J], processes: int,
-                   teardown: Callable[[], None] | None = None,
-                   timeout: float | None = None) -> Iterator[tuple[J, object]]:
+def imap_unordered(fn: Callable[[J], object] | str, jobs: Iterable[J], processes: int,
+                   teardown: Callable[[], None] | str | None = None, timeout: float | None = None,
+                   started: Sequence[Worker] = ()) -> Iterator[tuple[J, object]]:
     """Yield (job, result) as jobs finish; result is a WorkerDied, JobFailed or TimedOut when the job did not return.
 
     ``timeout`` (seconds, None for none) limits each job from when it is handed to a worker.
-    ``fn`` and ``teardown`` must be importable top-level functions (workers are spawned fresh).
+    ``fn`` and ``teardown`` must be importable top-level functions, or their "module:function" names (workers are
+    spawned fresh). ``started``: workers from ``spawn`` with the same ``fn`` and ``teardown``, used first (those
+    not needed are stopped); the pool owns them from here.
     """
     ctx = mp.get_context("spawn")
     todo = deque(jobs)
-    workers: list[_Worker | None] = [_start(ctx, fn, teardown) for _ in range(min(max(1, processes), len(todo)))]
-    stopping: list[_Worker] = []  # workers stopped at their job's time limit, cleaning up
+    wanted = min(max(1, processes), len(todo))
+    stop(started[wanted:])
+    workers: list[Worker | None] = [*started[:wanted],
+                                     *(_start(ctx, fn, teardown) for _ in range(wanted - len(started[:wanted])))]
+    stopping: list[Worker] = []  # workers stopped at their job's time limit, cleaning up
     try:
         while True:
             workers = [w for w in workers if w is not None]
@@ -192,7 +224,7 @@ def imap_unordered(fn: Callable[[J], object], jobs: Iterable[J], processes: int,
         _stop([w for w in workers if w is not None], stopping)
 
 
-def _receive(w: _Worker) -> object:
+def _receive(w: Worker) -> object:
     """The job's result from the worker's pipe, or why there is none."""
     try:
         if w.conn.poll():
