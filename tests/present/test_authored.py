@@ -181,6 +181,16 @@ def test_two_statement_folders_for_one_council_are_an_error(tmp_path: Path) -> N
         authored.folder(tmp_path, "E08000019")
 
 
+def test_a_statement_folder_is_found_at_any_depth_in_any_case_but_never_under_a_hidden_folder(tmp_path: Path) -> None:
+    (tmp_path / ".git" / "E08000019_statement").mkdir(parents=True)  # hidden: ignored, so no "two folders" error
+    (tmp_path / "local" / ".old" / "E08000019_statement").mkdir(parents=True)
+    assert authored.folder(tmp_path, "E08000019") is None
+    nested = tmp_path / "local" / "sheffield" / "e08000019_Statement"
+    nested.mkdir(parents=True)
+    assert authored.folder(tmp_path, "E08000019") == nested
+    assert authored.folder(tmp_path / "local", "E08000019", 2026) == nested
+
+
 def test_templates_write_a_skeleton_per_slot_that_counts_as_unwritten(tmp_path: Path) -> None:
     written = authored.write_skeletons(tmp_path)
     assert len(written) == len(authored.slots()) + 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -108,9 +109,15 @@ def skeleton(slot: Slot) -> str:
 def folder(data_dir: Path, code: str, year: int | None = None) -> Path | None:
     """The council's statement folder, any case, anywhere under the data folder: <CODE>_statement_<YEAR>/ when the
     council keeps each year's text apart (so a past statement reproduces exactly), else <CODE>_statement/; None."""
-    for name in ([f"{code}{FOLDER_SUFFIX}_{year}"] if year else []) + [f"{code}{FOLDER_SUFFIX}"]:
-        found = sorted(p for p in Path(data_dir).rglob("*") if p.is_dir() and p.name.casefold() == name.casefold()
-                       and not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
+    names = ([f"{code}{FOLDER_SUFFIX}_{year}"] if year else []) + [f"{code}{FOLDER_SUFFIX}"]
+    candidates: dict[str, list[Path]] = {name.casefold(): [] for name in names}
+    for root, dirs, _ in os.walk(data_dir):  # one walk for both names (England's data: 1,500 files, ≈ 10 ms)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # nor anything under a hidden folder
+        for d in dirs:
+            if d.casefold() in candidates:
+                candidates[d.casefold()].append(Path(root) / d)
+    for name in names:
+        found = sorted(candidates[name.casefold()])
         if len(found) > 1:
             raise InputError(f"two statement folders {name} for {code}: {found[0]} and {found[1]}; keep one")
         if found:
