@@ -106,3 +106,16 @@ def test_package_hash_changes_with_the_statements_template_files(tmp_path, monke
     before = run_cache.package_hash()
     (tmp_path / "mps" / name).write_text("two\n")
     assert run_cache.package_hash() != before
+
+
+def test_a_scanned_file_is_not_read_again_to_key_the_parse_cache(data, monkeypatch):
+    from helpers.load import reading
+    reads: list[Path] = []
+    real = reading.sha256_file
+    monkeypatch.setattr(reading, "SETTLED_NS", -1)  # files written a moment ago count as settled
+    monkeypatch.setattr(reading, "sha256_file", lambda path: reads.append(Path(path)) or real(path))
+    files = {f.path: f for f in run_cache.scan_inputs(data)}
+    assert len(reads) == 4
+    assert reading.file_hash(data / "cqc" / "directory.csv") == files["cqc/directory.csv"].sha256 \
+        == real(data / "cqc" / "directory.csv")
+    assert len(reads) == 4  # remembered from the scan: England's largest files are read once per run
