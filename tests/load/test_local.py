@@ -219,6 +219,24 @@ def test_vintage_from_readme_as_at_then_file_name(tmp_path):
     assert load_local(undated, write_sheet(tmp_path / "widgets_2026.xlsx", [ROW])).vintage == "widgets_2026.xlsx"
 
 
+def test_the_readme_is_read_once_per_file_version_with_a_cache(tmp_path, monkeypatch):
+    from helpers.load import local_loader
+    undated = replace(SPEC, vintage_field=None)
+    path = write_sheet(tmp_path / "v.xlsx", [ROW], readme=[["As at", "Quarter 2 2026-27"], ["synthetic demo data"]])
+    cache = tmp_path / "cache"
+    reads: list[list[str]] = []
+    real = local_loader.read_raw
+    monkeypatch.setattr(local_loader, "read_raw", lambda p, sheets: reads.append(list(sheets)) or real(p, sheets))
+    for _ in range(2):
+        local_loader._local.clear()  # as a new worker would: only the cache on disk is left
+        table = load_local(undated, path, cache)
+        assert table.vintage == "Quarter 2 2026-27" and table.synthetic is True
+    assert reads.count(["README"]) == 1
+    write_sheet(path, [ROW], readme=[["As at", "30/09/2026"]])  # a new version of the file is read afresh
+    table = load_local(undated, path, cache)
+    assert table.vintage == "30 September 2026" and table.synthetic is False and reads.count(["README"]) == 2
+
+
 def test_cache_is_reused_and_warnings_survive_a_cache_hit(tmp_path):
     path = write_sheet(tmp_path / "w.xlsx", [[*ROW[:3], "20", *ROW[4:]]])
     cache = tmp_path / "cache"
