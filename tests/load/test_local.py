@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -292,6 +293,24 @@ def test_find_files_matches_the_source_name_in_any_case_with_spaces_or_underscor
         ["E08000019 WIDGETS (1).ods", "Widgets_2026.xlsx", "old/widgets.csv"]
     assert council_file(SPEC, tmp_path, "E08000019") == tmp_path / "E08000019 WIDGETS (1).ods"
     assert council_file(SPEC, tmp_path, "E08000018") is None
+
+
+def test_find_files_follows_the_folder_and_raises_on_every_call_while_a_file_is_there_twice(tmp_path, monkeypatch):
+    from helpers.load import reading
+    monkeypatch.setattr(reading, "SETTLED_NS", -10**18)  # listings are kept at once, as for a folder at rest
+    (tmp_path / "E08000019_widgets.xlsx").write_text("x")
+    assert find_files(SPEC, tmp_path, "E08000019") == [tmp_path / "E08000019_widgets.xlsx"]
+    found = find_files(SPEC, tmp_path, "E08000019")
+    found.clear()  # a caller's list is its own
+    assert find_files(SPEC, tmp_path, "E08000019") == [tmp_path / "E08000019_widgets.xlsx"]
+    (tmp_path / "e08000019 widgets (1).xlsx").write_text("x")
+    os.utime(tmp_path, ns=(1, 1))  # a folder time unlike the listing's, however coarse the clock
+    for _ in range(2):
+        with pytest.raises(InputError, match="share the vintage"):
+            find_files(SPEC, tmp_path, "E08000019")
+    (tmp_path / "e08000019 widgets (1).xlsx").unlink()
+    os.utime(tmp_path, ns=(2, 2))
+    assert find_files(SPEC, tmp_path, "E08000019") == [tmp_path / "E08000019_widgets.xlsx"]
 
 
 def test_a_council_file_saved_twice_is_an_error_naming_both(tmp_path):

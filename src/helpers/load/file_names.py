@@ -44,6 +44,7 @@ def _folded(stem: str) -> str:
     return fold(stem)
 
 
+@lru_cache(maxsize=65536)  # a datetime cannot be changed, and a run asks for the same names' dates many times
 def name_date(name: str) -> datetime | None:
     """The date a file name carries as DD_Month_YYYY (or with spaces, any case), else None."""
     m = NAME_DATE.search(fold(Path(name).stem))

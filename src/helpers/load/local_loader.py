@@ -24,8 +24,8 @@ from helpers.errors import DataQualityLog, InputError
 from helpers.load import vintages
 from helpers.load.file_names import accepted, one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
-from helpers.load.reading import (Column, RawSheet, SourceTable, cached, cached_json, file_hash, kept, locate_header,
-                                  read_raw, table_below_header, to_date, to_flag, to_number)
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, cached_json, data_files, file_hash, kept,
+                                  locate_header, read_raw, table_below_header, to_date, to_flag, to_number)
 
 EARLIEST, LATEST = "2000-01-01", "2100-12-31"
 LOADER_VERSION = "1"
@@ -36,6 +36,21 @@ def find_files(spec: LocalSource, data_dir: Path, council_code: str | None = Non
     name carries it), sorted by path. A council's files of one source may share a name in different folders (one
     per year, e.g. local/2025/): their as-at dates tell them apart (``load_council``). Two of one name in one
     folder (a browser's second download, "… (1).xlsx") are an InputError naming both."""
+    listing = data_files(data_dir)
+    key = (spec.file_names, spec.title, Path(data_dir), council_code)
+    known = _found.get(key)
+    if known is None or known[0] is not listing:  # worked out once per listing of the folder; errors never kept
+        known = _found[key] = (listing, _find_files(spec, data_dir, council_code))
+        while len(_found) > FOUND_MEMORY:
+            _found.popitem(last=False)
+    return list(known[1])
+
+
+FOUND_MEMORY = 4096  # (source, folder, council) lookups kept per process: a national run's councils × sources
+_found: OrderedDict[tuple[object, ...], tuple[tuple[Path, ...], list[Path]]] = OrderedDict()
+
+
+def _find_files(spec: LocalSource, data_dir: Path, council_code: str | None) -> list[Path]:
     code = council_code.casefold() if council_code is not None else None
     files = sorted(p for p in accepted(spec.file_names, data_dir) if code is None or code in p.name.casefold())
     for folder in dict.fromkeys(p.parent for p in files):
