@@ -70,7 +70,8 @@ def delivery(rows: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     keys = [rows[k] for k in by] or np.zeros(len(rows), dtype="int64")  # no groups: every row in one
     # per-group sums skip unknowns (0 when a group has none), summed in row order as the named aggregation did
     sums = values.groupby(keys, dropna=False).sum()
-    weeks, providers = (rows[c].groupby(keys, dropna=False).nunique().to_numpy() for c in ("week_ending", "provider_id"))
+    weeks, providers = (rows[c].groupby(keys, dropna=False).nunique().to_numpy()
+                        for c in ("week_ending", "provider_id"))
     total = {c: sums[c].to_numpy() for c in SUMMED}
     out = pd.DataFrame({
         "providers": providers, "weeks": weeks,
