@@ -51,7 +51,7 @@ def published(vintage: str, *, rates: bool = False) -> pd.Timestamp | None:
     return _published(str(vintage), rates)
 
 
-@lru_cache(maxsize=4096)  # a Timestamp cannot be changed; each council's files are dated on every load (3 formats tried)
+@lru_cache(maxsize=4096)  # a Timestamp cannot be changed; a council's files are dated on every load (3 formats tried)
 def _published(vintage: str, rates: bool) -> pd.Timestamp | None:
     text = vintage.strip()
     fy = FINANCIAL_YEAR.match(text)
