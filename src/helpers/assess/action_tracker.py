@@ -110,14 +110,24 @@ def published_rows(plan: pd.DataFrame, today: date | pd.Timestamp, days: int) ->
     themes = {t: i for i, t in enumerate(THEMES)}
     targets = plan["target_date"]
     # per-row cells from Python lists (a plan has tens of rows): Series.map cost more per call than the work
-    out = pd.DataFrame({
+    cells = {
         "theme": plan["theme"].to_numpy(), "action": plan["action"].to_numpy(),
         "service": [service_title(s) for s in plan["service"].tolist()], "owner": plan["owner"].to_numpy(),
         "target": ["Ongoing" if pd.isna(d) else wording.day(d) for d in targets.tolist()],
-        "status": [status_label(s, bool(a), bool(b)) for s, a, b in zip(plan["status"].tolist(), late, soon)],
-        "_order": [themes.get(t, np.nan) for t in plan["theme"].tolist()], "_date": targets.to_numpy()},
-        index=pd.RangeIndex(len(plan)))
-    out = out.sort_values(["_order", "_date"], kind="stable", na_position="last").drop(columns=["_order", "_date"])
+        "status": [status_label(s, bool(a), bool(b)) for s, a, b in zip(plan["status"].tolist(), late, soon)]}
+    order = np.array([themes.get(t, np.nan) for t in plan["theme"].tolist()], dtype="float64")
+    dates = _dates(plan)
+    if dates is None:  # target dates not held as datetimes: pandas sorts them
+        out = pd.DataFrame({**cells, "_order": order, "_date": targets.to_numpy()}, index=pd.RangeIndex(len(plan)))
+        out = out.sort_values(["_order", "_date"], kind="stable", na_position="last").drop(columns=["_order", "_date"])
+        return out.astype("str")
+    # the same stable order by theme then date, missing ones last, as one lexsort (the last key sorts first)
+    ticks = np.where(np.isnat(dates), np.iinfo("int64").max, dates.view("int64"))
+    perm = np.lexsort((ticks, np.where(np.isnan(order), np.inf, order)))
+    index = pd.RangeIndex(len(plan))
+    if not np.array_equal(perm, np.arange(len(plan))):  # as sort_values labels rows: kept in place, the same index
+        index = index.take(perm)
+    out = pd.DataFrame({c: np.asarray(v, dtype=object)[perm] for c, v in cells.items()}, index=index)
     return out.astype("str")
 
 
