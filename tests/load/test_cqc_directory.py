@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from helpers.errors import InputError
-from helpers.load import cqc_directory
+from helpers.load import cqc_directory, reading
 
 GOOD_ROW = {"Location ID": "1-101", "Location HSCA start date": "01/02/2015", "Dormant (Y/N)": "N",
             "Care home?": "Y", "Location Name": "Oak House", "Care homes beds": 30,
@@ -135,3 +135,19 @@ def test_cache_is_reused_and_keyed_on_content(tmp_path):
     write_directory(path, [{**GOOD_ROW, "Care homes beds": 31}])
     assert cqc_directory.load(path, cache).data["beds"].iloc[0] == 31
     assert len(list(cache.glob("cqc_directory-*.parquet"))) == 2
+
+
+def test_vintage_is_read_once_per_version_of_the_file(tmp_path, monkeypatch):
+    path = write_directory(tmp_path / "01_November_2026_HSCA_Active_Locations.xlsx", [GOOD_ROW])
+    reads: list[str] = []
+    real = cqc_directory.sheet_lines
+    monkeypatch.setattr(cqc_directory, "sheet_lines", lambda *a: reads.append(str(a[0])) or real(*a))
+    monkeypatch.setattr(reading, "SETTLED_NS", -10**18)  # its hash remembered at once, as at rest
+    assert cqc_directory.vintage_of(path) == cqc_directory.vintage_of(path) == pd.Timestamp("2026-10-01")
+    assert len(reads) == 1
+    wb = load_workbook(path)
+    wb["README"]["A1"] = "Source: CQC database as at 02 October 2026"
+    wb.save(path)  # a new version: read again
+    assert cqc_directory.vintage_of(path) == pd.Timestamp("2026-10-02") and len(reads) == 2
+    with pytest.raises(InputError, match="cannot tell the directory's vintage"):
+        cqc_directory.vintage_of(tmp_path / "gone.xlsx")

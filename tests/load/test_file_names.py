@@ -234,3 +234,32 @@ def test_the_files_a_rule_accepts_follow_the_folder_as_it_changes(tmp_path):
     (tmp_path / "sub" / "01_November_2026_Latest_ratings.xlsx").write_bytes(b"x")
     assert [p.name for p in accepted(rule, tmp_path)] == ["01_November_2025_Latest_ratings.xlsx",
                                                            "01_November_2026_Latest_ratings.xlsx"]
+
+
+def test_find_raises_on_every_call_while_two_files_share_a_vintage_and_follows_the_folder(tmp_path):
+    from helpers.load import cqc_ratings
+    from helpers.load.file_names import find
+    rule = cqc_ratings.FILE_NAMES
+    (tmp_path / "01_November_2025_Latest_ratings.xlsx").write_bytes(b"x")
+    first = find(rule, tmp_path, "CQC ratings")
+    first.clear()  # a caller's list is its own
+    assert find(rule, tmp_path, "CQC ratings") == [tmp_path / "01_November_2025_Latest_ratings.xlsx"]
+    (tmp_path / "01 November 2025 Latest ratings (1).xlsx").write_bytes(b"x")
+    for _ in range(2):
+        with pytest.raises(InputError, match="share the vintage '01 November 2025'"):
+            find(rule, tmp_path, "CQC ratings")
+    (tmp_path / "01 November 2025 Latest ratings (1).xlsx").unlink()
+    assert find(rule, tmp_path, "CQC ratings") == [tmp_path / "01_November_2025_Latest_ratings.xlsx"]
+
+
+def test_a_ratings_csv_under_any_name_is_found_while_it_is_there(tmp_path):
+    source = catalogue.source("CQC ratings")
+    header = ",".join(source.signature)
+    (tmp_path / "extract.csv").write_text(header + "\n")
+    (tmp_path / "other.csv").write_text("a,b\n1,2\n")
+    assert catalogue.files(source, tmp_path) == [tmp_path / "extract.csv"]
+    assert catalogue.files(source, tmp_path) == [tmp_path / "extract.csv"]
+    (tmp_path / "other.csv").write_text(header + "\n")  # the same folder listing, a file's contents changed
+    assert catalogue.files(source, tmp_path) == [tmp_path / "extract.csv", tmp_path / "other.csv"]
+    (tmp_path / "extract.csv").unlink()
+    assert catalogue.files(source, tmp_path) == [tmp_path / "other.csv"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -219,6 +220,24 @@ def test_vintage_from_readme_as_at_then_file_name(tmp_path):
     assert load_local(undated, write_sheet(tmp_path / "widgets_2026.xlsx", [ROW])).vintage == "widgets_2026.xlsx"
 
 
+def test_the_readme_is_read_once_per_file_version_with_a_cache(tmp_path, monkeypatch):
+    from helpers.load import local_loader
+    undated = replace(SPEC, vintage_field=None)
+    path = write_sheet(tmp_path / "v.xlsx", [ROW], readme=[["As at", "Quarter 2 2026-27"], ["synthetic demo data"]])
+    cache = tmp_path / "cache"
+    reads: list[list[str]] = []
+    real = local_loader.read_raw
+    monkeypatch.setattr(local_loader, "read_raw", lambda p, sheets: reads.append(list(sheets)) or real(p, sheets))
+    for _ in range(2):
+        local_loader._local.clear()  # as a new worker would: only the cache on disk is left
+        table = load_local(undated, path, cache)
+        assert table.vintage == "Quarter 2 2026-27" and table.synthetic is True
+    assert reads.count(["README"]) == 1
+    write_sheet(path, [ROW], readme=[["As at", "30/09/2026"]])  # a new version of the file is read afresh
+    table = load_local(undated, path, cache)
+    assert table.vintage == "30 September 2026" and table.synthetic is False and reads.count(["README"]) == 2
+
+
 def test_cache_is_reused_and_warnings_survive_a_cache_hit(tmp_path):
     path = write_sheet(tmp_path / "w.xlsx", [[*ROW[:3], "20", *ROW[4:]]])
     cache = tmp_path / "cache"
@@ -274,6 +293,24 @@ def test_find_files_matches_the_source_name_in_any_case_with_spaces_or_underscor
         ["E08000019 WIDGETS (1).ods", "Widgets_2026.xlsx", "old/widgets.csv"]
     assert council_file(SPEC, tmp_path, "E08000019") == tmp_path / "E08000019 WIDGETS (1).ods"
     assert council_file(SPEC, tmp_path, "E08000018") is None
+
+
+def test_find_files_follows_the_folder_and_raises_on_every_call_while_a_file_is_there_twice(tmp_path, monkeypatch):
+    from helpers.load import reading
+    monkeypatch.setattr(reading, "SETTLED_NS", -10**18)  # listings are kept at once, as for a folder at rest
+    (tmp_path / "E08000019_widgets.xlsx").write_text("x")
+    assert find_files(SPEC, tmp_path, "E08000019") == [tmp_path / "E08000019_widgets.xlsx"]
+    found = find_files(SPEC, tmp_path, "E08000019")
+    found.clear()  # a caller's list is its own
+    assert find_files(SPEC, tmp_path, "E08000019") == [tmp_path / "E08000019_widgets.xlsx"]
+    (tmp_path / "e08000019 widgets (1).xlsx").write_text("x")
+    os.utime(tmp_path, ns=(1, 1))  # a folder time unlike the listing's, however coarse the clock
+    for _ in range(2):
+        with pytest.raises(InputError, match="share the vintage"):
+            find_files(SPEC, tmp_path, "E08000019")
+    (tmp_path / "e08000019 widgets (1).xlsx").unlink()
+    os.utime(tmp_path, ns=(2, 2))
+    assert find_files(SPEC, tmp_path, "E08000019") == [tmp_path / "E08000019_widgets.xlsx"]
 
 
 def test_a_council_file_saved_twice_is_an_error_naming_both(tmp_path):

@@ -93,3 +93,21 @@ def test_by_period_keeps_every_date():
     august = trend[trend["date"] == pd.Timestamp("2026-08-30")].set_index("category")
     assert august.index.tolist() == ["Residential", "All care homes"]
     assert august.loc["Residential", "occupancy_pct"] == 100.0
+
+
+@pytest.mark.parametrize("change", ["none", "reversed", "missing counts", "one category"])
+def test_the_array_path_gives_what_the_pandas_operations_give(change):
+    from helpers.load.occupancy import _by_period_arrays, _by_period_frames
+    df = HAND.astype({"beds": "Int64", "occupied": "Int64", "vacant": "Int64", "council": str, "location_id": str,
+                      "category": str})
+    if change == "reversed":
+        df = df.iloc[::-1]
+    elif change == "missing counts":
+        df.loc[df.index[1], "occupied"] = pd.NA
+        df.loc[df.index[2], "vacant"] = pd.NA
+    elif change == "one category":
+        df = df[df["category"] == "Residential"]
+    arrays, frames = _by_period_arrays(df), _by_period_frames(df)
+    pd.testing.assert_frame_equal(arrays, frames, check_exact=True)
+    assert arrays.dtypes.tolist() == frames.dtypes.tolist() and arrays.to_csv() == frames.to_csv()
+    pd.testing.assert_frame_equal(occupancy_by_period(df), frames, check_exact=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers import params as params_module
@@ -63,14 +64,15 @@ def finance_params(raw: dict[str, Any] | None = None) -> FinanceParams:
 def latest_returns(fin: pd.DataFrame) -> pd.DataFrame:
     """Each home's latest row (by As at date)."""
     ordered = fin.sort_values(["location_id", "as_at"])
-    return ordered.groupby("location_id", as_index=False).tail(1).reset_index(drop=True)
+    # the last row of each home in that order (a required field, never missing: groupby's tail(1) without a grouping)
+    return ordered.drop_duplicates("location_id", keep="last").reset_index(drop=True)
 
 
 def occupancy_council_funded(occupancy: pd.DataFrame) -> pd.DataFrame:
     """Council-funded beds per home at the occupancy return's latest date (summed over bed categories)."""
     latest = occupancy[occupancy["date"] == occupancy["date"].max()]
-    known = latest.groupby("location_id")["council_funded"].count()
-    funded = latest.groupby("location_id")["council_funded"].sum()
+    grouped = latest.groupby("location_id")["council_funded"]  # one grouping for both
+    known, funded = grouped.count(), grouped.sum()
     return funded[known > 0].astype("Int64").rename("occupancy_council_funded").reset_index()
 
 
@@ -79,8 +81,9 @@ def fill_council_funded(fin: pd.DataFrame, occupancy: pd.DataFrame | None) -> pd
     out = fin.copy()
     source = pd.Series(FROM_RETURN, index=out.index, dtype="str").where(out["council_funded_beds"].notna(), NOT_KNOWN)
     if occupancy is not None and len(occupancy):
-        extra = out[["location_id"]].merge(occupancy_council_funded(occupancy), on="location_id", how="left")
-        fill = pd.Series(extra["occupancy_council_funded"].to_numpy(), index=out.index, dtype="Int64")
+        # each home's figure looked up by its ID (the IDs are unique there), as a left merge gave it
+        funded = occupancy_council_funded(occupancy).set_index("location_id")["occupancy_council_funded"]
+        fill = pd.Series(out["location_id"].map(funded).to_numpy(), index=out.index, dtype="Int64")
         source = source.where(~(out["council_funded_beds"].isna() & fill.notna()), FROM_OCCUPANCY)
         out["council_funded_beds"] = out["council_funded_beds"].astype("Int64").fillna(fill)
     out["council_funded_source"] = source
@@ -108,8 +111,8 @@ def financial_risk(fin: pd.DataFrame, p: FinanceParams) -> pd.DataFrame:
 
 
 def _any(conditions: dict[str, pd.Series], index: pd.Index) -> pd.Series:
-    frame = pd.DataFrame({k: v.fillna(False).astype(bool) for k, v in conditions.items()}, index=index)
-    return frame.any(axis=1)
+    flags = [v.fillna(False).astype(bool).to_numpy(dtype=bool) for v in conditions.values()]
+    return pd.Series(np.logical_or.reduce(flags) if flags else np.zeros(len(index), dtype=bool), index=index)
 
 
 def _reasons(out: pd.DataFrame, high: dict[str, pd.Series], moderate: dict[str, pd.Series]) -> pd.Series:

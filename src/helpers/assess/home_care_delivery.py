@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers import params as params_module
@@ -38,28 +39,51 @@ def latest_weeks(activity: pd.DataFrame, weeks: int) -> pd.DataFrame:
     return rows[rows["week_ending"].isin(ends)].reset_index(drop=True)
 
 
+SUMMED = ["commissioned_hours", "delivered_hours", "person_weeks", "person_weeks_with_calls", "calls", "calls_15",
+          "calls_30", "hand_backs"]
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    return column.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _ratio(part: np.ndarray, whole: np.ndarray, scale: float | None = None) -> pd.arrays.FloatingArray:
+    """part ÷ whole (× scale) as Float64, <NA> where either is unknown or whole is not above 0 (``percent_of``'s
+    rule, and the same arithmetic in the same order)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = part / whole if scale is None else part / whole * scale
+    return pd.array(np.where(whole > 0, ratio, np.nan), dtype="Float64")
+
+
 def delivery(rows: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The delivery measures (see the module docstring) over all rows, or per ``by`` group."""
-    calls_known = rows[CALL_COLUMNS].notna().any(axis=1)
-    work = rows.assign(
-        calls=rows[CALL_COLUMNS].sum(axis=1, min_count=1).astype("Float64"),
-        people_with_calls=rows["people_supported"].where(calls_known).astype("Float64"),
-        people=rows["people_supported"].astype("Float64"))
-    keys = list(by) or (lambda _: 0)
-    grouped = work.groupby(keys, dropna=False)
-    out = grouped.agg(weeks=("week_ending", "nunique"), providers=("provider_id", "nunique"),
-                      commissioned_hours=("commissioned_hours", "sum"), delivered_hours=("delivered_hours", "sum"),
-                      person_weeks=("people", "sum"), person_weeks_with_calls=("people_with_calls", "sum"),
-                      calls=("calls", "sum"), calls_15=("calls_15", "sum"), calls_30=("calls_30", "sum"),
-                      hand_backs=("hand_backs", "sum"))
-    out = out.astype({c: "Float64" for c in out.columns if c not in ("weeks", "providers")})
-    out["delivered_pct"] = percent_of(out["delivered_hours"], out["commissioned_hours"])
-    out["hours_per_person_week"] = (out["delivered_hours"] / out["person_weeks"].where(out["person_weeks"] > 0))
-    out["calls_15_pct"] = percent_of(out["calls_15"], out["calls"])
-    out["calls_30_pct"] = percent_of(out["calls_30"], out["calls"])
-    out["calls_per_person_week"] = out["calls"] / out["person_weeks_with_calls"].where(
-        out["person_weeks_with_calls"] > 0)
-    out["hand_backs_per_week"] = out["hand_backs"] / out["weeks"].where(out["weeks"] > 0)
+    # the measures as plain float arrays (NaN for unknown): a few array operations instead of one pandas operation
+    # per column and per measure, which cost more than the arithmetic on these small frames
+    bands = np.column_stack([_floats(rows[c]) for c in CALL_COLUMNS])
+    calls_known = ~np.isnan(bands).all(axis=1)
+    people = _floats(rows["people_supported"])
+    values = pd.DataFrame({
+        "commissioned_hours": _floats(rows["commissioned_hours"]), "delivered_hours": _floats(rows["delivered_hours"]),
+        "person_weeks": people, "person_weeks_with_calls": np.where(calls_known, people, np.nan),
+        "calls": np.where(calls_known, np.nansum(bands, axis=1), np.nan), "calls_15": _floats(rows["calls_15"]),
+        "calls_30": _floats(rows["calls_30"]), "hand_backs": _floats(rows["hand_backs"])}, index=rows.index)
+    keys = [rows[k] for k in by] or np.zeros(len(rows), dtype="int64")  # no groups: every row in one
+    # per-group sums skip unknowns (0 when a group has none), summed in row order as the named aggregation did
+    sums = values.groupby(keys, dropna=False).sum()
+    weeks, providers = (rows[c].groupby(keys, dropna=False).nunique().to_numpy()
+                        for c in ("week_ending", "provider_id"))
+    total = {c: sums[c].to_numpy() for c in SUMMED}
+    out = pd.DataFrame({
+        "providers": providers, "weeks": weeks,
+        **{c: pd.array(total[c], dtype="Float64") for c in ("commissioned_hours", "delivered_hours", "person_weeks")},
+        "delivered_pct": _ratio(total["delivered_hours"], total["commissioned_hours"], 100),
+        "hours_per_person_week": _ratio(total["delivered_hours"], total["person_weeks"]),
+        "calls": pd.array(total["calls"], dtype="Float64"),
+        "calls_15_pct": _ratio(total["calls_15"], total["calls"], 100),
+        "calls_30_pct": _ratio(total["calls_30"], total["calls"], 100),
+        "calls_per_person_week": _ratio(total["calls"], total["person_weeks_with_calls"]),
+        "hand_backs": pd.array(total["hand_backs"], dtype="Float64"),
+        "hand_backs_per_week": _ratio(total["hand_backs"], weeks.astype("float64"))}, index=sums.index)
     out = out.reset_index() if by else out.reset_index(drop=True)
     return out[[*by, "providers", *MEASURES]]
 

@@ -122,16 +122,25 @@ def kpi_table(kpis: pd.DataFrame, margin: float) -> pd.DataFrame:
     order = period_order(rated["period"])
     rated = rated.assign(_p=rated["period"].astype(str).map({p: i for i, p in enumerate(order)}))
     rated = rated.sort_values(["_p"], kind="stable")
+    # each KPI × service's rows by position (in order of first appearance, as groupby(sort=False) gives them): the
+    # cells are read from the columns, not by making a row Series per group
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    for i, key in enumerate(zip(rated["kpi"].tolist(), rated["service"].tolist())):
+        if not (pd.isna(key[0]) or pd.isna(key[1])):  # groupby leaves out a missing key
+            groups.setdefault(key, []).append(i)
+    cells = {c: rated[c].array for c in ("period", "target", "actual", "unit", "direction", "gap", "rag")}
+    actual = rated["actual"].array
     rows = []
-    for (kpi, service), group in rated.groupby(["kpi", "service"], sort=False):
-        last = group.iloc[-1]
-        actuals = [None if pd.isna(v) else float(v) for v in group["actual"]]
+    for (kpi, service), positions in groups.items():
+        at = positions[-1]
+        last = {c: values[at] for c, values in cells.items()}
+        actuals = [None if pd.isna(v) else float(v) for v in (actual[i] for i in positions)]
         known = sum(v is not None for v in actuals)
         trend = f"{sparkline(actuals)} {trend_word(actuals, last['direction'])}" if len(actuals) >= 2 and known >= 2 else ""
         rows.append({"kpi": kpi, "service": service, "period": last["period"], "target": last["target"],
                      "actual": last["actual"], "unit": last["unit"], "direction": last["direction"],
                      "gap": last["gap"], "rag": last["rag"], "rag_label": rag_label(last["rag"], margin),
-                     "periods": len(group), "trend": trend, "history": actuals})
+                     "periods": len(positions), "trend": trend, "history": actuals})
     first_seen = {key: i for i, key in enumerate(dict.fromkeys(zip(kpis["kpi"], kpis["service"])))}
     out = pd.DataFrame(rows)
     if out.empty:

@@ -105,6 +105,21 @@ def files(src: Source, data_dir: Path) -> list[Path]:
     named = find(src.file_names, data_dir, src.name)
     if not src.signature:
         return named
-    unnamed = [p for p in data_files(data_dir) if p.suffix.casefold() == ".csv" and by_file_name(p.name) is None
-               and identify(p) is src]
+    unnamed = [p for p in _unnamed_csvs(data_dir) if identify(p) is src]
     return one_per_vintage(sorted(named + unnamed), src.file_names, src.name)
+
+
+_unnamed: dict[Path, tuple[tuple[Path, ...], list[Path]]] = {}
+
+
+def _unnamed_csvs(data_dir: Path) -> list[Path]:
+    """The CSVs under data_dir whose names no rule accepts, worked out once per listing of the folder
+    (``data_files``): a council's run asks for the ratings' files several times, and the folder holds ~1,500 files.
+    Only the names are remembered; each is identified (its first lines, by size and times) on every call."""
+    listing = data_files(data_dir)
+    root = Path(data_dir)
+    known = _unnamed.get(root)
+    if known is None or known[0] is not listing:
+        known = _unnamed[root] = (listing, [p for p in listing if p.suffix.casefold() == ".csv"
+                                            and by_file_name(p.name) is None])
+    return known[1]

@@ -97,11 +97,14 @@ FIELDS = (
 
 
 def _not_line_of_service(d: pd.DataFrame) -> pd.Series:
-    return ~pd.Series([k in LINE_GROUP for k in zip(d["service"], d["cost_line"])], index=d.index)
+    # the columns as Python lists first: iterating a pyarrow-backed column yields one scalar at a time, slowly
+    return ~pd.Series([k in LINE_GROUP for k in zip(d["service"].tolist(), d["cost_line"].tolist())], index=d.index,
+                      dtype=bool)
 
 
 def _wrong_group(d: pd.DataFrame) -> pd.Series:
-    expected = [LINE_GROUP.get(k, g) for k, g in zip(zip(d["service"], d["cost_line"]), d["group"])]
+    expected = [LINE_GROUP.get(k, g) for k, g in zip(zip(d["service"].tolist(), d["cost_line"].tolist()),
+                                                     d["group"].tolist())]
     return d["group"] != pd.Series(expected, index=d.index)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from helpers.councils import codes_for_names
 from helpers.errors import InputError
 from helpers.load.file_names import FileNames, find, name_date, twin_error
-from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, read_raw, sheet_lines,
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, check_unique, file_hash, read_raw, sheet_lines,
                                   table_below_header, to_date, to_flag, to_number, unmatched_councils)
 
 SOURCE = "CQC care directory"
@@ -134,6 +135,20 @@ def _date(text: str) -> pd.Timestamp | None:
 
 def vintage_of(path: Path, cache_dir: Path | None = None) -> pd.Timestamp:
     """Return the 'CQC database as at' date from the README sheet, else from the file name."""
+    path = Path(path)
+    if not path.is_file():
+        return _vintage_of(path, cache_dir)
+    # remembered per version of the file (its content hash): a run asks for each snapshot's date several times
+    # per council, and the answer depends only on the file's name and contents (a Timestamp cannot be changed)
+    return _remembered_vintage(path, file_hash(path), None if cache_dir is None else Path(cache_dir))
+
+
+@lru_cache(maxsize=256)
+def _remembered_vintage(path: Path, digest: str, cache_dir: Path | None) -> pd.Timestamp:
+    return _vintage_of(path, cache_dir)
+
+
+def _vintage_of(path: Path, cache_dir: Path | None) -> pd.Timestamp:
     for line in sheet_lines(path, "README", cache_dir):
         m = _VINTAGE.search(line)
         if m and _date(m.group(1)) is not None:

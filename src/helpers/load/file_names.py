@@ -44,6 +44,7 @@ def _folded(stem: str) -> str:
     return fold(stem)
 
 
+@lru_cache(maxsize=65536)  # a datetime cannot be changed, and a run asks for the same names' dates many times
 def name_date(name: str) -> datetime | None:
     """The date a file name carries as DD_Month_YYYY (or with spaces, any case), else None."""
     m = NAME_DATE.search(fold(Path(name).stem))
@@ -146,6 +147,20 @@ def accepted(rule: FileNames, data_dir: Path) -> list[Path]:
     return list(known[1])
 
 
+_found: OrderedDict[tuple[FileNames, Path, str], tuple[tuple[Path, ...], list[Path]]] = OrderedDict()
+
+
 def find(rule: FileNames, data_dir: Path, source: str) -> list[Path]:
-    """The files under data_dir whose names the rule accepts, sorted by path; two of one vintage are an InputError."""
-    return one_per_vintage(accepted(rule, data_dir), rule, source)
+    """The files under data_dir whose names the rule accepts, sorted by path; two of one vintage are an InputError.
+
+    The vintage check is done once per listing of the folder (``data_files``), like ``accepted``; a listing whose
+    files fail it is not remembered, so every call raises afresh."""
+    listing = data_files(data_dir)
+    key = (rule, Path(data_dir), source)
+    known = _found.get(key)
+    if known is None or known[0] is not listing:
+        known = (listing, one_per_vintage(accepted(rule, data_dir), rule, source))
+        _found[key] = known
+        while len(_found) > ACCEPTED_MEMORY:
+            _found.popitem(last=False)
+    return list(known[1])

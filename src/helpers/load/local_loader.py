@@ -16,6 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from helpers.councils import councils
@@ -23,8 +24,8 @@ from helpers.errors import DataQualityLog, InputError
 from helpers.load import vintages
 from helpers.load.file_names import accepted, one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
-from helpers.load.reading import (Column, RawSheet, SourceTable, cached, file_hash, kept, locate_header,
-                                  read_raw, table_below_header, to_date, to_flag, to_number)
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, cached_json, data_files, file_hash, kept,
+                                  locate_header, read_raw, table_below_header, to_date, to_flag, to_number)
 
 EARLIEST, LATEST = "2000-01-01", "2100-12-31"
 LOADER_VERSION = "1"
@@ -35,6 +36,21 @@ def find_files(spec: LocalSource, data_dir: Path, council_code: str | None = Non
     name carries it), sorted by path. A council's files of one source may share a name in different folders (one
     per year, e.g. local/2025/): their as-at dates tell them apart (``load_council``). Two of one name in one
     folder (a browser's second download, "… (1).xlsx") are an InputError naming both."""
+    listing = data_files(data_dir)
+    key = (spec.file_names, spec.title, Path(data_dir), council_code)
+    known = _found.get(key)
+    if known is None or known[0] is not listing:  # worked out once per listing of the folder; errors never kept
+        known = _found[key] = (listing, _find_files(spec, data_dir, council_code))
+        while len(_found) > FOUND_MEMORY:
+            _found.popitem(last=False)
+    return list(known[1])
+
+
+FOUND_MEMORY = 4096  # (source, folder, council) lookups kept per process: a national run's councils × sources
+_found: OrderedDict[tuple[object, ...], tuple[tuple[Path, ...], list[Path]]] = OrderedDict()
+
+
+def _find_files(spec: LocalSource, data_dir: Path, council_code: str | None) -> list[Path]:
     code = council_code.casefold() if council_code is not None else None
     files = sorted(p for p in accepted(spec.file_names, data_dir) if code is None or code in p.name.casefold())
     for folder in dict.fromkeys(p.parent for p in files):
@@ -90,7 +106,7 @@ def _load_local(spec: LocalSource, path: Path, cache_dir: Path | None) -> Source
     _check_key(spec, data, path, sheet)
     _apply_checks(spec, data, path, sheet, log)
     _warn_examples(spec, data, path, sheet, log)
-    lines = _readme_lines(path)
+    lines = _readme_lines(path, cache_dir)
     synthetic = any("synthetic" in cell.casefold() for cells in lines for cell in cells)
     return SourceTable(data, path, _vintage(spec, data, path, lines), synthetic, log)
 
@@ -212,18 +228,33 @@ def _percent_points(spec: LocalSource, data: pd.DataFrame, path: Path, sheet: st
 def _check_ranges(spec: LocalSource, data: pd.DataFrame, path: Path, sheet: str | None) -> None:
     """Raise for the first number below a field's minimum or above its maximum."""
     for f in spec.fields:
+        if f.lower is None and f.upper is None:
+            continue
         values = data[f.canonical]
+        # numbers are compared as one float array (NA never out of range); anything else as pandas compares it
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan) if pd.api.types.is_numeric_dtype(values) \
+            else None
         if f.lower is not None:
-            _raise_first(data, values < f.lower, path, sheet, f, f"expected a value of at least {f.lower:g}")
+            mask = numbers < f.lower if numbers is not None else values < f.lower
+            _raise_first(data, mask, path, sheet, f, f"expected a value of at least {f.lower:g}")
         if f.upper is not None:
-            _raise_first(data, values > f.upper, path, sheet, f, f"expected a value of at most {f.upper:g}")
+            mask = numbers > f.upper if numbers is not None else values > f.upper
+            _raise_first(data, mask, path, sheet, f, f"expected a value of at most {f.upper:g}")
 
 
-def _raise_first(data: pd.DataFrame, mask: pd.Series, path: Path, sheet: str | None, f: Field, message: str) -> None:
-    mask = mask.fillna(False).astype(bool)
-    if mask.any():
-        i = mask.idxmax()
+def _raise_first(data: pd.DataFrame, mask: pd.Series | np.ndarray, path: Path, sheet: str | None, f: Field,
+                 message: str) -> None:
+    hits = _rows(mask)
+    if hits.size:
+        i = data.index[hits[0]]
         raise _error(data, i, path, sheet, f.published, f"{message}, found {data.at[i, f.canonical]:g}")
+
+
+def _rows(mask: pd.Series | np.ndarray) -> np.ndarray:
+    """The positions where a mask is True (NA counts as False)."""
+    if isinstance(mask, pd.Series):
+        mask = mask.to_numpy(dtype=bool, na_value=False)
+    return np.flatnonzero(mask)
 
 
 def _show(value: object) -> str:
@@ -246,9 +277,11 @@ def _check_key(spec: LocalSource, data: pd.DataFrame, path: Path, sheet: str | N
 def _apply_checks(spec: LocalSource, data: pd.DataFrame, path: Path, sheet: str | None, log: DataQualityLog) -> None:
     """Run the source's cross-field rules: raise on the first error row, warn on every warning row."""
     for check in spec.checks:
-        flagged = check.rows(data).fillna(False).astype(bool)
+        hits = _rows(check.rows(data))
+        if not hits.size:  # the usual case: no row flagged, nothing per row to do
+            continue
         column = spec.published(check.column)
-        for i in flagged[flagged].index:
+        for i in data.index[hits]:
             message = check.message.format_map(data.loc[i].to_dict())
             if check.error:
                 raise _error(data, i, path, sheet, column, message)
@@ -258,18 +291,29 @@ def _apply_checks(spec: LocalSource, data: pd.DataFrame, path: Path, sheet: str 
 def _warn_examples(spec: LocalSource, data: pd.DataFrame, path: Path, sheet: str | None, log: DataQualityLog) -> None:
     """Warn about rows that look like the template's example rows (a text value starting 'Example')."""
     texts = [f for f in spec.fields if f.kind == "text"]
-    starts = pd.DataFrame({f.canonical: data[f.canonical].str.casefold().str.startswith("example") for f in texts},
-                          index=data.index)
-    for i in starts.index[starts.any(axis=1)]:
-        hit = next(f for f in texts if starts.at[i, f.canonical])
+    # one pass of plain Python over each column's values: the pandas string methods cost more on these small frames
+    starts = {f.canonical: np.array([isinstance(v, str) and v.casefold().startswith("example")
+                                     for v in data[f.canonical].tolist()], dtype=bool) for f in texts}
+    if not texts or not np.logical_or.reduce(list(starts.values())).any():
+        return
+    for pos in np.flatnonzero(np.logical_or.reduce(list(starts.values()))):
+        i = data.index[pos]
+        hit = next(f for f in texts if starts[f.canonical][pos])
         log.warn(spec.title, f"looks like a template example row ('{data.at[i, hit.canonical]}'): delete it if it is "
                  "not real data", file=str(path), sheet=sheet, row=int(data.at[i, "_row"]), column=hit.published)
 
 
-def _readme_lines(path: Path) -> list[list[str]]:
-    """The cells of each row of the file's README sheet ([] when there is none)."""
+def _readme_lines(path: Path, cache_dir: Path | None = None) -> list[list[str]]:
+    """The cells of each row of the file's README sheet ([] when there is none).
+
+    Kept in the cache (keyed on the file's content, like the table): opening the workbook again for its README
+    cost more than reading the cached table."""
     if path.suffix.lower() == ".csv":
         return []
+    return cached_json(path, cache_dir, f"local-readme-v{LOADER_VERSION}", lambda: _read_readme(path))
+
+
+def _read_readme(path: Path) -> list[list[str]]:
     try:
         raw = read_raw(path, [README_SHEET])
     except InputError:
@@ -296,7 +340,10 @@ def _vintage(spec: LocalSource, data: pd.DataFrame, path: Path, lines: list[list
     """The latest value of the vintage field, else the README 'As at' line, else the file name."""
     if spec.vintage_field:
         values = data[spec.vintage_field]
-        values = values[values.notna() & (values.astype(str) != "")]
+        if pd.api.types.is_datetime64_dtype(values):  # a date is never blank text: only NaT is left out
+            values = values[values.notna()]
+        else:
+            values = values[values.notna() & (values.astype(str) != "")]
         if len(values):
             latest = values.max()
             return latest.strftime("%d %B %Y") if isinstance(latest, pd.Timestamp) else str(latest)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import hashlib
 import io
+import json
 import os
 import re
 import time
@@ -18,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Callable, Hashable, Iterable, TypeVar
 
 import numpy as np
@@ -65,7 +68,7 @@ class RawSheet:
 def file_hash(path: Path) -> str:
     """The SHA-256 of a file's bytes (``sha256_file``), computed once per version of the file.
 
-    A version is the path, size, inode, modification and change times: any write changes the
+    A version is the path, device, inode, size, modification and change times: any write changes the
     change time, which no tool can set back (``touch -d`` and ``rsync -t`` set only the
     modification time), and the hash of a file changed less than a second ago is not remembered,
     so a same-size edit within one tick of the filesystem's clock is hashed afresh too.
@@ -76,16 +79,34 @@ def file_hash(path: Path) -> str:
     share of a warm worker's 1.7 s per council once the files are the published sizes.
     """
     path = Path(path)
-    if not path.is_file():
+    stat = _file_stat(path)  # one stat call (``Path.is_file`` and ``Path.stat`` made two, ``resolve`` one per part)
+    if stat is None:
         raise InputError("file not found", file=path)
-    stat = path.stat()
     if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) <= SETTLED_NS:
         return sha256_file(path)
-    return _hash(str(path.resolve()), stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+    # the device and inode name the file whatever the path's spelling (and follow a symlink to what it points at)
+    return _hash(os.path.abspath(path), stat.st_dev, stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what ``Path.is_file`` takes for "no file"
+
+
+def _file_stat(path: Path) -> os.stat_result | None:
+    """The path's stat when it is a regular file (following symlinks), else None; other errors raise, as in
+    ``Path.is_file``."""
+    try:
+        stat = os.stat(path)
+    except OSError as exc:
+        if exc.errno not in _NOT_THERE:
+            raise
+        return None
+    except ValueError:
+        return None
+    return stat if S_ISREG(stat.st_mode) else None
 
 
 @lru_cache(maxsize=512)
-def _hash(path: str, size: int, inode: int, mtime_ns: int, ctime_ns: int) -> str:
+def _hash(path: str, device: int, size: int, inode: int, mtime_ns: int, ctime_ns: int) -> str:
     return sha256_file(path)
 
 
@@ -494,6 +515,22 @@ def cached(path: Path, cache_dir: Path | None, key: str, build: Callable[[], pd.
     with replacing(target) as tmp:  # a temporary file per writer: workers may race to write the same entry
         frame.to_parquet(tmp, index=False)
     return _read_parquet(target)  # the same dtypes as a cache hit
+
+
+def cached_json(path: Path, cache_dir: Path | None, key: str, build: Callable[[], object]) -> object:
+    """Return ``build()`` (a value JSON can hold), cached as JSON under cache_dir keyed on the file's content hash
+    and key: for a small result (a README's cells), which a parquet file takes milliseconds to read back."""
+    if cache_dir is None:
+        return build()
+    target = Path(cache_dir) / f"{key}-{file_hash(path)[:20]}.json"
+    try:
+        return json.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    text = json.dumps(build())
+    with replacing(target) as tmp:  # a temporary file per writer: workers may race to write the same entry
+        tmp.write_text(text, encoding="utf-8")
+    return json.loads(text)  # the same value as a cache hit
 
 
 def unmatched_councils(source: str, path: Path, data: pd.DataFrame, published: str) -> DataQualityLog:

@@ -21,6 +21,7 @@ Two files of one source published on the same date are an InputError naming both
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence, TypeVar
 
@@ -47,7 +48,12 @@ def published(vintage: str, *, rates: bool = False) -> pd.Timestamp | None:
     """The date a file of this vintage counts as published (see the module's rule); None when it says no date.
 
     ``rates``: the vintage is the financial year a council's rates apply to (counted from its 1 April)."""
-    text = str(vintage).strip()
+    return _published(str(vintage), rates)
+
+
+@lru_cache(maxsize=4096)  # a Timestamp cannot be changed; a council's files are dated on every load (3 formats tried)
+def _published(vintage: str, rates: bool) -> pd.Timestamp | None:
+    text = vintage.strip()
     fy = FINANCIAL_YEAR.match(text)
     if fy:
         start = int(fy.group(1))
