@@ -413,3 +413,44 @@ def test_bands_with_statistics_are_the_left_merge_they_replace():
                     with_statistics(frame, table, columns),
                     frame.merge(table[["service", "category", *columns]], on=["service", "category"], how="left"),
                     check_exact=True)
+
+
+def test_grouped_statistics_are_the_pandas_groupby_they_replace(params):
+    """return_totals, line_statistics and total_statistics group rows themselves (statistics.key_groups): the same
+    frames, to the last bit, as pandas' groupby gives (its Kahan-compensated sums, groups in order of first
+    appearance, rows with a missing key or value left out), on shuffled returns with gaps."""
+    from helpers.assess.cost_of_care.statistics import _grouped_totals, quartile_array
+    rng = np.random.default_rng(5)
+    lines = [(s, line) for s in ("care_homes", "home_care") for line in [x for ls in COST_LINES[s].values() for x in ls]]
+    for trial in range(40):
+        picks = rng.integers(0, len(lines), 300)
+        n = len(picks)
+        value = np.round(rng.lognormal(3, 2, n), 2)
+        frame = pd.DataFrame({
+            "provider_id": [f"P{i}" for i in rng.integers(0, 12, n)], "service": [lines[i][0] for i in picks],
+            "category": pd.Series(rng.choice(["Residential", "Nursing", "", None], n), dtype="str"),
+            "cost_line": [lines[i][1] for i in picks], "group": [LINE_GROUP[lines[i]] for i in picks],
+            "value": pd.array(np.where(rng.random(n) < 0.1, np.nan, value), dtype="Float64"),
+            "_row": rng.permutation(n) + 2})
+        totals = coc.return_totals(frame, params["staff_groups"])
+        pd.testing.assert_frame_equal(totals, _grouped_totals(frame, params["staff_groups"]), check_exact=True)
+        d = frame.dropna(subset=["value"])
+        grouped = d.groupby(["service", "category", "group", "cost_line"], sort=False)
+        q = np.array([quartile_array(v.to_numpy(dtype="float64")) for _, v in grouped["value"]])
+        want = grouped["provider_id"].nunique().rename("returns").reset_index().assign(lq=q[:, 0], median=q[:, 1],
+                                                                                       uq=q[:, 2])
+        got = coc.line_statistics(frame)
+        assert len(got) == len(want)
+        pd.testing.assert_frame_equal(
+            got.sort_values(["service", "category", "group", "cost_line"]).reset_index(drop=True),
+            want.sort_values(["service", "category", "group", "cost_line"]).reset_index(drop=True), check_exact=True)
+        stats = coc.total_statistics(totals)
+        by = totals.groupby(["service", "category"], sort=False)
+        assert list(zip(stats["service"], stats["category"])) == sorted(by.groups, key=lambda k: (
+            coc.SERVICES.index(k[0]), ("", "Residential", "Nursing").index(k[1])))
+        for _, r in stats.iterrows():
+            k = (r["service"], r["category"])
+            assert r["returns"] == by["provider_id"].nunique()[k]
+            rows = by.get_group(k)
+            assert r["median"] == quartile_array(rows["total"].to_numpy(dtype="float64"))[1]
+            assert r["median_staff"] == quartile_array(rows["staff"].to_numpy(dtype="float64"))[1]
