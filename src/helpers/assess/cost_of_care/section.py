@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.assess.cost_of_care.checks import check_fees, check_returns, returns_location
-from helpers.assess.cost_of_care.disclosure import is_suppressed, suppress
+from helpers.assess.cost_of_care.disclosure import holds_marker, is_suppressed, suppress
 from helpers.assess.cost_of_care.fees import FEE_UNITS, fee_gap, hca_comparison, service_fees
 from helpers.assess.cost_of_care.messages import cost_messages, gap_messages, uplift_message
 from helpers.assess.cost_of_care.parameters import footnote, load_params
@@ -82,8 +82,7 @@ def cost_section(service: str, returns: SourceTable | None, fees: SourceTable | 
     key: dict[str, Any] = {"service": service, "available": True, "unit": UNITS[service],
                            "returns": int(data["provider_id"].nunique()), "min_providers": p["min_providers"],
                            "median_total": {r["category"]: _number(r["median"]) for _, r in tables[1].frame.iterrows()},
-                           "suppressed": any(is_suppressed(v, marker) for t in tables for c in t.frame
-                                             for v in t.frame[c])}
+                           "suppressed": any(holds_marker(t.frame, marker) for t in tables)}
     bands = pd.DataFrame() if fees is None else service_fees(fees.data, service)
     if fees is not None:
         sources.append(_source("Fee rates", fees))
