@@ -143,14 +143,16 @@ def check_fees(bands: pd.DataFrame, service: str, fees: SourceTable | None) -> D
     log = DataQualityLog()
     where = {} if fees is None else {"file": str(fees.file), "sheet": None if fees.file.suffix.lower() == ".csv"
                                      else "Fee rates"}
-    for _, b in bands.iterrows():
-        row = int(b["_row"]) if "_row" in b and pd.notna(b["_row"]) else None
-        if b["unit"] != FEE_UNITS[service]:
-            log.warn("Fee rates", f"band '{b['band']}': unit '{b['unit']}' is not the {service_name(service)} unit "
+    rows = bands["_row"].tolist() if "_row" in bands else [None] * len(bands)
+    for band, unit, category, row in zip(bands["band"].tolist(), bands["unit"].tolist(), bands["category"].tolist(),
+                                         rows):  # the cells as iterrows gives them, without a Series per band
+        row = int(row) if row is not None and pd.notna(row) else None
+        if unit != FEE_UNITS[service]:
+            log.warn("Fee rates", f"band '{band}': unit '{unit}' is not the {service_name(service)} unit "
                      f"'{FEE_UNITS[service]}', so it is not compared with the cost returns", row=row, column="Unit",
                      **where)
-        if b["category"] is None:
-            log.warn("Fee rates", f"band '{b['band']}' does not start with a care home category "
+        if category is None:
+            log.warn("Fee rates", f"band '{band}' does not start with a care home category "
                      f"({', '.join(CARE_HOME_CATEGORIES)}), so it is not compared with a median cost", row=row,
                      column="Band or category", **where)
     return log

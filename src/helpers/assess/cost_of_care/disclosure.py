@@ -56,5 +56,5 @@ def caption(text: str, frame: pd.DataFrame, marker: str, note: str) -> str:
 
 def holds_marker(frame: pd.DataFrame, marker: str) -> bool:
     """Whether any cell of the frame holds the suppression marker (only a column of text or objects can)."""
-    return any(is_suppressed(v, marker) for col in frame.columns if frame[col].dtype.kind not in "fiubcmM"
-               for v in frame[col].tolist())
+    return any(isinstance(v, str) and v == marker for col in frame.columns  # is_suppressed, inline: cell by cell
+               if frame[col].dtype.kind not in "fiubcmM" for v in frame[col].tolist())
