@@ -33,8 +33,8 @@ def _fences(values: np.ndarray, k: float) -> tuple[float, float]:
     return _fences_of(lq, uq, k)
 
 
-def _fences_of(lq: float, uq: float, k: float) -> tuple[float, float]:
-    """Q1 − k×IQR and Q3 + k×IQR from the quartiles."""
+def _fences_of(lq: float | np.ndarray, uq: float | np.ndarray, k: float) -> tuple[float, float] | tuple[np.ndarray, ...]:
+    """Q1 − k×IQR and Q3 + k×IQR from the quartiles (of one group, or arrays of many)."""
     iqr = uq - lq
     return lq - k * iqr, uq + k * iqr
 
@@ -100,16 +100,17 @@ def _line_outlier_warnings(returns: pd.DataFrame, k: float, min_returns: int, wh
     codes, first = key_groups(returns, keys, known)  # the lines' groups of the rows with a value
     counts = distinct_per_group(codes, len(first), returns["provider_id"])
     pids, services, categories, lines, rows = (returns[c].to_numpy() for c in ["provider_id", *keys, "_row"])
-    groups = positions_of(codes, len(first))
-    quartiles = quartiles_by_group(values, groups)  # every line's at once, each as quartile_array gives it
-    for g, n, (lq, _, uq) in zip(groups, counts, quartiles):
-        if n < min_returns:
-            continue
-        lo, hi = _fences_of(lq, uq, k)
-        for i in g[(values[g] < lo) | (values[g] > hi)]:
-            log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: {lines[i]} £{values[i]:,.2f} is "
-                     f"outside {k:g}×IQR of {len(g)} returns (£{lo:,.2f} to £{hi:,.2f}); check it (kept)",
-                     row=int(rows[i]), column=value_col, **where)
+    quartiles = quartiles_by_group(values, positions_of(codes, len(first)))  # every line's, as quartile_array's
+    lo, hi = _fences_of(quartiles[:, 0], quartiles[:, 2], k)  # each line's fences, at once
+    sizes = np.bincount(codes[codes >= 0], minlength=len(first))
+    at = np.flatnonzero(codes >= 0)
+    line = codes[at]
+    odd = at[((values[at] < lo[line]) | (values[at] > hi[line])) & (counts[line] >= min_returns)]
+    for i in odd[np.argsort(codes[odd], kind="stable")]:  # line by line, each in row order
+        c = codes[i]
+        log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: {lines[i]} £{values[i]:,.2f} is "
+                 f"outside {k:g}×IQR of {sizes[c]} returns (£{lo[c]:,.2f} to £{hi[c]:,.2f}); check it (kept)",
+                 row=int(rows[i]), column=value_col, **where)
     return log
 
 

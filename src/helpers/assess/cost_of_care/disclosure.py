@@ -30,7 +30,7 @@ def suppress(frame: pd.DataFrame, columns: list[str], min_providers: int, marker
         values = frame[c]
         cells = np.empty(len(values), dtype=object)  # filled element by element: never inferred as text
         cells[:] = [marker if hide else None if missing else float(v)
-                    for v, missing, hide in zip(values.tolist(), values.isna().to_numpy(), small)]
+                    for v, missing, hide in zip(values.tolist(), np.asarray(values.array.isna(), dtype=bool), small)]
         out.isetitem(out.columns.get_loc(c), pd.Series(cells, index=out.index, dtype=object, copy=False))
     return out
 
@@ -56,5 +56,7 @@ def caption(text: str, frame: pd.DataFrame, marker: str, note: str) -> str:
 
 def holds_marker(frame: pd.DataFrame, marker: str) -> bool:
     """Whether any cell of the frame holds the suppression marker (only a column of text or objects can)."""
-    return any(isinstance(v, str) and v == marker for col in frame.columns  # is_suppressed, inline: cell by cell
-               if frame[col].dtype.kind not in "fiubcmM" for v in frame[col].tolist())
+    for col, dtype in zip(frame.columns, frame.dtypes):
+        if dtype.kind not in "fiubcmM" and any(isinstance(v, str) and v == marker for v in frame[col].tolist()):
+            return True
+    return False
