@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.assess.cost_of_care.disclosure import caption, is_suppressed, refuse_provider_columns
+from helpers.assess.cost_of_care.messages import records
 from helpers.assess.cost_of_care.parameters import footnote, load_params
 from helpers.assess.cost_of_care.rates import hca_price
 from helpers.assess.cost_of_care.statistics import return_totals, total_statistics
@@ -137,7 +138,7 @@ def key_figures(gaps: pd.DataFrame) -> dict[str, dict[str, float | None]]:
     return {str(r["category"]): {"rate": _figure(r["rate"]), "previous": _figure(r["previous"]),
                                  "increase_pct": _figure(r["increase_pct"]),
                                  "gap_to_median_pct": _figure(r["gap_pct"]),
-                                 "gap_to_hca_pct": _figure(r.get("hca_gap_pct"))} for _, r in gaps.iterrows()}
+                                 "gap_to_hca_pct": _figure(r.get("hca_gap_pct"))} for r in records(gaps)}
 
 
 def _median_name(category: str, service: str) -> str:
@@ -148,7 +149,7 @@ def _median_name(category: str, service: str) -> str:
 def messages(gaps: pd.DataFrame, service: str, year: str, marker: str, min_providers: int) -> list[str]:
     """One message per category: its rate and the change on last year; the gap to the median; the HCA gap."""
     out = []
-    for _, r in gaps.iterrows():
+    for r in records(gaps):
         text = f"The council's {RATE_NAME[r['category']]} for {fy(year)} is {money(r['rate'])}{UNIT[service]}"
         if r["previous"] is None or pd.isna(r["previous"]):
             text += f" (no {fy(previous_year(year))} rate to compare)."
