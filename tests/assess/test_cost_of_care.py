@@ -454,3 +454,23 @@ def test_grouped_statistics_are_the_pandas_groupby_they_replace(params):
             rows = by.get_group(k)
             assert r["median"] == quartile_array(rows["total"].to_numpy(dtype="float64"))[1]
             assert r["median_staff"] == quartile_array(rows["staff"].to_numpy(dtype="float64"))[1]
+
+
+def test_sensitivity_table_is_the_band_by_band_sum_to_the_last_bit():
+    """sensitivity_table works out every NLW change × CPI at once: each cell must be, bit for bit, the nansum of
+    that pair's budget impacts band by band (0 to 40 bands, missing shares and volumes, integer params)."""
+    rng = np.random.default_rng(11)
+    nlw, cpi = [2, 3.5, 4.1, 6.0], [1.0, 2, 3.8]
+    for trial in range(60):
+        n = int(rng.integers(0, 40))
+        bands = pd.DataFrame({"current_rate": np.round(rng.uniform(15, 1500, n), 2),
+                              "contracted_volume": np.where(rng.random(n) < 0.1, np.nan, np.round(rng.uniform(0, 5e5, n))),
+                              "staff_share": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(0.3, 0.9, n))})
+        share, rate, volume = (bands[c].to_numpy() for c in ("staff_share", "current_rate", "contracted_volume"))
+        got = coc.sensitivity_table(bands, nlw, cpi)
+        assert list(got.columns) == ["nlw_change_pct", "cpi_1", "cpi_2", "cpi_3.8"]
+        for i, a in enumerate(nlw):
+            for b in cpi:
+                one = np.nansum(coc.budget_impact(rate, coc.proposed_rate(rate, coc.uplift_pct(share, a, b)), volume))
+                assert float(got.loc[i, f"cpi_{float(b):g}"]).hex() == float(one).hex()
+    assert coc.sensitivity_table(bands, [], cpi).empty

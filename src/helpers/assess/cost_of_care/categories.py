@@ -53,16 +53,16 @@ def weighted_rate(rows: pd.DataFrame) -> float | None:
     """Σ(rate × volume) ÷ Σ volume over the rows; the plain mean when the volumes add to 0; None without rows."""
     if rows.empty:
         return None
-    return _weighted(rows["current_rate"].astype("float64"), rows["contracted_volume"].astype("float64").to_numpy())
+    return _weighted(*(rows[c].astype("float64").to_numpy() for c in ("current_rate", "contracted_volume")))
 
 
-def _weighted(rate: pd.Series, volume: np.ndarray) -> float:
+def _weighted(rate: np.ndarray, volume: np.ndarray) -> float:
     """``weighted_rate`` of non-empty float rates and volumes (NaN: missing), summed as pandas sums: NaN as 0."""
     volume = np.where(np.isnan(volume), 0.0, volume)
     total = volume.sum()
     if not total > 0:
-        return float(rate.mean())
-    weighted = rate.to_numpy() * volume
+        return float(pd.Series(rate).mean())
+    weighted = rate * volume
     return float(np.where(np.isnan(weighted), 0.0, weighted).sum() / total)
 
 
@@ -77,8 +77,7 @@ def category_rates(fees: pd.DataFrame, service: str) -> tuple[str | None, pd.Dat
     year = str(years[mine].max())
     # the rows' year and category as plain arrays, compared once per category (a fee file has a few dozen rows)
     years, categories = years.to_numpy(dtype=object), fees["fee_category"].to_numpy(dtype=object)
-    rate, volume = (fees[c].astype("float64") for c in ("current_rate", "contracted_volume"))
-    volume = volume.to_numpy()
+    rate, volume = (fees[c].astype("float64").to_numpy() for c in ("current_rate", "contracted_volume"))
     this, last = mine & (years == year), mine & (years == previous_year(year))
     rows = []
     for category in (c for c in FEE_CATEGORIES if SERVICE[c] == service):

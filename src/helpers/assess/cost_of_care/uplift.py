@@ -62,14 +62,14 @@ def sensitivity_table(bands: pd.DataFrame, nlw_values: list[float], cpi_values: 
     """Total budget impact £ a year of the uplift over all bands: one row per NLW change, one column per CPI."""
     share, rate, volume = (bands[c].astype("float64").to_numpy()
                            for c in ("staff_share", "current_rate", "contracted_volume"))
-    rows = []
-    for nlw in nlw_values:
-        row: dict[str, Any] = {"nlw_change_pct": float(nlw)}
-        for cpi in cpi_values:
-            impact = budget_impact(rate, proposed_rate(rate, uplift_pct(share, nlw, cpi)), volume)
-            row[f"cpi_{float(cpi):g}"] = float(np.nansum(impact))
-        rows.append(row)
-    return pd.DataFrame(rows)
+    # every NLW change × CPI × band at once (axes in that order): each cell the same float operations as one by one,
+    # and each total the same sum over the bands (a contiguous last axis is summed as a 1-D array is)
+    nlw = np.asarray(nlw_values, dtype="float64").reshape(-1, 1, 1)
+    cpi = np.asarray(cpi_values, dtype="float64").reshape(1, -1, 1)
+    impact = np.nansum(budget_impact(rate, proposed_rate(rate, uplift_pct(share, nlw, cpi)), volume), axis=-1)
+    return pd.DataFrame([{"nlw_change_pct": float(n), **{f"cpi_{float(c):g}": float(impact[i, j])
+                                                         for j, c in enumerate(cpi_values)}}
+                         for i, n in enumerate(nlw_values)])
 
 
 def what_if_rate(current_rate: float, contracted_volume: float, staff_share: float, nlw_change_pct: float,
