@@ -474,3 +474,20 @@ def test_sensitivity_table_is_the_band_by_band_sum_to_the_last_bit():
                 one = np.nansum(coc.budget_impact(rate, coc.proposed_rate(rate, coc.uplift_pct(share, a, b)), volume))
                 assert float(got.loc[i, f"cpi_{float(b):g}"]).hex() == float(one).hex()
     assert coc.sensitivity_table(bands, [], cpi).empty
+
+
+def test_key_groups_number_groups_as_groupby_does():
+    """statistics.key_groups numbers rows' groups as groupby(sort=False).ngroup() does, rows with a missing key or
+    left out by keep at -1; also with keys whose combinations would overflow int64 if not renumbered."""
+    from helpers.assess.cost_of_care.statistics import key_groups
+    rng = np.random.default_rng(23)
+    frame = pd.DataFrame({"a": pd.Series(rng.choice(["x", "y", None], 500), dtype="str"),
+                          "b": rng.choice(["p", "q", "r"], 500), "c": pd.Series(rng.choice(["", "s", None], 500))})
+    keep = rng.random(500) < 0.8
+    codes, first = key_groups(frame, ["a", "b", "c"], keep)
+    want = frame[keep].groupby(["a", "b", "c"], sort=False).ngroup()
+    assert np.array_equal(codes[keep], want.fillna(-1).to_numpy()) and (codes[~keep] == -1).all()
+    assert np.array_equal(codes[first], np.arange(len(first)))
+    big = pd.DataFrame({k: pd.Series(rng.integers(0, 70000, 70000).astype(str), dtype="str") for k in "abcde"})
+    codes, first = key_groups(big, list("abcde"))
+    assert np.array_equal(codes, big.groupby(list("abcde"), sort=False).ngroup().to_numpy())

@@ -50,10 +50,15 @@ def key_groups(frame: pd.DataFrame, keys: list[str], keep: np.ndarray | None = N
     n = len(frame)
     combined = np.zeros(n, dtype=np.int64)
     missing = np.zeros(n, dtype=bool) if keep is None else ~keep
+    span = 1  # the numbers combined so far are below span
     for k in keys:
         codes, uniques = pd.factorize(frame[k])
         missing |= codes < 0
+        if span * (len(uniques) + 1) >= 2 ** 62:  # renumber the combinations densely before they could overflow
+            combined, seen = pd.factorize(combined)
+            span = len(seen)
         combined = combined * (len(uniques) + 1) + codes  # a number per distinct combination of the keys
+        span *= len(uniques) + 1
     rows = np.flatnonzero(~missing)
     out = np.full(n, -1, dtype=np.intp)
     if rows.size == 0:
