@@ -413,3 +413,81 @@ def test_bands_with_statistics_are_the_left_merge_they_replace():
                     with_statistics(frame, table, columns),
                     frame.merge(table[["service", "category", *columns]], on=["service", "category"], how="left"),
                     check_exact=True)
+
+
+def test_grouped_statistics_are_the_pandas_groupby_they_replace(params):
+    """return_totals, line_statistics and total_statistics group rows themselves (statistics.key_groups): the same
+    frames, to the last bit, as pandas' groupby gives (its Kahan-compensated sums, groups in order of first
+    appearance, rows with a missing key or value left out), on shuffled returns with gaps."""
+    from helpers.assess.cost_of_care.statistics import _grouped_totals, quartile_array
+    rng = np.random.default_rng(5)
+    lines = [(s, line) for s in ("care_homes", "home_care") for line in [x for ls in COST_LINES[s].values() for x in ls]]
+    for trial in range(40):
+        picks = rng.integers(0, len(lines), 300)
+        n = len(picks)
+        value = np.round(rng.lognormal(3, 2, n), 2)
+        frame = pd.DataFrame({
+            "provider_id": [f"P{i}" for i in rng.integers(0, 12, n)], "service": [lines[i][0] for i in picks],
+            "category": pd.Series(rng.choice(["Residential", "Nursing", "", None], n), dtype="str"),
+            "cost_line": [lines[i][1] for i in picks], "group": [LINE_GROUP[lines[i]] for i in picks],
+            "value": pd.array(np.where(rng.random(n) < 0.1, np.nan, value), dtype="Float64"),
+            "_row": rng.permutation(n) + 2})
+        totals = coc.return_totals(frame, params["staff_groups"])
+        pd.testing.assert_frame_equal(totals, _grouped_totals(frame, params["staff_groups"]), check_exact=True)
+        d = frame.dropna(subset=["value"])
+        grouped = d.groupby(["service", "category", "group", "cost_line"], sort=False)
+        q = np.array([quartile_array(v.to_numpy(dtype="float64")) for _, v in grouped["value"]])
+        want = grouped["provider_id"].nunique().rename("returns").reset_index().assign(lq=q[:, 0], median=q[:, 1],
+                                                                                       uq=q[:, 2])
+        got = coc.line_statistics(frame)
+        assert len(got) == len(want)
+        pd.testing.assert_frame_equal(
+            got.sort_values(["service", "category", "group", "cost_line"]).reset_index(drop=True),
+            want.sort_values(["service", "category", "group", "cost_line"]).reset_index(drop=True), check_exact=True)
+        stats = coc.total_statistics(totals)
+        by = totals.groupby(["service", "category"], sort=False)
+        assert list(zip(stats["service"], stats["category"])) == sorted(by.groups, key=lambda k: (
+            coc.SERVICES.index(k[0]), ("", "Residential", "Nursing").index(k[1])))
+        for _, r in stats.iterrows():
+            k = (r["service"], r["category"])
+            assert r["returns"] == by["provider_id"].nunique()[k]
+            rows = by.get_group(k)
+            assert r["median"] == quartile_array(rows["total"].to_numpy(dtype="float64"))[1]
+            assert r["median_staff"] == quartile_array(rows["staff"].to_numpy(dtype="float64"))[1]
+
+
+def test_sensitivity_table_is_the_band_by_band_sum_to_the_last_bit():
+    """sensitivity_table works out every NLW change × CPI at once: each cell must be, bit for bit, the nansum of
+    that pair's budget impacts band by band (0 to 40 bands, missing shares and volumes, integer params)."""
+    rng = np.random.default_rng(11)
+    nlw, cpi = [2, 3.5, 4.1, 6.0], [1.0, 2, 3.8]
+    for trial in range(60):
+        n = int(rng.integers(0, 40))
+        bands = pd.DataFrame({"current_rate": np.round(rng.uniform(15, 1500, n), 2),
+                              "contracted_volume": np.where(rng.random(n) < 0.1, np.nan, np.round(rng.uniform(0, 5e5, n))),
+                              "staff_share": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(0.3, 0.9, n))})
+        share, rate, volume = (bands[c].to_numpy() for c in ("staff_share", "current_rate", "contracted_volume"))
+        got = coc.sensitivity_table(bands, nlw, cpi)
+        assert list(got.columns) == ["nlw_change_pct", "cpi_1", "cpi_2", "cpi_3.8"]
+        for i, a in enumerate(nlw):
+            for b in cpi:
+                one = np.nansum(coc.budget_impact(rate, coc.proposed_rate(rate, coc.uplift_pct(share, a, b)), volume))
+                assert float(got.loc[i, f"cpi_{float(b):g}"]).hex() == float(one).hex()
+    assert coc.sensitivity_table(bands, [], cpi).empty
+
+
+def test_key_groups_number_groups_as_groupby_does():
+    """statistics.key_groups numbers rows' groups as groupby(sort=False).ngroup() does, rows with a missing key or
+    left out by keep at -1; also with keys whose combinations would overflow int64 if not renumbered."""
+    from helpers.assess.cost_of_care.statistics import key_groups
+    rng = np.random.default_rng(23)
+    frame = pd.DataFrame({"a": pd.Series(rng.choice(["x", "y", None], 500), dtype="str"),
+                          "b": rng.choice(["p", "q", "r"], 500), "c": pd.Series(rng.choice(["", "s", None], 500))})
+    keep = rng.random(500) < 0.8
+    codes, first = key_groups(frame, ["a", "b", "c"], keep)
+    want = frame[keep].groupby(["a", "b", "c"], sort=False).ngroup()
+    assert np.array_equal(codes[keep], want.fillna(-1).to_numpy()) and (codes[~keep] == -1).all()
+    assert np.array_equal(codes[first], np.arange(len(first)))
+    big = pd.DataFrame({k: pd.Series(rng.integers(0, 70000, 70000).astype(str), dtype="str") for k in "abcde"})
+    codes, first = key_groups(big, list("abcde"))
+    assert np.array_equal(codes, big.groupby(list("abcde"), sort=False).ngroup().to_numpy())

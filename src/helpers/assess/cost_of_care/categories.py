@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers.assess.cost_of_care.disclosure import caption, is_suppressed, refuse_provider_columns
+from helpers.assess.cost_of_care.messages import records
 from helpers.assess.cost_of_care.parameters import footnote, load_params
 from helpers.assess.cost_of_care.rates import hca_price
 from helpers.assess.cost_of_care.statistics import return_totals, total_statistics
@@ -51,29 +53,43 @@ def weighted_rate(rows: pd.DataFrame) -> float | None:
     """Σ(rate × volume) ÷ Σ volume over the rows; the plain mean when the volumes add to 0; None without rows."""
     if rows.empty:
         return None
-    rate = rows["current_rate"].astype("float64")
-    volume = rows["contracted_volume"].astype("float64").fillna(0)
-    return float((rate * volume).sum() / volume.sum()) if volume.sum() > 0 else float(rate.mean())
+    return _weighted(*(rows[c].astype("float64").to_numpy() for c in ("current_rate", "contracted_volume")))
+
+
+def _weighted(rate: np.ndarray, volume: np.ndarray) -> float:
+    """``weighted_rate`` of non-empty float rates and volumes (NaN: missing), summed as pandas sums: NaN as 0."""
+    volume = np.where(np.isnan(volume), 0.0, volume)
+    total = volume.sum()
+    if not total > 0:
+        return float(pd.Series(rate).mean())
+    weighted = rate * volume
+    return float(np.where(np.isnan(weighted), 0.0, weighted).sum() / total)
 
 
 def category_rates(fees: pd.DataFrame, service: str) -> tuple[str | None, pd.DataFrame]:
     """The service's fee year and, per fee category with bands in that year (in FEE_CATEGORIES order): bands,
     volume, rate, last year's rate and the increase in £ and %. (None, empty) when the service has no rows."""
     cols = ["category", "bands", "volume", "rate", "previous", "increase_gbp", "increase_pct"]
-    own = fees[fees["service"] == service]
-    if own.empty:
+    mine = (fees["service"] == service).to_numpy(dtype=bool)
+    if not mine.any():
         return None, pd.DataFrame(columns=cols)
-    year = str(own["financial_year"].max())
+    years = fees["financial_year"]
+    year = str(years[mine].max())
+    # the rows' year and category as plain arrays, compared once per category (a fee file has a few dozen rows)
+    years, categories = years.to_numpy(dtype=object), fees["fee_category"].to_numpy(dtype=object)
+    rate, volume = (fees[c].astype("float64").to_numpy() for c in ("current_rate", "contracted_volume"))
+    this, last = mine & (years == year), mine & (years == previous_year(year))
     rows = []
     for category in (c for c in FEE_CATEGORIES if SERVICE[c] == service):
-        now = own[(own["financial_year"] == year) & (own["fee_category"] == category)]
-        if now.empty:
+        now = this & (categories == category)
+        if not now.any():
             continue
-        before = own[(own["financial_year"] == previous_year(year)) & (own["fee_category"] == category)]
-        rate, previous = weighted_rate(now), weighted_rate(before)
-        increase = None if previous is None else rate - previous
-        rows.append({"category": category, "bands": int(len(now)),
-                     "volume": float(now["contracted_volume"].astype("float64").sum()), "rate": rate,
+        before = last & (categories == category)
+        rate_now = _weighted(rate[now], volume[now])
+        previous = _weighted(rate[before], volume[before]) if before.any() else None
+        increase = None if previous is None else rate_now - previous
+        rows.append({"category": category, "bands": int(now.sum()),
+                     "volume": float(np.where(np.isnan(volume[now]), 0.0, volume[now]).sum()), "rate": rate_now,
                      "previous": previous, "increase_gbp": increase,
                      "increase_pct": None if previous is None or previous <= 0 else increase / previous * 100})
     return year, pd.DataFrame(rows, columns=cols)
@@ -85,13 +101,16 @@ def category_gaps(rates: pd.DataFrame, stats: pd.DataFrame | None, service: str,
     (marker when the median is from fewer than min_providers returns; None without a median), and for home
     care the gap to the HCA price (£ and % of the price)."""
     out = rates.copy()
+    first: dict[tuple, int] = {}  # each service and category's first statistics row
+    if stats is not None:
+        for i, key in enumerate(zip(stats["service"].tolist(), stats["category"].tolist())):
+            first.setdefault(key, i)
+        median_of, returns_of = stats["median"].tolist(), stats["returns"].tolist()
     medians, returns = [], []
     for category in out["category"]:
-        match = None if stats is None else stats[(stats["service"] == service)
-                                                  & (stats["category"] == COST_CATEGORY[category])]
-        found = match is not None and len(match) and pd.notna(match["median"].iloc[0])
-        returns.append(int(match["returns"].iloc[0]) if match is not None and len(match) else 0)
-        medians.append(float(match["median"].iloc[0]) if found else None)
+        i = first.get((service, COST_CATEGORY[category]))
+        returns.append(0 if i is None else int(returns_of[i]))
+        medians.append(float(median_of[i]) if i is not None and pd.notna(median_of[i]) else None)
     out["returns"] = returns
     shown = [m is not None and n >= min_providers for m, n in zip(medians, returns)]
     gap = [None if m is None else m - r for m, r in zip(medians, out["rate"])]
@@ -118,7 +137,7 @@ def key_figures(gaps: pd.DataFrame) -> dict[str, dict[str, float | None]]:
     return {str(r["category"]): {"rate": _figure(r["rate"]), "previous": _figure(r["previous"]),
                                  "increase_pct": _figure(r["increase_pct"]),
                                  "gap_to_median_pct": _figure(r["gap_pct"]),
-                                 "gap_to_hca_pct": _figure(r.get("hca_gap_pct"))} for _, r in gaps.iterrows()}
+                                 "gap_to_hca_pct": _figure(r.get("hca_gap_pct"))} for r in records(gaps)}
 
 
 def _median_name(category: str, service: str) -> str:
@@ -129,7 +148,7 @@ def _median_name(category: str, service: str) -> str:
 def messages(gaps: pd.DataFrame, service: str, year: str, marker: str, min_providers: int) -> list[str]:
     """One message per category: its rate and the change on last year; the gap to the median; the HCA gap."""
     out = []
-    for _, r in gaps.iterrows():
+    for r in records(gaps):
         text = f"The council's {RATE_NAME[r['category']]} for {fy(year)} is {money(r['rate'])}{UNIT[service]}"
         if r["previous"] is None or pd.isna(r["previous"]):
             text += f" (no {fy(previous_year(year))} rate to compare)."

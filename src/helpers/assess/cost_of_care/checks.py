@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.assess.cost_of_care.fees import FEE_UNITS
-from helpers.assess.cost_of_care.statistics import RETURN_KEY, group_positions, quartile_array, quartiles_by_group
+from helpers.assess.cost_of_care.statistics import (RETURN_KEY, distinct_per_group, float_values, group_min, key_groups,
+                                                     positions_of, quartile_array, quartiles_by_group)
 from helpers.assess.cost_of_care.wording import SOURCE
 from helpers.errors import DataQualityLog
 from helpers.load.cost_returns import COST_LINES, SPEC as RETURNS_SPEC
@@ -32,8 +33,8 @@ def _fences(values: np.ndarray, k: float) -> tuple[float, float]:
     return _fences_of(lq, uq, k)
 
 
-def _fences_of(lq: float, uq: float, k: float) -> tuple[float, float]:
-    """Q1 − k×IQR and Q3 + k×IQR from the quartiles."""
+def _fences_of(lq: float | np.ndarray, uq: float | np.ndarray, k: float) -> tuple[float, float] | tuple[np.ndarray, ...]:
+    """Q1 − k×IQR and Q3 + k×IQR from the quartiles (of one group, or arrays of many)."""
     iqr = uq - lq
     return lq - k * iqr, uq + k * iqr
 
@@ -69,12 +70,14 @@ def check_returns(returns: pd.DataFrame, totals: pd.DataFrame, params: dict[str,
 def _completeness_warnings(returns: pd.DataFrame, where: dict[str, Any]) -> DataQualityLog:
     """Per return, in order: the template's cost lines it lacks, then each expected volume it leaves blank."""
     log = DataQualityLog()
-    grouped = returns.groupby(RETURN_KEY, sort=False)
-    first_rows = grouped["_row"].min()
+    codes, first = key_groups(returns, RETURN_KEY)
+    first_rows = group_min(returns["_row"], codes, len(first))
     volumes = {v for names in EXPECTED_VOLUMES.values() for v in names if v in returns}
-    given = {v: grouped[v].count().to_numpy() for v in volumes}
+    given = {v: np.bincount(codes[(codes >= 0) & returns[v].notna().to_numpy()], minlength=len(first))
+             for v in volumes}
     present = set(zip(*(returns[c].to_numpy(dtype=object) for c in [*RETURN_KEY, "cost_line"])))  # same values
-    for i, ((pid, service, category), row) in enumerate(first_rows.items()):
+    keys = zip(*(returns[c].to_numpy(dtype=object)[first] for c in RETURN_KEY))
+    for i, ((pid, service, category), row) in enumerate(zip(keys, first_rows)):
         name = _return_name(pid, service, category)
         missing = [line for lines in COST_LINES.get(service, {}).values() for line in lines
                    if (pid, service, category, line) not in present]
@@ -93,21 +96,21 @@ def _line_outlier_warnings(returns: pd.DataFrame, k: float, min_returns: int, wh
     """Per cost line with enough providers, in row order: values outside the k×IQR fences."""
     log, value_col = DataQualityLog(), RETURNS_SPEC.published("value")
     keys = ["service", "category", "cost_line"]
-    d = returns.dropna(subset=["value"])
-    grouped = d.groupby(keys, sort=False)
-    counts = grouped["provider_id"].nunique().to_numpy()
-    values = d["value"].to_numpy(dtype="float64", na_value=np.nan)
-    pids, services, categories, lines, rows = (d[c].to_numpy() for c in ["provider_id", *keys, "_row"])
-    groups = group_positions(grouped)
-    quartiles = quartiles_by_group(values, groups)  # every line's at once, each as quartile_array gives it
-    for g, n, (lq, _, uq) in zip(groups, counts, quartiles):
-        if n < min_returns:
-            continue
-        lo, hi = _fences_of(lq, uq, k)
-        for i in g[(values[g] < lo) | (values[g] > hi)]:
-            log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: {lines[i]} £{values[i]:,.2f} is "
-                     f"outside {k:g}×IQR of {len(g)} returns (£{lo:,.2f} to £{hi:,.2f}); check it (kept)",
-                     row=int(rows[i]), column=value_col, **where)
+    values, known = float_values(returns["value"])
+    codes, first = key_groups(returns, keys, known)  # the lines' groups of the rows with a value
+    counts = distinct_per_group(codes, len(first), returns["provider_id"])
+    pids, services, categories, lines, rows = (returns[c].to_numpy() for c in ["provider_id", *keys, "_row"])
+    quartiles = quartiles_by_group(values, positions_of(codes, len(first)))  # every line's, as quartile_array's
+    lo, hi = _fences_of(quartiles[:, 0], quartiles[:, 2], k)  # each line's fences, at once
+    sizes = np.bincount(codes[codes >= 0], minlength=len(first))
+    at = np.flatnonzero(codes >= 0)
+    line = codes[at]
+    odd = at[((values[at] < lo[line]) | (values[at] > hi[line])) & (counts[line] >= min_returns)]
+    for i in odd[np.argsort(codes[odd], kind="stable")]:  # line by line, each in row order
+        c = codes[i]
+        log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: {lines[i]} £{values[i]:,.2f} is "
+                 f"outside {k:g}×IQR of {sizes[c]} returns (£{lo[c]:,.2f} to £{hi[c]:,.2f}); check it (kept)",
+                 row=int(rows[i]), column=value_col, **where)
     return log
 
 
@@ -117,7 +120,8 @@ def _total_warnings(totals: pd.DataFrame, k: float, band: float, min_returns: in
     log, value_col = DataQualityLog(), RETURNS_SPEC.published("value")
     total = totals["total"].to_numpy(dtype="float64", na_value=np.nan)
     pids, services, categories, rows = (totals[c].to_numpy() for c in [*RETURN_KEY, "row"])
-    for g in group_positions(totals.groupby(["service", "category"], sort=False)):
+    codes, first = key_groups(totals, ["service", "category"])
+    for g in positions_of(codes, len(first)):
         t = total[g]
         for i in g[np.isnan(t) | (t <= 0)]:
             log.warn(SOURCE, f"{_return_name(pids[i], services[i], categories[i])}: the return's lines add up to £0",
@@ -140,14 +144,16 @@ def check_fees(bands: pd.DataFrame, service: str, fees: SourceTable | None) -> D
     log = DataQualityLog()
     where = {} if fees is None else {"file": str(fees.file), "sheet": None if fees.file.suffix.lower() == ".csv"
                                      else "Fee rates"}
-    for _, b in bands.iterrows():
-        row = int(b["_row"]) if "_row" in b and pd.notna(b["_row"]) else None
-        if b["unit"] != FEE_UNITS[service]:
-            log.warn("Fee rates", f"band '{b['band']}': unit '{b['unit']}' is not the {service_name(service)} unit "
+    rows = bands["_row"].tolist() if "_row" in bands else [None] * len(bands)
+    for band, unit, category, row in zip(bands["band"].tolist(), bands["unit"].tolist(), bands["category"].tolist(),
+                                         rows):  # the cells as iterrows gives them, without a Series per band
+        row = int(row) if row is not None and pd.notna(row) else None
+        if unit != FEE_UNITS[service]:
+            log.warn("Fee rates", f"band '{band}': unit '{unit}' is not the {service_name(service)} unit "
                      f"'{FEE_UNITS[service]}', so it is not compared with the cost returns", row=row, column="Unit",
                      **where)
-        if b["category"] is None:
-            log.warn("Fee rates", f"band '{b['band']}' does not start with a care home category "
+        if category is None:
+            log.warn("Fee rates", f"band '{band}' does not start with a care home category "
                      f"({', '.join(CARE_HOME_CATEGORIES)}), so it is not compared with a median cost", row=row,
                      column="Band or category", **where)
     return log

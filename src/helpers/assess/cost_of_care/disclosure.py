@@ -6,6 +6,7 @@ or a spreadsheet row number.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.present.tables import Table
@@ -19,11 +20,18 @@ def suppress(frame: pd.DataFrame, columns: list[str], min_providers: int, marker
 
     The columns become object columns of plain floats (None for missing) and markers.
     """
-    out = frame.copy()
-    small = ~(out[count].fillna(0).astype(float) >= min_providers)
+    counts = frame[count]
+    if counts.dtype == np.int64:  # the statistics' own counts: no missing value to fill
+        small = ~(counts.to_numpy() >= min_providers)
+    else:
+        small = ~(counts.fillna(0).astype(float) >= min_providers).to_numpy()
+    out = frame.copy(deep=False)  # copy-on-write: replacing a column below leaves frame as it was
     for c in columns:
-        out[c] = pd.Series([marker if hide else None if pd.isna(v) else float(v) for v, hide in zip(out[c], small)],
-                           index=out.index, dtype=object)
+        values = frame[c]
+        cells = np.empty(len(values), dtype=object)  # filled element by element: never inferred as text
+        cells[:] = [marker if hide else None if missing else float(v)
+                    for v, missing, hide in zip(values.tolist(), np.asarray(values.array.isna(), dtype=bool), small)]
+        out.isetitem(out.columns.get_loc(c), pd.Series(cells, index=out.index, dtype=object, copy=False))
     return out
 
 
@@ -43,5 +51,12 @@ def refuse_provider_columns(table: Table) -> Table:
 def caption(text: str, frame: pd.DataFrame, marker: str, note: str) -> str:
     """The caption, with the suppression footnote when any cell holds the marker (a caption ends without a full
     stop, like every other; the footnote after it is a sentence of its own)."""
-    hit = any(is_suppressed(v, marker) for col in frame.columns for v in frame[col])
-    return f"{text}. {note}" if hit else text
+    return f"{text}. {note}" if holds_marker(frame, marker) else text
+
+
+def holds_marker(frame: pd.DataFrame, marker: str) -> bool:
+    """Whether any cell of the frame holds the suppression marker (only a column of text or objects can)."""
+    for col, dtype in zip(frame.columns, frame.dtypes):
+        if dtype.kind not in "fiubcmM" and any(isinstance(v, str) and v == marker for v in frame[col].tolist()):
+            return True
+    return False

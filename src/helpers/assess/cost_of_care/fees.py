@@ -5,6 +5,7 @@ the median. Home care rates are also compared with the Homecare Association Mini
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.assess.cost_of_care.statistics import STATS, with_statistics
@@ -26,22 +27,27 @@ def band_category(band: str, service: str) -> str | None:
 
 def service_fees(fees: pd.DataFrame, service: str) -> pd.DataFrame:
     """The service's fee bands of its latest financial year, with the cost category each band matches."""
-    d = fees[fees["service"] == service]
-    if d.empty:
-        return d.assign(category=pd.Series(dtype=object))
-    d = d[d["financial_year"] == d["financial_year"].max()]
-    return d.assign(category=[band_category(b, service) for b in d["band"]]).reset_index(drop=True)
+    mine = (fees["service"] == service).to_numpy(dtype=bool)
+    if not mine.any():
+        return fees[mine].assign(category=pd.Series(dtype=object))
+    years = fees["financial_year"]
+    d = fees.iloc[np.flatnonzero(mine & (years == years[mine].max()).to_numpy(dtype=bool))].reset_index(drop=True)
+    d["category"] = [band_category(b, service) for b in d["band"]]
+    return d
 
 
 def fee_gap(bands: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     """Per fee band: returns, quartiles of the matching total, gap £ and % of the median, cost of paying it."""
     merged = with_statistics(bands, stats, ["returns", *STATS])
-    merged["returns"] = merged["returns"].fillna(0).astype(int)
-    rate = merged["current_rate"].astype("float64")
-    median = pd.to_numeric(merged["median"], errors="coerce").astype("float64")
-    merged["gap_gbp"] = median - rate
-    merged["gap_pct"] = merged["gap_gbp"] / median.where(median > 0) * 100
-    merged["impact_median"] = budget_impact(rate, median, merged["contracted_volume"].astype("float64"))
+    if merged["returns"].dtype != np.int64:  # a band without statistics: no returns
+        merged["returns"] = merged["returns"].fillna(0).astype(int)
+    # the arithmetic on plain arrays: the same float operations as on the columns, without a Series each
+    rate = merged["current_rate"].astype("float64").to_numpy()
+    median = pd.to_numeric(merged["median"], errors="coerce").astype("float64").to_numpy()
+    gap = median - rate
+    merged["gap_gbp"] = gap
+    merged["gap_pct"] = gap / np.where(median > 0, median, np.nan) * 100
+    merged["impact_median"] = budget_impact(rate, median, merged["contracted_volume"].astype("float64").to_numpy())
     return merged
 
 

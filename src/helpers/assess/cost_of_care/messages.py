@@ -13,10 +13,16 @@ from helpers.load.cost_returns import UNITS
 from helpers.services import name as service_name
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as {column: cell}, the cells as iterrows gives them for a frame with a text column (plain
+    Python values, NA for a missing nullable number), without building a Series per row."""
+    return [dict(zip(frame.columns, cells)) for cells in zip(*(frame[c].tolist() for c in frame.columns))]
+
+
 def cost_messages(totals_pub: pd.DataFrame, service: str, council: str, p: dict[str, Any]) -> list[str]:
     """One message per category (or the service): the median total and quartiles, or why it is suppressed."""
     out = []
-    for _, r in totals_pub.iterrows():
+    for r in records(totals_pub):
         what = service_name(service) + ("" if r["category"] == "All returns" else f" ({r['category']})")
         if is_suppressed(r["median"], p["suppression_marker"]):
             out.append(f"Fewer than {wording.plural(p['min_providers'], 'provider')} returned costs for {what} "
@@ -33,7 +39,7 @@ def cost_messages(totals_pub: pd.DataFrame, service: str, council: str, p: dict[
 def gap_messages(gaps_pub: pd.DataFrame, service: str, p: dict[str, Any]) -> list[str]:
     """One message per fee band with a publishable median: the gap to the median, and to the HCA price."""
     out = []
-    for _, r in gaps_pub.iterrows():
+    for r in records(gaps_pub):
         rate = f"The current rate for {r['band']} ({money(float(r['current_rate']))} {r['unit']})"
         if is_suppressed(r["median"], p["suppression_marker"]):
             out.append(f"{rate} is not compared with a median cost: fewer than "

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.assess.cost_of_care.checks import check_fees, check_returns, returns_location
-from helpers.assess.cost_of_care.disclosure import is_suppressed, suppress
+from helpers.assess.cost_of_care.disclosure import holds_marker, is_suppressed, suppress
 from helpers.assess.cost_of_care.fees import FEE_UNITS, fee_gap, hca_comparison, service_fees
 from helpers.assess.cost_of_care.messages import cost_messages, gap_messages, uplift_message
 from helpers.assess.cost_of_care.parameters import footnote, load_params
@@ -81,9 +81,9 @@ def cost_section(service: str, returns: SourceTable | None, fees: SourceTable | 
     sources = [_source(SOURCE, returns)]
     key: dict[str, Any] = {"service": service, "available": True, "unit": UNITS[service],
                            "returns": int(data["provider_id"].nunique()), "min_providers": p["min_providers"],
-                           "median_total": {r["category"]: _number(r["median"]) for _, r in tables[1].frame.iterrows()},
-                           "suppressed": any(is_suppressed(v, marker) for t in tables for c in t.frame
-                                             for v in t.frame[c])}
+                           "median_total": {c: _number(m) for c, m in zip(tables[1].frame["category"].tolist(),
+                                                                           tables[1].frame["median"].tolist())},
+                           "suppressed": any(holds_marker(t.frame, marker) for t in tables)}
     bands = pd.DataFrame() if fees is None else service_fees(fees.data, service)
     if fees is not None:
         sources.append(_source("Fee rates", fees))
@@ -117,7 +117,8 @@ def cost_section(service: str, returns: SourceTable | None, fees: SourceTable | 
             "main_median_cost": None if main is None else _number(main["median"]),
             "gap_gbp": None if main is None else _number(main["gap_gbp"]),
             "gap_pct": None if main is None else _number(main["gap_pct"]),
-            "gap_by_band": {str(r["band"]): _number(r["gap_gbp"]) for _, r in published_gaps.iterrows()},
+            "gap_by_band": {str(b): _number(g) for b, g in zip(published_gaps["band"].tolist(),
+                                                                published_gaps["gap_gbp"].tolist())},
             "nlw_change_pct": round(change, 2), "nlw_basis": basis, "cpi_pct": float(cpi["rate_pct"]),
             "cpi_period": str(cpi["period"]),
             "uplift_budget_impact": round(float(uplift["budget_impact"].sum()), 2),

@@ -36,22 +36,25 @@ def proposed_rate(current_rate: float | pd.Series | np.ndarray,
 def band_staff_shares(bands: pd.DataFrame, stats: pd.DataFrame, fallback: float, min_providers: int) -> pd.DataFrame:
     """Per band the staff share for the uplift: the returns' median when publishable, else the params fallback."""
     merged = with_statistics(bands, stats, ["returns", "staff_share"])
-    enough = merged["returns"].fillna(0) >= min_providers
-    share = pd.to_numeric(merged["staff_share"], errors="coerce").astype("float64")
-    merged["staff_share"] = share.where(enough & share.notna(), fallback)
-    merged["share_basis"] = [f"returns ({int(n)})" if ok else "assumed (too few returns)"
-                             for n, ok in zip(merged["returns"].fillna(0), enough & share.notna())]
-    return merged.drop(columns="returns")
+    returns = merged["returns"].fillna(0).to_numpy()
+    share = pd.to_numeric(merged["staff_share"], errors="coerce").astype("float64").to_numpy()
+    used = (returns >= min_providers) & ~np.isnan(share)
+    merged["staff_share"] = np.where(used, share, float(fallback))
+    merged["share_basis"] = [f"returns ({int(n)})" if ok else "assumed (too few returns)" for n, ok in zip(returns, used)]
+    del merged["returns"]  # merged is this function's own frame
+    return merged
 
 
 def uplift_table(bands: pd.DataFrame, nlw_change_pct: float, cpi_pct: float) -> pd.DataFrame:
     """Per band (with staff_share): uplift %, proposed rate and budget impact £ a year."""
     out = bands.copy()
     out["nlw_change_pct"], out["cpi_pct"] = float(nlw_change_pct), float(cpi_pct)
-    out["uplift_pct"] = uplift_pct(out["staff_share"].astype("float64"), nlw_change_pct, cpi_pct)
-    rate = out["current_rate"].astype("float64")
-    out["proposed_rate"] = proposed_rate(rate, out["uplift_pct"])
-    out["budget_impact"] = budget_impact(rate, out["proposed_rate"], out["contracted_volume"].astype("float64"))
+    # on plain arrays: the same float operations as on the columns, without a Series each
+    uplift = uplift_pct(out["staff_share"].astype("float64").to_numpy(), nlw_change_pct, cpi_pct)
+    rate = out["current_rate"].astype("float64").to_numpy()
+    proposed = proposed_rate(rate, uplift)
+    out["uplift_pct"], out["proposed_rate"] = uplift, proposed
+    out["budget_impact"] = budget_impact(rate, proposed, out["contracted_volume"].astype("float64").to_numpy())
     return out
 
 
@@ -59,14 +62,14 @@ def sensitivity_table(bands: pd.DataFrame, nlw_values: list[float], cpi_values: 
     """Total budget impact £ a year of the uplift over all bands: one row per NLW change, one column per CPI."""
     share, rate, volume = (bands[c].astype("float64").to_numpy()
                            for c in ("staff_share", "current_rate", "contracted_volume"))
-    rows = []
-    for nlw in nlw_values:
-        row: dict[str, Any] = {"nlw_change_pct": float(nlw)}
-        for cpi in cpi_values:
-            impact = budget_impact(rate, proposed_rate(rate, uplift_pct(share, nlw, cpi)), volume)
-            row[f"cpi_{float(cpi):g}"] = float(np.nansum(impact))
-        rows.append(row)
-    return pd.DataFrame(rows)
+    # every NLW change × CPI × band at once (axes in that order): each cell the same float operations as one by one,
+    # and each total the same sum over the bands (a contiguous last axis is summed as a 1-D array is)
+    nlw = np.asarray(nlw_values, dtype="float64").reshape(-1, 1, 1)
+    cpi = np.asarray(cpi_values, dtype="float64").reshape(1, -1, 1)
+    impact = np.nansum(budget_impact(rate, proposed_rate(rate, uplift_pct(share, nlw, cpi)), volume), axis=-1)
+    return pd.DataFrame([{"nlw_change_pct": float(n), **{f"cpi_{float(c):g}": float(impact[i, j])
+                                                         for j, c in enumerate(cpi_values)}}
+                         for i, n in enumerate(nlw_values)])
 
 
 def what_if_rate(current_rate: float, contracted_volume: float, staff_share: float, nlw_change_pct: float,
