@@ -177,6 +177,14 @@ class Rates:
         self.per_council = per_council
         self.frame = benchmarks.with_regions(per_council)
         self._pooled: dict[tuple, dict[str, object]] = {}
+        # a council's and its comparators' rows by position, summed as pandas sums them (``_sum``): no mask over
+        # every council and no frame per area; None when a column is not plain numbers (then the frames are used)
+        columns = [self.frame[c].to_numpy() if c in self.frame else None for c in ("numerator", "denominator")]
+        self._columns = columns if all(c is not None and c.dtype.kind in "fi" for c in columns) else None
+        self._rows: dict[object, list[int]] = {}
+        if self._columns is not None:
+            for i, c in enumerate(self.frame["la_code"].tolist()):
+                self._rows.setdefault(c, []).append(i)
 
     def benchmark(self, code: str, comparators: list[str], scale: float) -> pd.DataFrame:
         """``benchmarks.benchmark(per_council, code, comparators, scale=scale)``."""
@@ -188,10 +196,30 @@ class Rates:
                     self._pooled[once] = benchmarks.pooled(self.frame[benchmarks.area_mask(self.frame, kind, key)],
                                                            scale)
                 value = self._pooled[once]
+            elif self._columns is not None:
+                value = self._pooled_rows(self._rows.get(key, []) if kind == "council" else
+                                          sorted(i for c in set(key) for i in self._rows.get(c, [])), scale)
             else:
                 value = benchmarks.pooled(self.frame[benchmarks.area_mask(self.frame, kind, key)], scale)
             rows.append({"area": name, **value})
         return pd.DataFrame(rows)
+
+    def _pooled_rows(self, positions: list[int], scale: float) -> dict[str, object]:
+        """``benchmarks.pooled`` of the rows at ``positions`` (in frame order)."""
+        numerator, denominator = (_sum(c[positions]) for c in self._columns)
+        value = float(numerator / denominator * scale) if positions and denominator > 0 else None
+        return {"value": value, "councils": len(positions)}
+
+
+def _sum(values: np.ndarray) -> object:
+    """``pd.Series(values).sum()`` of a float or int array, as pandas takes it (nanops.nansum): NaN counted as 0,
+    then numpy's sum in the dtype pandas sums it in."""
+    if values.dtype.kind == "f":
+        missing = np.isnan(values)
+        if missing.any():
+            values = np.where(missing, 0.0, values)
+        return values.sum(dtype=np.float64)
+    return values.sum(dtype=np.int64)
 
 
 def population(inputs: Inputs, year: int, band: str) -> pd.DataFrame:
