@@ -227,3 +227,21 @@ def test_projected_demand_from_arrays_is_the_frames_result():
             quick = _projected_demand_arrays(rates, frame, keys)
             assert quick is not None
             pd.testing.assert_frame_equal(quick, _projected_demand_frames(rates, frame, keys), check_exact=True)
+
+
+def test_usage_rates_from_arrays_are_the_frames_result():
+    """The array path gives the frames' table to the bit: ints and floats, a repeated population band (its first
+    row counts), a zero or missing population, an index that is not 0, 1, …"""
+    from helpers.assess.demand import _usage_rates_arrays, _usage_rates_frames
+    population = pd.DataFrame({"band": ["65+", "18-64", "65+"], "population": [1000.0, 0.0, 7.0]})
+    for users in (pd.DataFrame({"band": ["18-64", "65+"], "users": [12.5, 40.0]}, index=[5, 3]),
+                  pd.DataFrame({"band": ["65+"], "users": [3]}),
+                  pd.DataFrame({"band": ["65+", "18-64"], "users": [1e-7, np.nan]})):
+        for pop in (population, population.astype({"population": "int64"}),
+                    population.assign(population=[np.nan, 5.0, 1.0])):
+            quick = _usage_rates_arrays(users, pop)
+            assert quick is not None
+            pd.testing.assert_frame_equal(quick, _usage_rates_frames(users, pop.drop_duplicates("band")),
+                                          check_exact=True)
+            pd.testing.assert_frame_equal(usage_rates(users, pop), quick, check_exact=True)
+    assert _usage_rates_arrays(pd.DataFrame({"band": ["65+", "65+"], "users": [1.0, 2.0]}), population) is None

@@ -52,6 +52,33 @@ def usage_rates(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"no population for age band(s) {', '.join(map(str, missing))}")
     _check_no_overlap(population, users["band"])
+    quick = _usage_rates_arrays(users, population)
+    return quick if quick is not None else _usage_rates_frames(users, pop)
+
+
+def _usage_rates_arrays(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame | None:
+    """``usage_rates``' frame from arrays (one or two bands, where each pandas step costs more than the sums): each
+    band's first population row, the same float64 conversions and division. None (use the frames) for a band
+    repeated in ``users`` or missing, or columns that are not plain numbers."""
+    band = users["band"]
+    if band.hasnans or band.duplicated().any() or users["users"].dtype.kind not in "if" \
+            or population["population"].dtype.kind not in "if":
+        return None
+    first: dict[object, object] = {}
+    for b, value in zip(population["band"].tolist(), population["population"].tolist()):
+        first.setdefault(b, value)
+    bands = band.tolist()
+    if any(b not in first for b in bands):
+        return None
+    counts = users["users"].to_numpy().astype("float64")
+    people = pd.Series([first[b] for b in bands], dtype=population["population"].dtype).to_numpy().astype("float64")
+    rate = counts / np.where(people > 0, people, np.nan)
+    return pd.DataFrame({"band": band.reset_index(drop=True), "users": counts, "population": people, "rate": rate,
+                         "rate_per_1000": rate * 1000})
+
+
+def _usage_rates_frames(users: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    """``usage_rates`` with pandas (``pop``: each band's first population row): its definition, for any input."""
     if users["band"].duplicated().any():  # refused as the one-to-one merge refuses it
         users[["band", "users"]].merge(pop, on="band", how="left", validate="one_to_one")
     out = with_band_values(users[["band", "users"]], "population", pop)
