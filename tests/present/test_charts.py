@@ -77,3 +77,17 @@ def test_grouped_bar_alt_text_reads_rows_as_iterrows_does() -> None:
     frame = pd.DataFrame({"year": [2025, 2026], "entries": [3.0, 4.5], "exits": [1, 2]})
     chart = grouped_bar_chart("e", frame, "year", {"entries": "Entries", "exits": "Exits"}, "T", "Locations")
     assert chart.alt.startswith("Bar chart: T. 2025.0: Entries 3, Exits 1; 2026.0: ")
+
+
+def test_rating_chart_of_a_distribution_in_rating_order_is_the_reindexed_ones() -> None:
+    """A distribution already in RATING_ORDER is drawn as it is: the same figure, alt text and data as re-indexed."""
+    from helpers.assess.quality import RATING_ORDER, distribution_of
+    from helpers.present.charts import _in_rating_order
+    ordered = distribution_of(pd.Series([3, 10, 2, 0, 1], index=RATING_ORDER))
+    shuffled = ordered.iloc[[4, 2, 0, 1, 3]].reset_index(drop=True)
+    assert _in_rating_order(ordered) and not _in_rating_order(shuffled)
+    assert not _in_rating_order(ordered.astype({"rating": object}))
+    a, b = rating_chart(ordered, "Sheffield"), rating_chart(shuffled, "Sheffield")
+    assert a.figure.to_json() == b.figure.to_json()
+    assert a.alt == b.alt
+    pd.testing.assert_frame_equal(a.data, b.data)

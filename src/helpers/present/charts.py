@@ -136,7 +136,8 @@ def count_axis(largest: float, **extra: object) -> dict[str, object]:
 
 def rating_chart(distribution: pd.DataFrame, area: str, subject: str = "care homes") -> Chart:
     """Horizontal bar chart of locations by CQC overall rating."""
-    d = distribution.set_index("rating").reindex(RATING_ORDER).reset_index()
+    d = distribution if _in_rating_order(distribution) else \
+        distribution.set_index("rating").reindex(RATING_ORDER).reset_index()
     title = f"CQC overall ratings of {subject} in {area}"
     top = max(1, d["locations"].max())
     fig = plain_figure([dict(
@@ -151,6 +152,14 @@ def rating_chart(distribution: pd.DataFrame, area: str, subject: str = "care hom
     parts = ", ".join(f"{r}: {wording.whole(n)}" for r, n in zip(d["rating"], d["locations"]))
     data = _renamed(d[["rating", "locations", "percent"]], RATING_DATA_HEADERS)
     return Chart("ratings", fig, title, f"Bar chart of {subject} in {area} by CQC overall rating. {parts}.", data)
+
+
+def _in_rating_order(distribution: pd.DataFrame) -> bool:
+    """Whether re-indexing by RATING_ORDER would give the same frame back (``quality.distribution_of``'s always is)."""
+    index, columns = distribution.index, distribution.columns
+    return (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and columns.name is None
+            and columns.is_unique and columns[0] == "rating" and distribution["rating"].tolist() == RATING_ORDER
+            and distribution["rating"].dtype == pd.Series(RATING_ORDER).dtype)
 
 
 BENCHMARK_COLOURS = ["#1d4f91", "#7a9cc6", "#9e9e9e", "#5f5f5f"]
