@@ -113,6 +113,7 @@ class ByCouncil:
     frame: pd.DataFrame
     rows: dict[str, np.ndarray] = field(default_factory=dict)
     columns: list[str] | None = None  # the columns a council's rows are given with (None: all)
+    _given: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)  # frame[columns]
 
     @classmethod
     def of(cls, frame: pd.DataFrame, columns: list[str] | None = None, key: str = "la_code") -> "ByCouncil":
@@ -126,8 +127,11 @@ class ByCouncil:
 
     def council(self, code: str) -> pd.DataFrame:
         """The council's rows, with the frame's index labels (none: an empty frame of the same columns)."""
-        part = self.frame.take(self.rows.get(code, np.empty(0, dtype=np.intp)))
-        return part if self.columns is None else part[self.columns]
+        if self.columns is None:
+            return self.frame.take(self.rows.get(code, np.empty(0, dtype=np.intp)))
+        if self._given is None:  # the columns selected once, not once per council (the same rows either way)
+            self._given = self.frame[self.columns]
+        return self._given.take(self.rows.get(code, np.empty(0, dtype=np.intp)))
 
 
 # --------------------------------------------------------------------------------------- a service's locations
