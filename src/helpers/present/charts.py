@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from _plotly_utils.basevalidators import copy_to_readonly_numpy_array
+from pandas.core.dtypes.dtypes import BaseMaskedDtype
 
 from helpers.assess.quality import RATING_ORDER
 from helpers.present import wording
@@ -107,12 +108,18 @@ def _as_validated(value: Any) -> Any:
 
 
 def _readonly_array(values: pd.Series | pd.Index) -> Any:
-    """``copy_to_readonly_numpy_array(values)``: for numbers and naive dates held in numpy (the charts' usual columns),
-    the same copy made directly, without the dataframe-agnostic layer Plotly goes through (most of its cost)."""
+    """``copy_to_readonly_numpy_array(values)``: for numbers and naive dates held in numpy, nullable numbers and text
+    without missing values (the charts' usual columns), the same copy made directly, without the dataframe-agnostic
+    layer Plotly goes through (most of its cost)."""
     dtype = values.dtype
-    if not (isinstance(dtype, np.dtype) and dtype.kind in "iufM"):
+    if isinstance(dtype, np.dtype) and dtype.kind in "iufM":
+        out = np.array(values.to_numpy(), dtype=dtype, order="C", copy=True)
+    elif isinstance(dtype, BaseMaskedDtype) and dtype.kind in "iuf" and not values.hasnans:
+        out = np.array(values.to_numpy(dtype=dtype.numpy_dtype), order="C", copy=True)  # Int64 → int64
+    elif isinstance(dtype, pd.StringDtype) and not values.hasnans:
+        out = np.array(values.to_numpy(dtype=object), dtype=object, copy=True)  # text → objects
+    else:
         return copy_to_readonly_numpy_array(values)
-    out = np.array(values.to_numpy(), dtype=dtype, order="C", copy=True)
     out.flags["WRITEABLE"] = False
     return out
 
