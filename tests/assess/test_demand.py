@@ -201,3 +201,47 @@ def test_capacity_gap_from_arrays_equals_the_column_by_column_computation():
         for frame in (both, totals.drop(columns="band"), totals[["year", "demand"]]):
             pd.testing.assert_frame_equal(capacity_gap(frame, capacity, occupancy, target),
                                           _gap_column_by_column(frame, capacity, occupancy, target), check_exact=True)
+
+
+def test_projected_demand_from_arrays_is_the_frames_result():
+    """The array path gives the group-by's frame to the bit: dtypes, order, totals (compensated population sums of
+    three bands, NaN populations and rates, a zero population) on random projections."""
+    import numpy as np
+    from helpers.assess.demand import _projected_demand_arrays, _projected_demand_frames
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        bands = ["18-64", "65+", "85+"][: 1 + trial % 3]
+        years = [(h, 2026 + h) for h in (0, 3, 5, 10)]
+        rows = [(b, h, y) for h, y in years for b in bands]
+        rng.shuffle(rows)
+        population = rng.uniform(0, 1e6, len(rows)) * rng.choice([1e-9, 1, 1e9], len(rows))
+        population[rng.random(len(rows)) < 0.1] = np.nan
+        population[rng.random(len(rows)) < 0.05] = 0.0
+        projected = pd.DataFrame({"band": [r[0] for r in rows], "horizon": [r[1] for r in rows],
+                                  "year": [r[2] for r in rows], "population": population})
+        rate = rng.uniform(0, 0.01, len(bands))
+        rate[rng.random(len(bands)) < 0.1] = np.nan
+        rates = pd.DataFrame({"band": bands[: max(1, len(bands) - trial % 2)], "rate": rate[: max(1, len(bands) - trial % 2)]})
+        for keys in (["horizon", "year"], ["year"]):
+            frame = projected if keys == ["horizon", "year"] else projected.drop(columns="horizon")
+            quick = _projected_demand_arrays(rates, frame, keys)
+            assert quick is not None
+            pd.testing.assert_frame_equal(quick, _projected_demand_frames(rates, frame, keys), check_exact=True)
+
+
+def test_usage_rates_from_arrays_are_the_frames_result():
+    """The array path gives the frames' table to the bit: ints and floats, a repeated population band (its first
+    row counts), a zero or missing population, an index that is not 0, 1, …"""
+    from helpers.assess.demand import _usage_rates_arrays, _usage_rates_frames
+    population = pd.DataFrame({"band": ["65+", "18-64", "65+"], "population": [1000.0, 0.0, 7.0]})
+    for users in (pd.DataFrame({"band": ["18-64", "65+"], "users": [12.5, 40.0]}, index=[5, 3]),
+                  pd.DataFrame({"band": ["65+"], "users": [3]}),
+                  pd.DataFrame({"band": ["65+", "18-64"], "users": [1e-7, np.nan]})):
+        for pop in (population, population.astype({"population": "int64"}),
+                    population.assign(population=[np.nan, 5.0, 1.0])):
+            quick = _usage_rates_arrays(users, pop)
+            assert quick is not None
+            pd.testing.assert_frame_equal(quick, _usage_rates_frames(users, pop.drop_duplicates("band")),
+                                          check_exact=True)
+            pd.testing.assert_frame_equal(usage_rates(users, pop), quick, check_exact=True)
+    assert _usage_rates_arrays(pd.DataFrame({"band": ["65+", "65+"], "users": [1.0, 2.0]}), population) is None

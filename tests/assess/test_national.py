@@ -548,3 +548,20 @@ def test_workforce_comparison_from_looked_up_rows_equals_the_searched_one(servic
         pd.testing.assert_frame_equal(workforce.workforce_comparison(sfc, code, region, services, 12.21, rows=rows),
                                       workforce.workforce_comparison(sfc, code, region, services, 12.21),
                                       check_exact=True)
+
+
+def test_rates_sum_a_councils_and_its_comparators_rows_as_pandas_does():
+    """Rates.benchmark's sums over row positions equal the pooled frames': NaN counted as 0, ints summed as ints, a
+    comparator repeated or without rows, no comparators, and a column that is not plain numbers (left to the frames)."""
+    frame = pd.DataFrame({"la_code": [SHEFFIELD, ROTHERHAM, LEEDS, NOTTINGHAM, DERBY, LEEDS],
+                          "numerator": [1e-3, np.nan, 2.5, 1e17, 3.0, 7.0],
+                          "denominator": [10.0, 20.0, np.nan, 0.1, 1e-5, 2.0]})
+    for per_council in (frame, frame.fillna(0), frame.assign(numerator=[1, 2, 3, 4, 5, 6]),
+                        frame.assign(numerator=pd.array([1, 2, 3, 4, 5, None]))):
+        rates = national.Rates(per_council)
+        assert (rates._columns is None) == (per_council["numerator"].dtype.kind not in "fi")
+        for code in CODES:
+            for comparators in (benchmarks.comparator_group(SHEFFIELD), [LEEDS, LEEDS, "E08000099"], []):
+                pd.testing.assert_frame_equal(rates.benchmark(code, comparators, 1000),
+                                              benchmarks.benchmark(per_council, code, comparators, scale=1000),
+                                              check_exact=True)

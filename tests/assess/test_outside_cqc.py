@@ -128,3 +128,25 @@ def test_summary_of_counts_each_funding_part_as_filtering_it_would():
     got = outside_cqc.summary_of(latest)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got["providers"].tolist() == [1, 1, 1, 1, 4] and got["services"].iloc[-1] == 7
+
+
+def test_the_plain_python_count_gives_the_pandas_frames():
+    """latest_entries' and summary_of's loops pick and count what the pandas steps would, and hand the rows they
+    cannot be sure of (a name with a non-ASCII space at its end, an index out of order) to those steps."""
+    odd = pd.concat([LIST, LIST.iloc[[2]].assign(provider="Acorn Trust\u00a0", as_at=pd.Timestamp("2026-10-01"))],
+                    ignore_index=True)
+    shuffled = LIST.iloc[[3, 0, 2, 1, 4, 5]]
+    for listed_ in (LIST, odd, shuffled):
+        for svc in (DAY, "supported_living", None):
+            rows = listed_ if svc is None else listed_[listed_["service"] == svc]
+            keys = [rows[k].str.strip().str.casefold() for k in outside_cqc.LISTED_KEY]
+            expected = (rows.assign(_k0=keys[0], _k1=keys[1], _k2=keys[2]).sort_values("as_at", kind="stable")
+                        .drop_duplicates(["_k0", "_k1", "_k2"], keep="last").drop(columns=["_k0", "_k1", "_k2"])
+                        .sort_index())
+            latest = outside_cqc.latest_entries(listed_, svc)
+            pd.testing.assert_frame_equal(latest, expected)
+            pd.testing.assert_frame_equal(outside_cqc.summary_of(latest), outside_cqc._summary_frame(latest))
+    assert outside_cqc._latest_positions(odd, DAY) is None and outside_cqc._latest_positions(shuffled, DAY) is None
+    fractional = LIST.assign(capacity=pd.array([30.5, 35.25, 10.1, None, 20, 12], dtype="Float64"))
+    latest = outside_cqc.latest_entries(fractional, DAY)
+    pd.testing.assert_frame_equal(outside_cqc.summary_of(latest), outside_cqc._summary_frame(latest))

@@ -133,3 +133,17 @@ def test_ascof_good_or_outstanding_none_when_absent_or_all_suppressed():
     assert quality.ascof_good_or_outstanding(_table6b(), "E06000001") is None
     suppressed = _table6b().assign(value=None)
     assert quality.ascof_good_or_outstanding(suppressed, "E08000019") is None
+
+
+def test_good_share_of_counts_in_rating_order_is_the_labelled_sums():
+    """The array path (int64 counts in RATING_ORDER) gives what the labelled sums give, to the bit."""
+    import numpy as np
+    from helpers.assess.quality import RATED, RATING_ORDER, good_share_of
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        counts = pd.Series(rng.integers(0, 50, len(RATING_ORDER)) * rng.integers(0, 2, len(RATING_ORDER)),
+                           index=RATING_ORDER, dtype="int64")
+        rated = counts[RATED].sum()
+        expected = None if not rated else float((counts["Outstanding"] + counts["Good"]) / rated * 100)
+        assert good_share_of(counts) == expected
+        assert good_share_of(counts.iloc[::-1]) == expected  # another order: the labelled path

@@ -404,3 +404,26 @@ def test_risk_table_rows_are_each_rules_actions_published_alone(p):
             expected += ([(NO_ACTION, None, None)] if actions.empty else
                          list(zip(shown["action"], shown["target"], shown["status"])))
         assert list(zip(table["action"], table["target"], table["status"])) == expected
+
+
+def test_a_plans_published_rows_are_made_once_per_file_content_and_date(p, tmp_path):
+    """The section keeps each plan's published rows (every service's risk table shows some of them): the same file
+    and date give the kept frame, a changed file or another date a new one; risk_table gives the same table with
+    them as without."""
+    from helpers.assess import action_tracker
+    from helpers.assess.sections.sustainability import published_plan
+    from helpers.load.reading import SourceTable
+    path = tmp_path / "E08000019_action_plan.xlsx"
+    path.write_bytes(b"one")
+    plan = SourceTable(PLAN, path, "2026-10-31", False)
+    first = published_plan(plan, TODAY, 30)
+    pd.testing.assert_frame_equal(first, action_tracker.published_rows(PLAN, TODAY, 30))
+    assert published_plan(plan, TODAY, 30) is first and published_plan(plan, TODAY, 60) is not first
+    rules = checked(p, staff_turnover=35.0, quality=55.0, closures=6.0, occupancy=90.0)
+    for service in ("home_care", "care_homes"):
+        pd.testing.assert_frame_equal(st.risk_table(rules, p, PLAN, service, TODAY, 30,
+                                                    lambda: published_plan(plan, TODAY, 30)),
+                                      st.risk_table(rules, p, PLAN, service, TODAY, 30))
+    path.write_bytes(b"two, changed")
+    changed = SourceTable(PLAN.iloc[1:], path, "2026-10-31", False)
+    assert len(published_plan(changed, TODAY, 30)) == len(PLAN) - 1

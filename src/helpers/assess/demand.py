@@ -52,6 +52,33 @@ def usage_rates(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"no population for age band(s) {', '.join(map(str, missing))}")
     _check_no_overlap(population, users["band"])
+    quick = _usage_rates_arrays(users, population)
+    return quick if quick is not None else _usage_rates_frames(users, pop)
+
+
+def _usage_rates_arrays(users: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame | None:
+    """``usage_rates``' frame from arrays (one or two bands, where each pandas step costs more than the sums): each
+    band's first population row, the same float64 conversions and division. None (use the frames) for a band
+    repeated in ``users`` or missing, or columns that are not plain numbers."""
+    band = users["band"]
+    if band.hasnans or band.duplicated().any() or users["users"].dtype.kind not in "if" \
+            or population["population"].dtype.kind not in "if":
+        return None
+    first: dict[object, object] = {}
+    for b, value in zip(population["band"].tolist(), population["population"].tolist()):
+        first.setdefault(b, value)
+    bands = band.tolist()
+    if any(b not in first for b in bands):
+        return None
+    counts = users["users"].to_numpy().astype("float64")
+    people = pd.Series([first[b] for b in bands], dtype=population["population"].dtype).to_numpy().astype("float64")
+    rate = counts / np.where(people > 0, people, np.nan)
+    return pd.DataFrame({"band": band.reset_index(drop=True), "users": counts, "population": people, "rate": rate,
+                         "rate_per_1000": rate * 1000})
+
+
+def _usage_rates_frames(users: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    """``usage_rates`` with pandas (``pop``: each band's first population row): its definition, for any input."""
     if users["band"].duplicated().any():  # refused as the one-to-one merge refuses it
         users[["band", "users"]].merge(pop, on="band", how="left", validate="one_to_one")
     out = with_band_values(users[["band", "users"]], "population", pop)
@@ -84,6 +111,13 @@ def projected_demand(rates: pd.DataFrame, projected_population: pd.DataFrame) ->
     if missing:
         raise ValueError(f"no projected population for age band(s) {', '.join(map(str, missing))}")
     keys = ["horizon", "year"] if "horizon" in projected_population else ["year"]
+    quick = _projected_demand_arrays(rates, projected_population, keys)
+    return quick if quick is not None else _projected_demand_frames(rates, projected_population, keys)
+
+
+def _projected_demand_frames(rates: pd.DataFrame, projected_population: pd.DataFrame,
+                             keys: list[str]) -> pd.DataFrame:
+    """``projected_demand`` with pandas' merge, group-by and sort: its definition, for any input."""
     pop = projected_population[projected_population["band"].isin(rates["band"])]
     if rates["band"].duplicated().any():  # a band's rows repeated for each of its rates, as the merge does
         out = pop[["band", *keys, "population"]].merge(rates[["band", "rate"]], on="band", how="left")
@@ -98,6 +132,75 @@ def projected_demand(rates: pd.DataFrame, projected_population: pd.DataFrame) ->
     out = pd.concat([out, totals], ignore_index=True)
     return out[["band", *keys, "population", "rate", "demand"]].sort_values(
         [*keys, "band"], key=lambda c: c.eq(TOTAL) if c.name == "band" else c, kind="stable").reset_index(drop=True)
+
+
+def _kahan_sum(values: list[float]) -> float:
+    """A group's ``sum`` as pandas' grouped sum takes it: NaN skipped, compensated (Kahan) addition in row order."""
+    total = compensation = 0.0
+    for value in values:
+        if value != value:
+            continue
+        y = value - compensation
+        t = total + y
+        compensation = t - total - y
+        if compensation != compensation:  # an infinite value: pandas resets the compensation
+            compensation = 0.0
+        total = t
+    return total
+
+
+def _projected_demand_arrays(rates: pd.DataFrame, projected_population: pd.DataFrame,
+                             keys: list[str]) -> pd.DataFrame | None:
+    """``projected_demand``'s frame built from arrays: the demand projection has a few bands at four horizons, where
+    each pandas step (merge, group-by with a Python aggregate, concat, sort) costs more than the arithmetic. The same
+    values: demand is the same element-wise product, a total's population pandas' compensated grouped sum and its
+    demand numpy's sum of the group's values, as ``Series.sum(skipna=False)`` takes it. None (use the frames) unless
+    the bands are rated once each, the keys are whole numbers and the bands are text of the default string dtype."""
+    if rates["band"].duplicated().any() or rates["band"].hasnans or rates["rate"].dtype != np.float64:
+        return None
+    band = projected_population["band"]
+    if band.hasnans or band.dtype != pd.Series([TOTAL]).dtype or projected_population["population"].dtype.kind not in "if" \
+            or any(projected_population[k].dtype != np.int64 for k in keys):
+        return None
+    rate_of = dict(zip(rates["band"].tolist(), rates["rate"].tolist()))
+    kept = [i for i, b in enumerate(band.tolist()) if b in rate_of]
+    if not kept:
+        return None
+    bands = [band.iat[i] for i in kept]
+    key_values = [projected_population[k].to_numpy()[kept] for k in keys]
+    population = projected_population["population"].to_numpy()[kept].astype("float64")
+    rate = np.array([rate_of[b] for b in bands], dtype="float64")
+    demand = rate * population
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(*(v.tolist() for v in key_values))):
+        groups.setdefault(key, []).append(i)
+    order, totals = [], []
+    for key in sorted(groups):  # group-by's sorted keys; within a key the bands in order, then its total
+        rows = groups[key]
+        order += rows
+        total_population = _kahan_sum(population[rows].tolist())
+        total_demand = demand[rows].sum()
+        totals.append((len(order), key, total_population, total_demand))
+        order.append(-1)
+    n = len(order)
+    out_band, out_population, out_rate, out_demand = [], np.empty(n), np.empty(n), np.empty(n)
+    out_keys = [np.empty(n, dtype=np.int64) for _ in keys]
+    total_at = {at: (key, p, d) for at, key, p, d in totals}
+    for at, i in enumerate(order):
+        if i < 0:
+            key, p, d = total_at[at]
+            out_band.append(TOTAL)
+            out_population[at], out_demand[at] = p, d
+            out_rate[at] = np.float64(d) / (np.float64(p) if p > 0 else np.nan)
+            for column, value in zip(out_keys, key):
+                column[at] = value
+        else:
+            out_band.append(bands[i])
+            out_population[at], out_rate[at], out_demand[at] = population[i], rate[i], demand[i]
+            for column, values in zip(out_keys, key_values):
+                column[at] = values[i]
+    return pd.DataFrame({"band": pd.array(out_band, dtype=band.dtype), **dict(zip(keys, out_keys)),
+                         "population": out_population, "rate": out_rate, "demand": out_demand})
 
 
 def capacity_gap(demand_by_year: pd.DataFrame, capacity: float, occupancy: float | None,

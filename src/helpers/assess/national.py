@@ -113,6 +113,7 @@ class ByCouncil:
     frame: pd.DataFrame
     rows: dict[str, np.ndarray] = field(default_factory=dict)
     columns: list[str] | None = None  # the columns a council's rows are given with (None: all)
+    _given: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)  # frame[columns]
 
     @classmethod
     def of(cls, frame: pd.DataFrame, columns: list[str] | None = None, key: str = "la_code") -> "ByCouncil":
@@ -126,8 +127,11 @@ class ByCouncil:
 
     def council(self, code: str) -> pd.DataFrame:
         """The council's rows, with the frame's index labels (none: an empty frame of the same columns)."""
-        part = self.frame.take(self.rows.get(code, np.empty(0, dtype=np.intp)))
-        return part if self.columns is None else part[self.columns]
+        if self.columns is None:
+            return self.frame.take(self.rows.get(code, np.empty(0, dtype=np.intp)))
+        if self._given is None:  # the columns selected once, not once per council (the same rows either way)
+            self._given = self.frame[self.columns]
+        return self._given.take(self.rows.get(code, np.empty(0, dtype=np.intp)))
 
 
 # --------------------------------------------------------------------------------------- a service's locations
@@ -177,6 +181,14 @@ class Rates:
         self.per_council = per_council
         self.frame = benchmarks.with_regions(per_council)
         self._pooled: dict[tuple, dict[str, object]] = {}
+        # a council's and its comparators' rows by position, summed as pandas sums them (``_sum``): no mask over
+        # every council and no frame per area; None when a column is not plain numbers (then the frames are used)
+        columns = [self.frame[c].to_numpy() if c in self.frame else None for c in ("numerator", "denominator")]
+        self._columns = columns if all(c is not None and c.dtype.kind in "fi" for c in columns) else None
+        self._rows: dict[object, list[int]] = {}
+        if self._columns is not None:
+            for i, c in enumerate(self.frame["la_code"].tolist()):
+                self._rows.setdefault(c, []).append(i)
 
     def benchmark(self, code: str, comparators: list[str], scale: float) -> pd.DataFrame:
         """``benchmarks.benchmark(per_council, code, comparators, scale=scale)``."""
@@ -188,10 +200,30 @@ class Rates:
                     self._pooled[once] = benchmarks.pooled(self.frame[benchmarks.area_mask(self.frame, kind, key)],
                                                            scale)
                 value = self._pooled[once]
+            elif self._columns is not None:
+                value = self._pooled_rows(self._rows.get(key, []) if kind == "council" else
+                                          sorted(i for c in set(key) for i in self._rows.get(c, [])), scale)
             else:
                 value = benchmarks.pooled(self.frame[benchmarks.area_mask(self.frame, kind, key)], scale)
             rows.append({"area": name, **value})
         return pd.DataFrame(rows)
+
+    def _pooled_rows(self, positions: list[int], scale: float) -> dict[str, object]:
+        """``benchmarks.pooled`` of the rows at ``positions`` (in frame order)."""
+        numerator, denominator = (_sum(c[positions]) for c in self._columns)
+        value = float(numerator / denominator * scale) if positions and denominator > 0 else None
+        return {"value": value, "councils": len(positions)}
+
+
+def _sum(values: np.ndarray) -> object:
+    """``pd.Series(values).sum()`` of a float or int array, as pandas takes it (nanops.nansum): NaN counted as 0,
+    then numpy's sum in the dtype pandas sums it in."""
+    if values.dtype.kind == "f":
+        missing = np.isnan(values)
+        if missing.any():
+            values = np.where(missing, 0.0, values)
+        return values.sum(dtype=np.float64)
+    return values.sum(dtype=np.int64)
 
 
 def population(inputs: Inputs, year: int, band: str) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Quality: the CQC overall ratings of the market's locations."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 RATED = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
@@ -39,6 +40,10 @@ def percent_good_or_outstanding(locations: pd.DataFrame) -> float | None:
 
 def good_share_of(counts: pd.Series) -> float | None:
     """``percent_good_or_outstanding`` from the number of locations with each rating (indexed by RATING_ORDER)."""
+    if counts.dtype == np.int64 and counts.index.tolist() == RATING_ORDER:  # the same int64 sums, on the array
+        values = counts.to_numpy()
+        rated = values[:len(RATED)].sum()
+        return float((values[0] + values[1]) / rated * 100) if rated else None
     rated = counts[RATED].sum()
     if not rated:
         return None

@@ -87,10 +87,11 @@ def occupancy_latest(trend: pd.DataFrame) -> pd.DataFrame:
 
 def weekly_totals(activity: pd.DataFrame) -> pd.DataFrame:
     """Home care per week: commissioned and delivered hours, people supported, packages and hours awaiting care."""
-    out = activity.groupby("week_ending", as_index=False).agg(
-        commissioned_hours=("commissioned_hours", "sum"), delivered_hours=("delivered_hours", "sum"),
-        people_supported=("people_supported", "sum"), people_waiting=("packages_awaiting", "sum"),
-        hours_waiting=("hours_awaiting", "sum"))
+    # one grouped sum of the five columns (named aggregation runs a group-by per column, five times the cost)
+    out = _group_sums(activity, "week_ending", {"commissioned_hours": "commissioned_hours",
+                                                "delivered_hours": "delivered_hours",
+                                                "people_supported": "people_supported",
+                                                "packages_awaiting": "people_waiting", "hours_awaiting": "hours_waiting"})
     out["hours_waiting_pct"] = percent_of(out["hours_waiting"], out["commissioned_hours"])
     return out.sort_values("week_ending").reset_index(drop=True)
 
@@ -99,11 +100,17 @@ def unmet_need_by_zone(activity: pd.DataFrame) -> pd.DataFrame:
     """People and hours waiting in the latest week by zone, with hours waiting as % of commissioned hours."""
     latest = activity[activity["week_ending"] == activity["week_ending"].max()]
     zones = latest.assign(zone=latest["zone"].replace("", "Not zoned"))
-    out = zones.groupby("zone", as_index=False).agg(
-        people_waiting=("packages_awaiting", "sum"), hours_waiting=("hours_awaiting", "sum"),
-        commissioned_hours=("commissioned_hours", "sum"))
+    out = _group_sums(zones, "zone", {"packages_awaiting": "people_waiting", "hours_awaiting": "hours_waiting",
+                                      "commissioned_hours": "commissioned_hours"})
     out["hours_waiting_pct"] = percent_of(out["hours_waiting"], out["commissioned_hours"])
     return out.sort_values("zone").reset_index(drop=True)
+
+
+def _group_sums(frame: pd.DataFrame, by: str, columns: dict[str, str]) -> pd.DataFrame:
+    """``frame.groupby(by, as_index=False).agg(**{name: (column, "sum")})`` for ``columns`` (column → name): the same
+    grouped sums, taken in one pass."""
+    sums = frame.groupby(by)[list(columns)].sum()
+    return sums.set_axis([columns[c] for c in sums.columns], axis=1).reset_index()
 
 
 def contracted_per_week(fees: pd.DataFrame, service: str) -> float | None:

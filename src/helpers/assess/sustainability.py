@@ -479,13 +479,17 @@ def matching_actions(plan: pd.DataFrame | None, service: str, themes: tuple[str,
 
 
 def risk_table(checked: list[Checked], p: Params, plan: pd.DataFrame | None, service: str,
-               today: date | pd.Timestamp, due_soon_days: int) -> pd.DataFrame:
+               today: date | pd.Timestamp, due_soon_days: int,
+               published: Callable[[], pd.DataFrame] | None = None) -> pd.DataFrame:
     """One row per rule at risk or not sustainable and matching action (worst first), or one row saying
-    ``NO_ACTION``: risk, likelihood, impact, action, target (date text) and status (label)."""
+    ``NO_ACTION``: risk, likelihood, impact, action, target (date text) and status (label).
+
+    ``published``: gives ``action_tracker.published_rows(plan, today, due_soon_days)`` when the caller keeps it
+    (each service's table shows some of the same plan's rows)."""
     rows = []
     usable = plan is not None and not plan.empty
     for_service = plan["service"].isin([service, ALL_SERVICES]).to_numpy(dtype=bool) if usable else None
-    published = None  # the whole plan's published rows, made once: each rule's actions are some of them
+    fetch, published = published, None  # the whole plan's published rows, made once: each rule's actions are some
     for c in worst_first(checked):
         risk = f"{c.side.risk.rstrip('.')} ({c.phrase})."
         head = {"risk": risk, "likelihood": p.likelihood[c.level], "impact": c.side.impact}
@@ -496,7 +500,7 @@ def risk_table(checked: list[Checked], p: Params, plan: pd.DataFrame | None, ser
             rows.append(head | {"action": NO_ACTION, "target": None, "status": None})
             continue
         if published is None:
-            published = action_tracker.published_rows(plan, today, due_soon_days)
+            published = action_tracker.published_rows(plan, today, due_soon_days) if fetch is None else fetch()
         shown = published[mine[published.index.to_numpy()]]
         rows += [head | {"action": a, "target": t, "status": s}
                  for a, t, s in zip(shown["action"], shown["target"], shown["status"])]

@@ -8,6 +8,8 @@ table lists the council's own actions against each risk, never invented ones.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from datetime import date
 from typing import Any, Mapping
 
 import pandas as pd
@@ -18,7 +20,7 @@ from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory
                           occupancy, ons_population, skills_for_care)
 from helpers.load import financial_sustainability as finance_source
 from helpers.load.inputs import Inputs
-from helpers.load.reading import SourceTable
+from helpers.load.reading import SourceTable, file_hash, kept
 from helpers.present import wording
 from helpers.present.charts import Chart
 from helpers.present.tables import Table
@@ -98,6 +100,17 @@ def source_text(names: set[str], sources: list[dict[str, object]], max_words: in
     return ". ".join(sentences) + synthetic + "."
 
 
+PUBLISHED_MEMORY = 8  # councils' published action plans kept per process
+_published: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+
+
+def published_plan(plan: SourceTable, today: date | pd.Timestamp, days: int) -> pd.DataFrame:
+    """``action_tracker.published_rows`` of a council's action plan, made once per plan file (by its content hash)
+    and date: the four services' risk tables each show some of its rows. Callers only select from it."""
+    key = (str(plan.file), file_hash(plan.file), pd.Timestamp(today), days)
+    return kept(_published, key, PUBLISHED_MEMORY, lambda: action_tracker.published_rows(plan.data, today, days))
+
+
 def financial_risk_pct(inputs: Inputs, fin: SourceTable | None | bool = False) -> float | None:
     """The share of care homes at moderate or high financial risk (None when no return, or suppressed).
 
@@ -136,8 +149,11 @@ def sustainability_section(svc: Service, inputs: Inputs, area: pd.Series,
     notes = sustainability.notes(p)
     if verdict.at_risk_rules or verdict.not_sustainable_rules:
         plan = inputs.local("action_plan")
+        days = action_tracker.due_soon_days()
         risks = sustainability.risk_table(checked, p, None if plan is None else plan.data, svc.key,
-                                          inputs.vintage_date, action_tracker.due_soon_days())
+                                          inputs.vintage_date, days,
+                                          None if plan is None else lambda: published_plan(plan, inputs.vintage_date,
+                                                                                           days))
         from_plan = (f"the council's action plan, {wording.vintage(plan.vintage)}; status on "
                      f"{wording.day(inputs.vintage_date)}" if plan is not None else "no action plan was supplied")
         items.append(Table("sustainability_risks", risks,

@@ -48,7 +48,8 @@ def whole_market(svc: Service, inputs: Inputs, area: pd.Series, supply: pd.DataF
     """Self-funders (care homes), locally listed services outside CQC registration (every service) and extra care
     housing (supported living), as tables, messages, notes and key figures for the sufficiency section.
 
-    ``occupancy_latest``: ``sufficiency.occupancy_latest`` of the council's occupancy return, when the caller has it.
+    ``occupancy_latest``: ``sufficiency.occupancy_latest`` of the council's occupancy return as ``inputs`` loaded it
+    (so it is already among their sources), when the caller has it.
     """
     out = WholeMarket()
     if svc.capacity == "cqc_beds":
@@ -84,8 +85,10 @@ def _funded_by_setting(svc: Service, inputs: Inputs, code: str) -> dict[str, flo
 
 def _self_funders(svc: Service, inputs: Inputs, area: pd.Series, out: WholeMarket,
                   latest: pd.DataFrame | None = None) -> None:
-    table = inputs.local("occupancy")
-    if table is None:
+    # the caller's latest rows come from the council's occupancy return, already loaded (and recorded) by these
+    # inputs: looking it up again would find the same file
+    table = inputs.local("occupancy") if latest is None else None
+    if latest is None and table is None:
         return  # the section already says no occupancy return was supplied
     funded = _funded_by_setting(svc, inputs, area["code"])
     if funded is None:
