@@ -119,3 +119,21 @@ def test_a_scanned_file_is_not_read_again_to_key_the_parse_cache(data, monkeypat
     assert reading.file_hash(data / "cqc" / "directory.csv") == files["cqc/directory.csv"].sha256 \
         == real(data / "cqc" / "directory.csv")
     assert len(reads) == 4  # remembered from the scan: England's largest files are read once per run
+
+
+def test_a_data_folder_of_england_size_stays_remembered_after_the_scan(tmp_path, monkeypatch):
+    """England's data folder holds ~1,500 files and its largest, the CQC directory, sorts early: the scan must not
+    forget it by the time the run keys its parse cache."""
+    from helpers.load import reading
+    monkeypatch.setattr(reading, "SETTLED_NS", -1)
+    (tmp_path / "cqc").mkdir()
+    (tmp_path / "cqc" / "directory.csv").write_text("Location ID,Beds\n1-1,10\n")
+    (tmp_path / "local").mkdir()
+    for i in range(1600):
+        (tmp_path / "local" / f"E{i:08d}_occupancy.csv").write_text(f"beds\n{i}\n")
+    run_cache.scan_inputs(tmp_path)
+    reads: list[Path] = []
+    real = reading.sha256_file
+    monkeypatch.setattr(reading, "sha256_file", lambda path: reads.append(Path(path)) or real(path))
+    reading.file_hash(tmp_path / "cqc" / "directory.csv")
+    assert reads == []
