@@ -243,13 +243,62 @@ def test_cache_is_reused_and_warnings_survive_a_cache_hit(tmp_path):
     cache = tmp_path / "cache"
     first = load_local(SPEC, path, cache)
     second = load_local(SPEC, path, cache)
-    assert len(list(cache.glob("*.parquet"))) == 1
+    assert len(list(cache.glob("*.parquet"))) == 2  # the parsed table and the checked one
     pd.testing.assert_frame_equal(first.data, second.data)
     pd.testing.assert_frame_equal(load_local(SPEC, path).data, second.data)  # the same dtypes with or without cache
     assert [str(w) for w in second.log.warnings] == [str(w) for w in first.log.warnings] and len(first.log) == 1
     write_sheet(path, [[*ROW[:3], "21", *ROW[4:]]])
     assert load_local(SPEC, path, cache).data.at[0, "count"] == 21
-    assert len(list(cache.glob("*.parquet"))) == 2
+    assert len(list(cache.glob("*.parquet"))) == 4
+
+
+def test_a_checked_table_comes_from_the_cache_with_its_warnings_vintage_and_flags(tmp_path, monkeypatch):
+    """A new worker (nothing kept in memory) reads a file that passed the checks back from the cache without checking
+    it again: the same data, dtypes, warnings, vintage and synthetic flag."""
+    from helpers.load import local_loader
+    path = write_sheet(tmp_path / "w.xlsx", [[*ROW[:3], "20", *ROW[4:]]], readme=[["synthetic demo data"]])
+    cache = tmp_path / "cache"
+    local_loader._local.clear()
+    checked = load_local(SPEC, path, cache)
+    monkeypatch.setattr(local_loader, "_apply_checks", lambda *args: pytest.fail("checked again"))
+    local_loader._local.clear()
+    again = load_local(SPEC, path, cache)
+    pd.testing.assert_frame_equal(checked.data, again.data)
+    assert again.log.warnings == checked.log.warnings and len(again.log) == 1
+    assert (again.vintage, again.synthetic, again.file) == (checked.vintage, checked.synthetic, checked.file) \
+        and again.synthetic is True
+
+
+def test_the_checked_cache_is_per_path_and_per_version_of_the_code(tmp_path, monkeypatch):
+    from helpers.load import local_loader
+    rows = [[*ROW[:3], "20", *ROW[4:]]]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    here, there = write_sheet(tmp_path / "a" / "w.xlsx", rows), write_sheet(tmp_path / "b" / "w.xlsx", rows)
+    cache = tmp_path / "cache"
+    local_loader._local.clear()
+    assert [w.file for w in load_local(SPEC, here, cache).log.warnings] == [str(here)]
+    assert [w.file for w in load_local(SPEC, there, cache).log.warnings] == [str(there)]  # same bytes, its own name
+    checks: list[Path] = []
+    real = local_loader._apply_checks
+    monkeypatch.setattr(local_loader, "_apply_checks", lambda spec, data, path, *rest: checks.append(path)
+                        or real(spec, data, path, *rest))
+    monkeypatch.setattr(local_loader, "_code_version", lambda: "another version of the checks")
+    local_loader._local.clear()
+    load_local(SPEC, here, cache)
+    assert checks == [here]  # checked afresh by the new code
+
+
+def test_a_file_that_fails_its_checks_fails_on_every_load_and_leaves_no_checked_table(tmp_path):
+    from helpers.load import local_loader
+    path = write_sheet(tmp_path / "w.xlsx", [[*ROW[:4], "150", *ROW[5:]]])  # a check that is an error
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        local_loader._local.clear()
+        with pytest.raises(InputError, match="weight 150 is over 100"):
+            load_local(SPEC, path, cache)
+    assert list(cache.glob("local-widgets-*.parquet"))  # the parsed table is kept: parsing is not checking
+    assert not list(cache.glob("local-checked-*"))
 
 
 def test_template_layout_has_readme_drop_downs_and_formats(tmp_path):

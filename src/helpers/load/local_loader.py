@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import json
 import re
 from datetime import datetime
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -20,12 +22,14 @@ import numpy as np
 import pandas as pd
 
 from helpers.councils import councils
-from helpers.errors import DataQualityLog, InputError
+from helpers.errors import DataQualityLog, DataWarning, InputError
+from helpers.files import replacing
 from helpers.load import vintages
 from helpers.load.file_names import accepted, one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
-from helpers.load.reading import (Column, RawSheet, SourceTable, cached, cached_json, data_files, file_hash, kept,
-                                  locate_header, read_raw, table_below_header, to_date, to_flag, to_number)
+from helpers.load.reading import (Column, RawSheet, SourceTable, cache_file, cached, cached_json,
+                                  data_files, file_hash, kept, locate_header, read_raw, table_below_header, to_date,
+                                  to_flag, to_number)
 
 EARLIEST, LATEST = "2000-01-01", "2100-12-31"
 LOADER_VERSION = "1"
@@ -97,6 +101,50 @@ def load_local(spec: LocalSource, path: Path, cache_dir: Path | None = None) -> 
 
 
 def _load_local(spec: LocalSource, path: Path, cache_dir: Path | None) -> SourceTable:
+    """The checked table: from the cache when this file (this content, at this path) passed this code's checks
+    before, else parsed and checked (an InputError is never kept: a bad file fails afresh on every load)."""
+    if cache_dir is None:
+        return _checked(spec, path, None)
+    # keyed on the file's content (cache_file), its path (the warnings name it), its fields and the loading code (the
+    # declarations and their checks are Python source: the code version covers them)
+    key = (f"local-checked-{spec.name}-" + hashlib.sha1(repr((str(Path(path).absolute()), repr(spec.fields),
+                                                              _code_version())).encode()).hexdigest()[:16])
+    target = cache_file(path, cache_dir, key)
+    meta = target.with_suffix(".json")
+    try:
+        facts = json.loads(meta.read_text(encoding="utf-8"))  # written after the table: it is there if this is
+        return _from_cache(pd.read_parquet(target), path, facts)
+    except FileNotFoundError:
+        pass
+    table = _checked(spec, path, cache_dir)
+    with replacing(target) as tmp:  # a temporary file per writer: workers may race to write the same entry
+        table.data.to_parquet(tmp, index=False)
+    facts = {"vintage": table.vintage, "synthetic": table.synthetic,
+             "warnings": [dataclasses.asdict(w) for w in table.log.warnings]}
+    with replacing(meta) as tmp:
+        tmp.write_text(json.dumps(facts), encoding="utf-8")
+    return _from_cache(pd.read_parquet(target), path, facts)  # the same dtypes as a cache hit
+
+
+def _from_cache(data: pd.DataFrame, path: Path, facts: dict) -> SourceTable:
+    log = DataQualityLog([DataWarning(**w) for w in facts["warnings"]])
+    return SourceTable(data, path, facts["vintage"], facts["synthetic"], log)
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A hash of the helpers package's Python source and reference data: a checked table cached by another version
+    of the checks is never used (read once per process, ≈ 20 ms)."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for source in sorted([*package.rglob("*.py"), *(package / "reference").glob("*.csv")]):
+        if "__pycache__" not in source.parts:
+            digest.update(source.relative_to(package).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _checked(spec: LocalSource, path: Path, cache_dir: Path | None) -> SourceTable:
     key = f"local-{spec.name}-v{LOADER_VERSION}-{hashlib.sha1(repr(spec.fields).encode()).hexdigest()[:8]}"
     data = cached(path, cache_dir, key, lambda: _parse(spec, read_raw(path, [spec.sheet])))
     sheet = None if path.suffix.lower() == ".csv" else spec.sheet
