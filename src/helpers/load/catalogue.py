@@ -12,6 +12,7 @@ lines hold — CQC's ratings are often shared as a CSV extract under any name.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from helpers.load import (action_plan, ascfr, ascof, cost_returns, cqc_directory
 from helpers.load.file_names import FileNames, find, one_per_vintage
 from helpers.load.local_loader import load_local
 from helpers.load.local_schema import LocalSource
-from helpers.load.reading import SourceTable, data_files
+from helpers.load.reading import SourceTable, data_files, per_listing
 
 Loader = Callable[[Path, Path | None], list[SourceTable]]
 SIGNATURE_BYTES = 64 * 1024  # how much of a CSV is read to look for a signature (its first lines)
@@ -109,17 +110,14 @@ def files(src: Source, data_dir: Path) -> list[Path]:
     return one_per_vintage(sorted(named + unnamed), src.file_names, src.name)
 
 
-_unnamed: dict[Path, tuple[tuple[Path, ...], list[Path]]] = {}
+_unnamed: OrderedDict[Path, tuple[tuple[Path, ...], list[Path]]] = OrderedDict()
+UNNAMED_MEMORY = 16  # data folders whose unnamed CSVs are remembered per process
 
 
 def _unnamed_csvs(data_dir: Path) -> list[Path]:
     """The CSVs under data_dir whose names no rule accepts, worked out once per listing of the folder
     (``data_files``): a council's run asks for the ratings' files several times, and the folder holds ~1,500 files.
     Only the names are remembered; each is identified (its first lines, by size and times) on every call."""
-    listing = data_files(data_dir)
-    root = Path(data_dir)
-    known = _unnamed.get(root)
-    if known is None or known[0] is not listing:
-        known = _unnamed[root] = (listing, [p for p in listing if p.suffix.casefold() == ".csv"
-                                            and by_file_name(p.name) is None])
-    return known[1]
+    return per_listing(_unnamed, Path(data_dir), data_dir, UNNAMED_MEMORY,
+                       lambda: [p for p in data_files(data_dir) if p.suffix.casefold() == ".csv"
+                                and by_file_name(p.name) is None])

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.errors import InputError
-from helpers.load.reading import data_files
+from helpers.load.reading import data_files, per_listing
 
 BROWSER_COPY = re.compile(r"\s*\(\d+\)$")
 NAME_DATE = re.compile(r"(?<!\d)(\d{1,2}) ([a-z]+) (\d{4})(?!\d)")
@@ -132,19 +132,16 @@ ACCEPTED_MEMORY = 256  # (rule, data folder) pairs remembered per process
 def accepted(rule: FileNames, data_dir: Path) -> list[Path]:
     """The files under data_dir whose names the rule accepts, sorted by path: worked out once per listing of the
     folder (``data_files``), since a council's run asks for each source's files several times."""
+    return per_listing(_accepted, (rule, Path(data_dir)), data_dir, ACCEPTED_MEMORY,
+                       lambda: _accepted_in(rule, data_dir))
+
+
+def _accepted_in(rule: FileNames, data_dir: Path) -> list[Path]:
     listing = data_files(data_dir)
-    key = (rule, Path(data_dir))
-    known = _accepted.get(key)
-    if known is None or known[0] is not listing:
-        if type(rule).accepts is FileNames.accepts:  # its test, without a cache lookup keyed on the rule per file
-            pattern = _pattern(rule.patterns)
-            found = [p for p in listing if _matches(pattern, rule.suffixes, p)]
-        else:  # a rule of its own kind (e.g. one source in two layouts)
-            found = [p for p in listing if rule.accepts(p.name)]
-        known = _accepted[key] = (listing, found)
-        while len(_accepted) > ACCEPTED_MEMORY:
-            _accepted.popitem(last=False)
-    return list(known[1])
+    if type(rule).accepts is FileNames.accepts:  # its test, without a cache lookup keyed on the rule per file
+        pattern = _pattern(rule.patterns)
+        return [p for p in listing if _matches(pattern, rule.suffixes, p)]
+    return [p for p in listing if rule.accepts(p.name)]  # a rule of its own kind (e.g. one source in two layouts)
 
 
 _found: OrderedDict[tuple[FileNames, Path, str], tuple[tuple[Path, ...], list[Path]]] = OrderedDict()
@@ -155,12 +152,5 @@ def find(rule: FileNames, data_dir: Path, source: str) -> list[Path]:
 
     The vintage check is done once per listing of the folder (``data_files``), like ``accepted``; a listing whose
     files fail it is not remembered, so every call raises afresh."""
-    listing = data_files(data_dir)
-    key = (rule, Path(data_dir), source)
-    known = _found.get(key)
-    if known is None or known[0] is not listing:
-        known = (listing, one_per_vintage(accepted(rule, data_dir), rule, source))
-        _found[key] = known
-        while len(_found) > ACCEPTED_MEMORY:
-            _found.popitem(last=False)
-    return list(known[1])
+    return per_listing(_found, (rule, Path(data_dir), source), data_dir, ACCEPTED_MEMORY,
+                       lambda: one_per_vintage(accepted(rule, data_dir), rule, source))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
-import json
 import re
 from datetime import datetime
 from collections import OrderedDict
@@ -23,12 +22,11 @@ import pandas as pd
 
 from helpers.councils import councils
 from helpers.errors import DataQualityLog, DataWarning, InputError
-from helpers.files import replacing
 from helpers.load import vintages
 from helpers.load.file_names import accepted, one_per_vintage
 from helpers.load.local_schema import DATE_DTYPE, DTYPES, README_SHEET, Field, LocalSource
-from helpers.load.reading import (Column, RawSheet, SourceTable, cache_file, cached, cached_json,
-                                  data_files, file_hash, kept, locate_header, read_raw, table_below_header, to_date,
+from helpers.load.reading import (Column, RawSheet, SourceTable, cached, cached_json,
+                                  file_hash, kept, per_listing, locate_header, read_raw, table_below_header, to_date,
                                   to_flag, to_number)
 
 EARLIEST, LATEST = "2000-01-01", "2100-12-31"
@@ -40,14 +38,8 @@ def find_files(spec: LocalSource, data_dir: Path, council_code: str | None = Non
     name carries it), sorted by path. A council's files of one source may share a name in different folders (one
     per year, e.g. local/2025/): their as-at dates tell them apart (``load_council``). Two of one name in one
     folder (a browser's second download, "… (1).xlsx") are an InputError naming both."""
-    listing = data_files(data_dir)
-    key = (spec.file_names, spec.title, Path(data_dir), council_code)
-    known = _found.get(key)
-    if known is None or known[0] is not listing:  # worked out once per listing of the folder; errors never kept
-        known = _found[key] = (listing, _find_files(spec, data_dir, council_code))
-        while len(_found) > FOUND_MEMORY:
-            _found.popitem(last=False)
-    return list(known[1])
+    return per_listing(_found, (spec.file_names, spec.title, Path(data_dir), council_code), data_dir, FOUND_MEMORY,
+                       lambda: _find_files(spec, data_dir, council_code))
 
 
 FOUND_MEMORY = 4096  # (source, folder, council) lookups kept per process: a national run's councils × sources
@@ -105,43 +97,31 @@ def _load_local(spec: LocalSource, path: Path, cache_dir: Path | None) -> Source
     before, else parsed and checked (an InputError is never kept: a bad file fails afresh on every load)."""
     if cache_dir is None:
         return _checked(spec, path, None)
-    # keyed on the file's content (cache_file), its path (the warnings name it), its fields and the loading code (the
-    # declarations and their checks are Python source: the code version covers them)
+    # keyed on the file's content (as every cache entry), its path (the warnings name it), its fields and the package's
+    # source and libraries (the declarations and their checks are Python source)
     key = (f"local-checked-{spec.name}-" + hashlib.sha1(repr((str(Path(path).absolute()), repr(spec.fields),
                                                               _code_version())).encode()).hexdigest()[:16])
-    target = cache_file(path, cache_dir, key)
-    meta = target.with_suffix(".json")
-    try:
-        facts = json.loads(meta.read_text(encoding="utf-8"))  # written after the table: it is there if this is
-        return _from_cache(pd.read_parquet(target), path, facts)
-    except FileNotFoundError:
-        pass
-    table = _checked(spec, path, cache_dir)
-    with replacing(target) as tmp:  # a temporary file per writer: workers may race to write the same entry
-        table.data.to_parquet(tmp, index=False)
-    facts = {"vintage": table.vintage, "synthetic": table.synthetic,
-             "warnings": [dataclasses.asdict(w) for w in table.log.warnings]}
-    with replacing(meta) as tmp:
-        tmp.write_text(json.dumps(facts), encoding="utf-8")
-    return _from_cache(pd.read_parquet(target), path, facts)  # the same dtypes as a cache hit
+    checked: list[SourceTable] = []  # checked at most once, whichever half of the entry is missing
 
+    def table() -> SourceTable:
+        if not checked:
+            checked.append(_checked(spec, path, cache_dir))
+        return checked[0]
 
-def _from_cache(data: pd.DataFrame, path: Path, facts: dict) -> SourceTable:
+    data = cached(path, cache_dir, key, lambda: table().data)
+    facts = cached_json(path, cache_dir, key, lambda: {
+        "vintage": table().vintage, "synthetic": table().synthetic,
+        "warnings": [dataclasses.asdict(w) for w in table().log.warnings]})
     log = DataQualityLog([DataWarning(**w) for w in facts["warnings"]])
     return SourceTable(data, path, facts["vintage"], facts["synthetic"], log)
 
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    """A hash of the helpers package's Python source and reference data: a checked table cached by another version
-    of the checks is never used (read once per process, ≈ 20 ms)."""
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for source in sorted([*package.rglob("*.py"), *(package / "reference").glob("*.csv")]):
-        if "__pycache__" not in source.parts:
-            digest.update(source.relative_to(package).as_posix().encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
+    """run_cache.package_hash, once per process: a checked table cached by another version of the checks (or of the
+    libraries that parse it) is never used."""
+    from helpers.run.run_cache import package_hash  # the run's own hash of the package's source and libraries
+    return package_hash()
 
 
 def _checked(spec: LocalSource, path: Path, cache_dir: Path | None) -> SourceTable:

@@ -498,6 +498,20 @@ def kept(store: OrderedDict[K, V], key: K, size: int, build: Callable[[], V]) ->
     return store[key]
 
 
+def per_listing(store: OrderedDict[K, tuple[tuple[Path, ...], list[Path]]], key: K, data_dir: Path, size: int,
+                build: Callable[[], list[Path]]) -> list[Path]:
+    """``build()``'s files, worked out once per listing of data_dir (``data_files``) and kept under key in store (the
+    `size` latest); an error is never kept, so a bad folder raises afresh on every call. Each caller gets its own
+    list."""
+    listing = data_files(data_dir)
+    known = store.get(key)
+    if known is None or known[0] is not listing:
+        known = store[key] = (listing, build())
+        while len(store) > size:
+            store.popitem(last=False)
+    return list(known[1])
+
+
 def cache_file(path: Path, cache_dir: Path, key: str) -> Path:
     """Where ``cached`` keeps the table ``key`` built from a file: named by the key and the file's content hash."""
     return Path(cache_dir) / f"{key}-{file_hash(path)[:20]}.parquet"
