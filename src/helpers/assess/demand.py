@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from helpers.assess.cost_of_care.statistics import group_sums
 from helpers.load.ons_population import BANDS, projection
 from helpers.present import wording
 
@@ -134,21 +135,6 @@ def _projected_demand_frames(rates: pd.DataFrame, projected_population: pd.DataF
         [*keys, "band"], key=lambda c: c.eq(TOTAL) if c.name == "band" else c, kind="stable").reset_index(drop=True)
 
 
-def _kahan_sum(values: list[float]) -> float:
-    """A group's ``sum`` as pandas' grouped sum takes it: NaN skipped, compensated (Kahan) addition in row order."""
-    total = compensation = 0.0
-    for value in values:
-        if value != value:
-            continue
-        y = value - compensation
-        t = total + y
-        compensation = t - total - y
-        if compensation != compensation:  # an infinite value: pandas resets the compensation
-            compensation = 0.0
-        total = t
-    return total
-
-
 def _projected_demand_arrays(rates: pd.DataFrame, projected_population: pd.DataFrame,
                              keys: list[str]) -> pd.DataFrame | None:
     """``projected_demand``'s frame built from arrays: the demand projection has a few bands at four horizons, where
@@ -174,11 +160,16 @@ def _projected_demand_arrays(rates: pd.DataFrame, projected_population: pd.DataF
     groups: dict[tuple, list[int]] = {}
     for i, key in enumerate(zip(*(v.tolist() for v in key_values))):
         groups.setdefault(key, []).append(i)
+    codes = np.empty(len(bands), dtype=np.int64)
+    for g, key in enumerate(sorted(groups)):
+        codes[groups[key]] = g
+    # each total's population as pandas' grouped sum adds it (NaN skipped, compensated, in row order)
+    populations = group_sums(population[:, None], ~np.isnan(population)[:, None], codes, len(groups))[:, 0]
     order, totals = [], []
-    for key in sorted(groups):  # group-by's sorted keys; within a key the bands in order, then its total
+    for g, key in enumerate(sorted(groups)):  # group-by's sorted keys; within a key the bands in order, then its total
         rows = groups[key]
         order += rows
-        total_population = _kahan_sum(population[rows].tolist())
+        total_population = float(populations[g])
         total_demand = demand[rows].sum()
         totals.append((len(order), key, total_population, total_demand))
         order.append(-1)
