@@ -84,9 +84,9 @@ def _run(args: argparse.Namespace) -> int:
     # The workers start importing now, while this process imports the pipeline, hashes the inputs and plans (≈ 0.7 s
     # sooner to a one-council run's first notebook); any the run does not need are stopped.
     from helpers.run import COUNCIL_WORKER, WORKER_TEARDOWN, uses_workers, workers
-    councils = 10**6 if args.all else len(set(args.council))  # --all: counted later, from the data
-    processes = min(jobs, councils)
-    spawned = workers.spawn(COUNCIL_WORKER, WORKER_TEARDOWN, processes) if uses_workers(councils, processes,
+    processes = jobs if args.all else min(jobs, len(set(args.council)))  # --all: councils counted later, from the data
+    # (as many workers as councils at most, so "more than one council" is "more than one worker" here)
+    spawned = workers.spawn(COUNCIL_WORKER, WORKER_TEARDOWN, processes) if uses_workers(processes, processes,
                                                                                          timeout) else []
     try:
         return _run_councils(args, services, formats, jobs, timeout, spawned)

@@ -415,6 +415,8 @@ def execute(jobs: list[CouncilJob], processes: int, timeout: float | None = None
     others go on. ``spawned``: workers started early (workers.spawn with COUNCIL_WORKER), used first."""
     if not uses_workers(len(jobs), processes, timeout):
         workers.stop(spawned)
+        if not jobs:  # every council unchanged: no kernel or browser was started, nothing to import and release
+            return
         try:
             for job in jobs:
                 yield job, *timed_council(job)
@@ -443,7 +445,8 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
     stop the others, nor does a council still running after ``timeout`` seconds (None: no limit), which is
     stopped and failed. Writes OUT/<year>/run_manifest.json when every unit succeeded, else (failed,
     interrupted — then it re-raises) run_manifest.failed.json beside the last good one (see write_run_manifest).
-    An output folder it cannot write is a UsageError before any work (check_out)."""
+    An output folder it cannot write is a UsageError before any work (check_out). ``spawned``: workers the caller
+    started early (workers.spawn), handed to execute; the caller stops them (workers.stop) whatever happens."""
     from helpers.run.progress import Progress
     data_dir, out_root = Path(data_dir), Path(out_root)
     if not data_dir.is_dir():
@@ -478,7 +481,6 @@ def run(data_dir: Path, out_root: Path, year: int, codes: list[str], services: l
         outcome = "interrupted"
         raise
     finally:
-        workers.stop(spawned)  # those spawned early that no council needed, if the run ended before it used them
         clear_staging(staging, echo)
         done = {u.council for u in results}
         results += [UnitResult(c, "*", "not run", 0.0) for c in codes if c not in done]
