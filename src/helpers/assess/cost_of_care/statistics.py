@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from pandas.api.typing import DataFrameGroupBy
 
 from helpers.load.cost_returns import COST_LINES
 from helpers.load.local import CARE_HOME_CATEGORIES
@@ -33,12 +32,6 @@ def quartile_array(values: np.ndarray) -> np.ndarray:
     if values.size == 0:
         return np.full(len(STATS), np.nan)
     return np.quantile(values, [0.25, 0.5, 0.75], method="linear")
-
-
-def group_positions(grouped: DataFrameGroupBy) -> list[np.ndarray]:
-    """Row positions of each group, in the groupby's order of groups (rows with a missing key left out)."""
-    codes = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)
-    return positions_of(codes, int(codes.max(initial=-1)) + 1)
 
 
 def key_groups(frame: pd.DataFrame, keys: list[str], keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
